@@ -1,0 +1,48 @@
+# Two commands for a newcomer: `make demo` and `make test`. Both find a Python >= 3.12 themselves.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+DEMO_ENV := DJANGO_SETTINGS_MODULE=config.settings.local
+
+.DEFAULT_GOAL := help
+.PHONY: help venv translations demo test lint format messages clean
+
+help:
+	@echo "make demo   set everything up and run the app with demo data at http://127.0.0.1:8000"
+	@echo "make test   set everything up and run the whole test suite"
+	@echo "make lint / make format / make messages (update .po files; needs GNU gettext)"
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml scripts/make-venv
+	@scripts/make-venv $(VENV)
+	@touch $@
+
+translations: venv
+	@$(VENV)/bin/pybabel -q compile --statistics -d locale -D django
+
+demo: translations
+	@mkdir -p var
+	$(DEMO_ENV) $(MANAGE) migrate --noinput
+	@if [ ! -f var/.seeded ]; then $(DEMO_ENV) $(MANAGE) seed_demo --scale small && touch var/.seeded; fi
+	@$(DEMO_ENV) $(MANAGE) seed_demo --show-accounts
+	@echo "==> starting web, worker and beat: open http://127.0.0.1:8000 (Ctrl-C stops all)"
+	@$(DEMO_ENV) $(VENV)/bin/honcho -f Procfile.demo start
+
+test: translations
+	@scripts/test $(ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: venv
+	$(MANAGE) makemessages -l nl --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*'
+	$(MANAGE) makemessages -d djangojs -l nl --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*'
+
+clean:
+	rm -rf var/ .pytest_cache

@@ -1,0 +1,64 @@
+"""Production: PostgreSQL and Redis from the environment, secure cookies, HTTPS only.
+
+Start-up fails with a clear message when DJANGO_SECRET_KEY, DATABASE_URL or CELERY_BROKER_URL
+is missing.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env
+
+from .base import *  # noqa: F403
+from .base import DATABASES, STORAGES
+
+IS_PRODUCTION = True
+
+
+def required(name: str, why: str) -> str:
+    value = env.str(name, default="")
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} is not set. {why} See .env.example for every variable."
+        )
+    return value
+
+
+SECRET_KEY = required(
+    "DJANGO_SECRET_KEY",
+    "Production refuses to start without a secret key of its own "
+    '(generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))").',
+)
+required("DATABASE_URL", "Production runs on PostgreSQL, e.g. postgres://user:pass@db:5432/pleegzorg.")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or required(
+    "REDIS_URL", "Production needs a Redis broker: set CELERY_BROKER_URL or REDIS_URL."
+)
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL in production.")
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = False
+
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env.str("REDIS_URL", default=CELERY_BROKER_URL),
+    }
+}

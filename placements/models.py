@@ -1,0 +1,1 @@
+# Children, families and placements arrive with issue 3 (see the README's roadmap).

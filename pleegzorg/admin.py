@@ -1,0 +1,117 @@
+"""Django admin for application managers (functioneel beheerders): users, teams, regions.
+
+Access follows the role rather than Django's per-model permissions: application managers manage
+these models; the access log is read-only here too, and looking at it is logged.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from pleegzorg.audit import Action, Purpose, access_log_write
+from pleegzorg.models import AccessLogEntry, Region, Team, User
+
+
+class AppManagerAdmin(admin.ModelAdmin):
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_app_manager
+
+    has_view_permission = has_add_permission = has_change_permission = has_delete_permission = (
+        lambda self, request, obj=None: request.user.is_active and request.user.is_app_manager
+    )
+
+
+@admin.register(Region)
+class RegionAdmin(AppManagerAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+class MemberInline(admin.TabularInline):
+    model = User
+    fields = ["username", "first_name", "last_name", "email", "is_active"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = _("caseworker")
+    verbose_name_plural = _("caseworkers")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Team)
+class TeamAdmin(AppManagerAdmin):
+    list_display = ["name", "region", "lead"]
+    list_filter = ["region"]
+    list_select_related = ["region", "lead"]
+    search_fields = ["name"]
+    autocomplete_fields = ["lead"]
+    inlines = [MemberInline]
+
+
+@admin.register(User)
+class UserAdmin(AppManagerAdmin, DjangoUserAdmin):
+    list_display = ["username", "first_name", "last_name", "role", "team", "is_active"]
+    list_filter = ["role", "team", "is_active"]
+    list_select_related = ["team"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone")}),
+        (_("Role and team"), {"fields": ("role", "team", "is_active")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "first_name", "last_name", "email", "role", "team",
+                           "password1", "password2"),
+            },
+        ),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+    def has_delete_permission(self, request, obj=None):
+        # People stay in the access log: deactivate an account instead of deleting it.
+        return False
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "user_label", "role", "action", "person_label", "object_label", "outcome"]
+    list_filter = ["action", "outcome", "purpose", "role"]
+    search_fields = ["user_label", "person_label", "object_label"]
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_app_manager
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_app_manager
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        access_log_write(
+            user=request.user, request=request, action=Action.VIEW, purpose=Purpose.AUDIT,
+            detail="inzagelog (beheer)",
+        )
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        access_log_write(
+            user=request.user, request=request, action=Action.VIEW, purpose=Purpose.AUDIT,
+            detail=f"inzagelog (beheer) regel {object_id}",
+        )
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -1,0 +1,75 @@
+"""Writing the access log (NEN 7513). Every feature logs through ``access_log_write``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from pleegzorg.models import AccessLogEntry
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from pleegzorg.models import User
+
+Action = AccessLogEntry.Action
+Outcome = AccessLogEntry.Outcome
+Purpose = AccessLogEntry.Purpose
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The address the request came from, as the web server saw it.
+
+    Behind a proxy, run gunicorn with --forwarded-allow-ips so that REMOTE_ADDR is the client's.
+    """
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def access_log_write(
+    *,
+    user: User | None,
+    action: str,
+    purpose: str,
+    request: HttpRequest | None = None,
+    obj: models.Model | None = None,
+    person: models.Model | None = None,
+    outcome: str = Outcome.ALLOWED,
+    on_behalf_of: User | None = None,
+    detail: str = "",
+) -> AccessLogEntry:
+    """Append one entry. ``person`` is whom the data concerns (a child, a parent); ``obj`` the
+    record touched (defaults to the person). Denied attempts are written with outcome DENIED.
+    """
+    if obj is None:
+        obj = person
+    authenticated = user is not None and user.is_authenticated
+    entry = AccessLogEntry(
+        user=user if authenticated else None,
+        user_label=_user_label(user) if authenticated else "(anoniem)",
+        role=user.role if authenticated else "",
+        on_behalf_of=on_behalf_of,
+        action=action,
+        outcome=outcome,
+        purpose=purpose,
+        ip_address=client_ip(request),
+        detail=detail[:500],
+    )
+    if person is not None:
+        entry.person_type = ContentType.objects.get_for_model(person)
+        entry.person_id = person.pk
+        entry.person_label = str(person)[:200]
+    if obj is not None:
+        entry.object_type = ContentType.objects.get_for_model(obj)
+        entry.object_id = obj.pk
+        entry.object_label = str(obj)[:200]
+    entry.save(force_insert=True)
+    return entry
+
+
+def _user_label(user: User) -> str:
+    full_name = user.get_full_name()
+    return f"{full_name} ({user.username})" if full_name else user.username

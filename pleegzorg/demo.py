@@ -1,0 +1,171 @@
+"""Synthetic demo data for the core: regions, teams, colleagues and the demo accounts.
+
+Idempotent: every record has a stable key (a name or username), so running it again adds only
+what is missing, and a larger scale extends a smaller one. Later apps add their own seeding step
+to ``SEED_STEPS``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from faker import Faker
+
+from pleegzorg.models import Region, Team, User
+
+DEMO_PASSWORD = "pleegzorg-demo"  # noqa: S105 — synthetic demo accounts only, never in production
+
+
+@dataclass(frozen=True)
+class Scale:
+    regions: int
+    teams: int
+    caseworkers: int
+    hub_home_parents: int
+    liaisons: int
+
+
+SCALES = {
+    "small": Scale(regions=2, teams=4, caseworkers=16, hub_home_parents=4, liaisons=2),
+    "org": Scale(regions=4, teams=20, caseworkers=60, hub_home_parents=40, liaisons=10),
+    "sector": Scale(regions=12, teams=100, caseworkers=500, hub_home_parents=600, liaisons=80),
+}
+
+REGION_NAMES = [
+    "Utrecht", "Gelderland", "Noord-Holland", "Zuid-Holland", "Noord-Brabant", "Overijssel",
+    "Limburg", "Friesland", "Groningen", "Drenthe", "Flevoland", "Zeeland",
+]
+TEAM_AREAS = [
+    "Stad", "Noord", "Zuid", "Oost", "West", "Centrum", "Rivierenland", "Heuvelrug", "Vallei",
+    "Kust", "Polder", "Kempen", "IJssel", "Veluwe",
+]
+
+Role = User.Role
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    first_name: str
+    last_name: str
+    description: str
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("beheer", Role.APP_MANAGER, "Bea", "de Beheerder", "functioneel beheerder (superuser)"),
+    DemoAccount("teamleider", Role.TEAM_LEAD, "Tessa", "van Leeuwen", "teamleider van team Utrecht Stad"),
+    DemoAccount("werker", Role.CASEWORKER, "Wendy", "Jansen", "pleegzorgwerker in team Utrecht Stad"),
+    DemoAccount("werker2", Role.CASEWORKER, "Willem", "de Vries", "pleegzorgwerker in team Gelderland Stad"),
+    DemoAccount("hubhome", Role.HUB_HOME_PARENT, "Hanna", "Bakker", "hubhome-ouder"),
+    DemoAccount("begeleider", Role.LIAISON, "Bram", "Visser", "Mockingbird-begeleider"),
+]
+
+
+def seed(scale_name: str, *, log: Callable[[str], None] = print) -> None:
+    scale = SCALES[scale_name]
+    fake = Faker("nl_NL")
+    fake.seed_instance(2026)
+    rng = random.Random(2026)
+    with transaction.atomic():
+        teams = seed_organisation(scale, fake)
+        seed_demo_accounts(teams)
+        for step in SEED_STEPS:
+            step(scale_name, fake=fake, rng=rng, log=log)
+    log(
+        f"Seeded scale '{scale_name}': {Region.objects.count()} regions, {Team.objects.count()} teams, "
+        f"{User.objects.count()} users."
+    )
+
+
+def seed_organisation(scale: Scale, fake: Faker) -> list[Team]:
+    regions = []
+    for name in REGION_NAMES[: scale.regions]:
+        region, _ = Region.objects.get_or_create(name=name)
+        regions.append(region)
+
+    team_names = [
+        f"{regions[i % len(regions)].name} {TEAM_AREAS[(i // len(regions)) % len(TEAM_AREAS)]}"
+        + (f" {i // (len(regions) * len(TEAM_AREAS)) + 1}" if i >= len(regions) * len(TEAM_AREAS) else "")
+        for i in range(scale.teams)
+    ]
+    existing_teams = set(Team.objects.filter(name__in=team_names).values_list("name", flat=True))
+    Team.objects.bulk_create(
+        Team(name=name, region=regions[i % len(regions)])
+        for i, name in enumerate(team_names)
+        if name not in existing_teams
+    )
+    teams = list(Team.objects.filter(name__in=team_names).select_related("region"))
+    teams.sort(key=lambda team: team_names.index(team.name))
+
+    # Synthetic colleagues get no usable password: only the demo accounts can log in.
+    unusable = make_password(None)
+    wanted: list[User] = []
+    for i, team in enumerate(teams):
+        wanted.append(_person(fake, f"tl-{i + 1:04d}", Role.TEAM_LEAD, unusable))
+    for i in range(scale.caseworkers):
+        wanted.append(_person(fake, f"pzw-{i + 1:04d}", Role.CASEWORKER, unusable, team=teams[i % len(teams)]))
+    for i in range(scale.hub_home_parents):
+        wanted.append(_person(fake, f"hub-{i + 1:04d}", Role.HUB_HOME_PARENT, unusable))
+    for i in range(scale.liaisons):
+        wanted.append(_person(fake, f"mb-{i + 1:04d}", Role.LIAISON, unusable))
+    existing = set(User.objects.filter(username__in=[u.username for u in wanted]).values_list("username", flat=True))
+    User.objects.bulk_create([u for u in wanted if u.username not in existing], batch_size=1000)
+
+    leads = {u.username: u for u in User.objects.filter(username__startswith="tl-")}
+    for i, team in enumerate(teams):
+        if team.lead_id is None:
+            team.lead = leads[f"tl-{i + 1:04d}"]
+            team.save(update_fields=["lead"])
+    return teams
+
+
+def _person(fake: Faker, username: str, role: str, password: str, team: Team | None = None) -> User:
+    first_name, last_name = fake.first_name(), fake.last_name()
+    return User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=f"{username}@pleegzorg.example",
+        role=role,
+        team=team,
+        password=password,
+        is_staff=role == Role.APP_MANAGER,
+    )
+
+
+def seed_demo_accounts(teams: list[Team]) -> dict[str, User]:
+    """The six accounts of the README, all with the password ``pleegzorg-demo``."""
+    own_team = next(team for team in teams if team.name == "Utrecht Stad")
+    other_team = next(team for team in teams if team.name == "Gelderland Stad")
+    accounts = {}
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=account.username).first() or User(username=account.username)
+        user.first_name, user.last_name = account.first_name, account.last_name
+        user.email = f"{account.username}@pleegzorg.example"
+        user.role = account.role
+        user.is_superuser = account.username == "beheer"
+        user.team = {"werker": own_team, "werker2": other_team}.get(account.username)
+        user.is_active = True
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+        user.save()
+        accounts[account.username] = user
+    own_team.lead = accounts["teamleider"]
+    own_team.save(update_fields=["lead"])
+    return accounts
+
+
+# Later apps append callables taking (scale_name, *, fake, rng, log).
+SEED_STEPS: list[Callable[..., None]] = []
+
+
+def accounts_table() -> str:
+    width = max(len(a.username) for a in DEMO_ACCOUNTS)
+    lines = [f"Demo accounts (password for all: {DEMO_PASSWORD}):"]
+    lines += [f"  {a.username.ljust(width)}  {a.description}" for a in DEMO_ACCOUNTS]
+    return "\n".join(lines)

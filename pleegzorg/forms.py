@@ -1,0 +1,68 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from pleegzorg import permissions
+from pleegzorg.models import AccessLogEntry, User
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with one message for every failure, so it never tells whether an
+    account exists."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "This username and password do not match. Check both and try again; "
+            "after several attempts you will have to wait a while."
+        ),
+        "inactive": _(
+            "This username and password do not match. Check both and try again; "
+            "after several attempts you will have to wait a while."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update({"autocomplete": "username"})
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class AccessLogFilterForm(forms.Form):
+    person = forms.CharField(
+        label=_("Concerns"),
+        required=False,
+        max_length=100,
+        help_text=_("Part of a name, for example of a child."),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    user = forms.ModelChoiceField(
+        label=_("User"), required=False, queryset=User.objects.none(), empty_label=_("Everyone")
+    )
+    action = forms.ChoiceField(
+        label=_("Action"),
+        required=False,
+        choices=[("", _("All actions")), *AccessLogEntry.Action.choices],
+    )
+    period_start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    period_end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+
+    def __init__(self, *args, viewer: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = permissions.users.visible_to(viewer).order_by(
+            "first_name", "last_name", "username"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The end date is before the start date."))
+        return cleaned

@@ -1,0 +1,211 @@
+"""The organisation: users with a role, regions and teams, and the access log (NEN 7513)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="teams", verbose_name=_("region")
+    )
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_teams",
+        limit_choices_to={"role": "team_lead"},
+        verbose_name=_("team lead"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.lead is not None and self.lead.role != User.Role.TEAM_LEAD:
+            raise ValidationError({"lead": _("Only a user with the role team lead can lead a team.")})
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        CASEWORKER = "caseworker", _("caseworker")
+        TEAM_LEAD = "team_lead", _("team lead")
+        HUB_HOME_PARENT = "hub_home_parent", _("hub-home parent")
+        LIAISON = "liaison", _("Mockingbird liaison")
+        APP_MANAGER = "app_manager", _("application manager")
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CASEWORKER)
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("team"),
+        help_text=_("The team a caseworker works in."),
+    )
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["first_name", "last_name", "username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.team_id is not None and self.role != self.Role.CASEWORKER:
+            raise ValidationError({"team": _("Only caseworkers belong to a team as a member.")})
+
+    def save(self, *args, **kwargs) -> None:
+        # The role decides who may use Django admin: application managers (and superusers) only.
+        self.is_staff = self.is_superuser or self.role == self.Role.APP_MANAGER
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "is_staff"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_caseworker(self) -> bool:
+        return self.role == self.Role.CASEWORKER
+
+    @property
+    def is_team_lead(self) -> bool:
+        return self.role == self.Role.TEAM_LEAD
+
+    @property
+    def is_hub_home_parent(self) -> bool:
+        return self.role == self.Role.HUB_HOME_PARENT
+
+    @property
+    def is_liaison(self) -> bool:
+        return self.role == self.Role.LIAISON
+
+    @property
+    def is_app_manager(self) -> bool:
+        return self.role == self.Role.APP_MANAGER or self.is_superuser
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """The access log is never edited or thinned out from the application."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The access log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The access log is append-only.")
+
+
+class AccessLogEntry(models.Model):
+    """One access to personal data: who, for whom, when (UTC), what, about whom, outcome, why.
+
+    Written only through ``pleegzorg.audit.access_log_write``. Rows are never changed or deleted;
+    on PostgreSQL a trigger refuses UPDATE and DELETE as well (migration 0002).
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("view")
+        CREATE = "create", _("create")
+        CHANGE = "change", _("change")
+        DELETE = "delete", _("delete")
+        SEARCH = "search", _("search")
+        EXPORT = "export", _("export")
+        PRINT = "print", _("print")
+
+    class Outcome(models.TextChoices):
+        ALLOWED = "allowed", _("allowed")
+        DENIED = "denied", _("denied")
+
+    class Purpose(models.TextChoices):
+        CARE = "care", _("care for the child")
+        SUPERVISION = "supervision", _("team supervision")
+        ADMINISTRATION = "administration", _("application management")
+        AUDIT = "audit", _("access control")
+
+    at = models.DateTimeField(_("moment"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    # Snapshots: the entry must stay readable when a name or role changes later.
+    user_label = models.CharField(_("user name"), max_length=200)
+    role = models.CharField(_("role"), max_length=20, choices=User.Role.choices, blank=True)
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("on behalf of"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.ALLOWED
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    person_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    person_id = models.PositiveBigIntegerField(null=True, blank=True)
+    person_label = models.CharField(_("concerns"), max_length=200, blank=True)
+    object_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    object_label = models.CharField(_("record"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [
+            models.Index(fields=["person_type", "person_id", "-at"], name="accesslog_person_at"),
+            models.Index(fields=["user", "-at"], name="accesslog_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_label} {self.action} {self.person_label}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The access log is append-only.")
