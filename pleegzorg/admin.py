@@ -68,8 +68,16 @@ class UserAdmin(AppManagerAdmin, DjangoUserAdmin):
             None,
             {
                 "classes": ("wide",),
-                "fields": ("username", "first_name", "last_name", "email", "role", "team",
-                           "password1", "password2"),
+                "fields": (
+                    "username",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "role",
+                    "team",
+                    "password1",
+                    "password2",
+                ),
             },
         ),
     )
@@ -104,14 +112,20 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         access_log_write(
-            user=request.user, request=request, action=Action.VIEW, purpose=Purpose.AUDIT,
+            user=request.user,
+            request=request,
+            action=Action.VIEW,
+            purpose=Purpose.AUDIT,
             detail="inzagelog (beheer)",
         )
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         access_log_write(
-            user=request.user, request=request, action=Action.VIEW, purpose=Purpose.AUDIT,
+            user=request.user,
+            request=request,
+            action=Action.VIEW,
+            purpose=Purpose.AUDIT,
             detail=f"inzagelog (beheer) regel {object_id}",
         )
         return super().change_view(request, object_id, form_url, extra_context)

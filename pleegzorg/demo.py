@@ -36,12 +36,34 @@ SCALES = {
 }
 
 REGION_NAMES = [
-    "Utrecht", "Gelderland", "Noord-Holland", "Zuid-Holland", "Noord-Brabant", "Overijssel",
-    "Limburg", "Friesland", "Groningen", "Drenthe", "Flevoland", "Zeeland",
+    "Utrecht",
+    "Gelderland",
+    "Noord-Holland",
+    "Zuid-Holland",
+    "Noord-Brabant",
+    "Overijssel",
+    "Limburg",
+    "Friesland",
+    "Groningen",
+    "Drenthe",
+    "Flevoland",
+    "Zeeland",
 ]
 TEAM_AREAS = [
-    "Stad", "Noord", "Zuid", "Oost", "West", "Centrum", "Rivierenland", "Heuvelrug", "Vallei",
-    "Kust", "Polder", "Kempen", "IJssel", "Veluwe",
+    "Stad",
+    "Noord",
+    "Zuid",
+    "Oost",
+    "West",
+    "Centrum",
+    "Rivierenland",
+    "Heuvelrug",
+    "Vallei",
+    "Kust",
+    "Polder",
+    "Kempen",
+    "IJssel",
+    "Veluwe",
 ]
 
 Role = User.Role
@@ -57,10 +79,18 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("beheer", Role.APP_MANAGER, "Bea", "de Beheerder", "functioneel beheerder (superuser)"),
-    DemoAccount("teamleider", Role.TEAM_LEAD, "Tessa", "van Leeuwen", "teamleider van team Utrecht Stad"),
-    DemoAccount("werker", Role.CASEWORKER, "Wendy", "Jansen", "pleegzorgwerker in team Utrecht Stad"),
-    DemoAccount("werker2", Role.CASEWORKER, "Willem", "de Vries", "pleegzorgwerker in team Gelderland Stad"),
+    DemoAccount(
+        "beheer", Role.APP_MANAGER, "Bea", "de Beheerder", "functioneel beheerder (superuser)"
+    ),
+    DemoAccount(
+        "teamleider", Role.TEAM_LEAD, "Tessa", "van Leeuwen", "teamleider van team Utrecht Stad"
+    ),
+    DemoAccount(
+        "werker", Role.CASEWORKER, "Wendy", "Jansen", "pleegzorgwerker in team Utrecht Stad"
+    ),
+    DemoAccount(
+        "werker2", Role.CASEWORKER, "Willem", "de Vries", "pleegzorgwerker in team Gelderland Stad"
+    ),
     DemoAccount("hubhome", Role.HUB_HOME_PARENT, "Hanna", "Bakker", "hubhome-ouder"),
     DemoAccount("begeleider", Role.LIAISON, "Bram", "Visser", "Mockingbird-begeleider"),
 ]
@@ -77,8 +107,8 @@ def seed(scale_name: str, *, log: Callable[[str], None] = print) -> None:
         for step in SEED_STEPS:
             step(scale_name, fake=fake, rng=rng, log=log)
     log(
-        f"Seeded scale '{scale_name}': {Region.objects.count()} regions, {Team.objects.count()} teams, "
-        f"{User.objects.count()} users."
+        f"Seeded scale '{scale_name}': {Region.objects.count()} regions, "
+        f"{Team.objects.count()} teams, {User.objects.count()} users."
     )
 
 
@@ -90,7 +120,11 @@ def seed_organisation(scale: Scale, fake: Faker) -> list[Team]:
 
     team_names = [
         f"{regions[i % len(regions)].name} {TEAM_AREAS[(i // len(regions)) % len(TEAM_AREAS)]}"
-        + (f" {i // (len(regions) * len(TEAM_AREAS)) + 1}" if i >= len(regions) * len(TEAM_AREAS) else "")
+        + (
+            f" {i // (len(regions) * len(TEAM_AREAS)) + 1}"
+            if i >= len(regions) * len(TEAM_AREAS)
+            else ""
+        )
         for i in range(scale.teams)
     ]
     existing_teams = set(Team.objects.filter(name__in=team_names).values_list("name", flat=True))
@@ -105,15 +139,21 @@ def seed_organisation(scale: Scale, fake: Faker) -> list[Team]:
     # Synthetic colleagues get no usable password: only the demo accounts can log in.
     unusable = make_password(None)
     wanted: list[User] = []
-    for i, team in enumerate(teams):
+    for i in range(len(teams)):
         wanted.append(_person(fake, f"tl-{i + 1:04d}", Role.TEAM_LEAD, unusable))
     for i in range(scale.caseworkers):
-        wanted.append(_person(fake, f"pzw-{i + 1:04d}", Role.CASEWORKER, unusable, team=teams[i % len(teams)]))
+        wanted.append(
+            _person(fake, f"pzw-{i + 1:04d}", Role.CASEWORKER, unusable, team=teams[i % len(teams)])
+        )
     for i in range(scale.hub_home_parents):
         wanted.append(_person(fake, f"hub-{i + 1:04d}", Role.HUB_HOME_PARENT, unusable))
     for i in range(scale.liaisons):
         wanted.append(_person(fake, f"mb-{i + 1:04d}", Role.LIAISON, unusable))
-    existing = set(User.objects.filter(username__in=[u.username for u in wanted]).values_list("username", flat=True))
+    existing = set(
+        User.objects.filter(username__in=[u.username for u in wanted]).values_list(
+            "username", flat=True
+        )
+    )
     User.objects.bulk_create([u for u in wanted if u.username not in existing], batch_size=1000)
 
     leads = {u.username: u for u in User.objects.filter(username__startswith="tl-")}
@@ -144,7 +184,9 @@ def seed_demo_accounts(teams: list[Team]) -> dict[str, User]:
     other_team = next(team for team in teams if team.name == "Gelderland Stad")
     accounts = {}
     for account in DEMO_ACCOUNTS:
-        user = User.objects.filter(username=account.username).first() or User(username=account.username)
+        user = User.objects.filter(username=account.username).first() or User(
+            username=account.username
+        )
         user.first_name, user.last_name = account.first_name, account.last_name
         user.email = f"{account.username}@pleegzorg.example"
         user.role = account.role

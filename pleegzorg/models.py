@@ -48,7 +48,9 @@ class Team(models.Model):
 
     def clean(self) -> None:
         if self.lead is not None and self.lead.role != User.Role.TEAM_LEAD:
-            raise ValidationError({"lead": _("Only a user with the role team lead can lead a team.")})
+            raise ValidationError(
+                {"lead": _("Only a user with the role team lead can lead a team.")}
+            )
 
 
 class User(AbstractUser):

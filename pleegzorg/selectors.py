@@ -39,9 +39,7 @@ ROLE_INTRODUCTIONS = {
     Role.LIAISON: _(
         "You support constellations and their hub home, with monthly gatherings and activities."
     ),
-    Role.APP_MANAGER: _(
-        "You manage users, teams and regions, and you can search the access log."
-    ),
+    Role.APP_MANAGER: _("You manage users, teams and regions, and you can search the access log."),
 }
 
 

@@ -82,3 +82,12 @@ def persona_client(request, client):
         return client
 
     return login_as
+
+
+@pytest.fixture(autouse=True)
+def dutch():
+    """Each test starts in Dutch, whatever language an earlier request switched to."""
+    from django.utils import translation
+
+    with translation.override("nl"):
+        yield

@@ -74,9 +74,7 @@ TEMPLATES = [
 
 # Database: an SQLite file under var/ unless DATABASE_URL says otherwise ("check out and it works").
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'pleegzorg.sqlite3'}"
-    ),
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'pleegzorg.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -98,7 +96,7 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "pleegzorg.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -145,7 +143,8 @@ STORAGES = {
 # Serve straight from the app's static folders (no collectstatic needed outside production).
 WHITENOISE_USE_FINDERS = True
 
-# Email: console by default; EMAIL_URL such as smtp+tls://user:pass@mail.example.nl:587 in production.
+# Email: console by default; in production an EMAIL_URL such as
+# smtp+tls://user:pass@mail.example.nl:587 (Django 6.1 MAILERS).
 MAILERS = {"default": mailer_from_url(env.str("EMAIL_URL", default="consolemail://"))}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Pleegzorg <noreply@pleegzorg.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -167,7 +166,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Celery: a broker from the environment; without one, kombu's filesystem transport under var/ so
 # the demo runs a worker and beat with no server at all.
 CELERY_DATA_DIR = VAR_DIR / "celery"
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default="filesystem://"))
+CELERY_BROKER_URL = env.str(
+    "CELERY_BROKER_URL", default=env.str("REDIS_URL", default="filesystem://")
+)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for folder in ("queue", "processed", "control"):
         (CELERY_DATA_DIR / folder).mkdir(parents=True, exist_ok=True)

@@ -17,9 +17,7 @@ IS_PRODUCTION = True
 def required(name: str, why: str) -> str:
     value = env.str(name, default="")
     if not value:
-        raise ImproperlyConfigured(
-            f"{name} is not set. {why} See .env.example for every variable."
-        )
+        raise ImproperlyConfigured(f"{name} is not set. {why} See .env.example for every variable.")
     return value
 
 
@@ -28,7 +26,9 @@ SECRET_KEY = required(
     "Production refuses to start without a secret key of its own "
     '(generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))").',
 )
-required("DATABASE_URL", "Production runs on PostgreSQL, e.g. postgres://user:pass@db:5432/pleegzorg.")
+required(
+    "DATABASE_URL", "Production runs on PostgreSQL, e.g. postgres://user:pass@db:5432/pleegzorg."
+)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or required(
     "REDIS_URL", "Production needs a Redis broker: set CELERY_BROKER_URL or REDIS_URL."
 )

@@ -1,4 +1,7 @@
-"""Tests: the database from DATABASE_URL (PostgreSQL on CI), fast hashing, mail kept in memory (Django's test runner swaps every mailer for locmem)."""
+"""Tests: the database from DATABASE_URL (PostgreSQL on CI) and fast hashing.
+
+Mail stays in memory: Django's test runner swaps every mailer for locmem.
+"""
 
 from .local import *  # noqa: F403
 

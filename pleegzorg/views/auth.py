@@ -27,9 +27,7 @@ def locked_out(request, credentials=None, *args, **kwargs):
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     cool_off = get_cool_off(request)
     attempt = (
-        AccessAttempt.objects.filter(
-            username=username, ip_address=get_client_ip_address(request)
-        )
+        AccessAttempt.objects.filter(username=username, ip_address=get_client_ip_address(request))
         .order_by("-attempt_time")
         .first()
     )

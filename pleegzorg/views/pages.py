@@ -31,6 +31,14 @@ def access_log(request):
     )
     form = AccessLogFilterForm(request.GET or None, viewer=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
+    # Log first, so the page shows this visit too and the count matches the rows.
+    access_log_write(
+        user=request.user,
+        request=request,
+        action=Action.SEARCH if any(filters.values()) else Action.VIEW,
+        purpose=purpose,
+        detail=_describe_filters(filters),
+    )
     entries = selectors.access_log_entries(
         request.user,
         person=filters.get("person", ""),
@@ -40,13 +48,6 @@ def access_log(request):
         period_end=filters.get("period_end"),
     )
     page = Paginator(entries, settings.PAGE_SIZE).get_page(request.GET.get("pagina"))
-    access_log_write(
-        user=request.user,
-        request=request,
-        action=Action.SEARCH if any(filters.values()) else Action.VIEW,
-        purpose=purpose,
-        detail=_describe_filters(filters),
-    )
     query = request.GET.copy()
     query.pop("pagina", None)
     context = {"form": form, "page": page, "query": query.urlencode()}

@@ -1,0 +1,181 @@
+"""The access log (NEN 7513): written by one service, append-only, searchable, itself logged."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+from django.utils import timezone
+
+from pleegzorg.audit import Action, Outcome, Purpose, access_log_write
+from pleegzorg.factories import UserFactory
+from pleegzorg.models import AccessLogEntry
+
+URL = "/inzagelog/"
+
+
+def test_an_entry_records_who_role_when_what_and_about_whom(caseworker, team_lead, rf):
+    request = rf.get("/", REMOTE_ADDR="192.0.2.7")
+    entry = access_log_write(
+        user=caseworker,
+        on_behalf_of=team_lead,
+        request=request,
+        action=Action.VIEW,
+        purpose=Purpose.CARE,
+        person=team_lead,
+        detail="dossier",
+    )
+    entry.refresh_from_db()
+    assert entry.user == caseworker
+    assert entry.user_label == "Wendy " + caseworker.last_name + " (werker)"
+    assert entry.role == "caseworker"
+    assert entry.on_behalf_of == team_lead
+    assert entry.at.tzinfo is not None and abs(timezone.now() - entry.at) < dt.timedelta(seconds=5)
+    assert entry.person_id == team_lead.pk and entry.person_label == str(team_lead)
+    assert entry.object_id == team_lead.pk
+    assert entry.outcome == Outcome.ALLOWED
+    assert entry.ip_address == "192.0.2.7"
+
+
+def test_entries_cannot_be_changed_or_deleted_through_the_application(caseworker):
+    entry = access_log_write(user=caseworker, action=Action.VIEW, purpose=Purpose.CARE)
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+    with pytest.raises(PermissionError):
+        AccessLogEntry.objects.filter(pk=entry.pk).update(detail="weg")
+    with pytest.raises(PermissionError):
+        AccessLogEntry.objects.all().delete()
+
+
+def test_postgresql_refuses_update_and_delete_on_the_log(requires_postgresql, caseworker):
+    entry = access_log_write(user=caseworker, action=Action.VIEW, purpose=Purpose.CARE)
+    table = AccessLogEntry._meta.db_table
+    for sql in (
+        f"UPDATE {table} SET detail = 'x' WHERE id = %s",
+        f"DELETE FROM {table} WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
+    assert AccessLogEntry.objects.filter(pk=entry.pk, detail="").exists()
+
+
+def test_viewing_the_log_is_itself_logged(team_lead, client):
+    client.force_login(team_lead)
+    client.get(URL, {"person": "Sanne"})
+    entry = AccessLogEntry.objects.get(user=team_lead)
+    assert entry.action == Action.SEARCH
+    assert entry.purpose == Purpose.AUDIT
+    assert "person=Sanne" in entry.detail
+
+
+@pytest.mark.parametrize("persona", ["caseworker", "hub_home_parent", "liaison"])
+def test_other_roles_are_refused_and_the_attempt_is_logged(persona, persona_client, request):
+    client = persona_client(persona)
+    assert client.get(URL).status_code == 403
+    user = request.getfixturevalue(persona)
+    assert AccessLogEntry.objects.filter(user=user, outcome=Outcome.DENIED).count() == 1
+
+
+def test_a_team_lead_sees_what_their_team_did_but_not_other_teams(
+    team_lead, caseworker, other_caseworker, client
+):
+    access_log_write(user=caseworker, action=Action.VIEW, purpose=Purpose.CARE, detail="eigen team")
+    access_log_write(
+        user=other_caseworker, action=Action.VIEW, purpose=Purpose.CARE, detail="ander team"
+    )
+    client.force_login(team_lead)
+    body = client.get(URL).content.decode()
+    assert "eigen team" in body
+    assert "ander team" not in body
+
+
+def test_the_application_manager_sees_everything(app_manager, caseworker, other_caseworker, client):
+    access_log_write(user=caseworker, action=Action.VIEW, purpose=Purpose.CARE, detail="eigen team")
+    access_log_write(
+        user=other_caseworker, action=Action.VIEW, purpose=Purpose.CARE, detail="ander team"
+    )
+    client.force_login(app_manager)
+    body = client.get(URL).content.decode()
+    assert "eigen team" in body and "ander team" in body
+
+
+def test_search_by_person_user_action_and_period(app_manager, caseworker, other_caseworker, client):
+    about_sanne = access_log_write(
+        user=caseworker, action=Action.VIEW, purpose=Purpose.CARE, person=other_caseworker
+    )
+    access_log_write(user=other_caseworker, action=Action.CHANGE, purpose=Purpose.CARE)
+    client.force_login(app_manager)
+    page = client.get(URL, {"person": other_caseworker.last_name}).context["page"]
+    assert list(page.object_list) == [about_sanne]
+    page = client.get(URL, {"user": other_caseworker.pk}).context["page"]
+    assert {e.user_id for e in page.object_list} == {other_caseworker.pk}
+    page = client.get(URL, {"action": "change"}).context["page"]
+    assert [e.action for e in page.object_list] == ["change"]
+    today = timezone.localdate()
+    in_period = client.get(URL, {"period_start": today, "period_end": today}).context["page"]
+    assert about_sanne in in_period.object_list
+    before = today - dt.timedelta(days=30)
+    past = client.get(URL, {"period_start": before, "period_end": before}).context["page"]
+    assert past.paginator.count == 0
+
+
+def test_end_before_start_gives_a_dutch_message_and_keeps_the_input(app_manager, client):
+    client.force_login(app_manager)
+    response = client.get(
+        URL, {"period_start": "2026-03-10", "period_end": "2026-03-01", "person": "Sanne"}
+    )
+    body = response.content.decode()
+    assert "De einddatum ligt vóór de begindatum." in body
+    assert 'value="2026-03-10"' in body and 'value="Sanne"' in body
+
+
+def test_with_htmx_only_the_results_are_sent(app_manager, client):
+    client.force_login(app_manager)
+    response = client.get(URL, {"person": "x"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="log-results"')
+    assert "<html" not in body
+
+
+def test_with_htmx_an_invalid_filter_swaps_the_whole_search_block(app_manager, client):
+    client.force_login(app_manager)
+    response = client.get(
+        URL,
+        {"period_start": "2026-03-10", "period_end": "2026-03-01"},
+        headers={"HX-Request": "true"},
+    )
+    assert response["HX-Retarget"] == "#access-log-search"
+    assert "De einddatum ligt vóór de begindatum." in response.content.decode()
+
+
+def test_the_log_page_runs_a_fixed_number_of_queries(
+    app_manager, team_lead, caseworker, client, django_assert_max_num_queries, settings
+):
+    others = UserFactory.create_batch(3, team=caseworker.team)
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(
+            user=user,
+            user_label=str(user),
+            role=user.role,
+            on_behalf_of=team_lead,
+            action=Action.VIEW,
+            purpose=Purpose.CARE,
+            person_label=f"Kind {i}",
+        )
+        for i in range(settings.PAGE_SIZE * 2 + 5)
+        for user in [caseworker, *others][i % 4 : i % 4 + 1]
+    )
+    for viewer in (app_manager, team_lead):
+        client.force_login(viewer)
+        # session, user, count, page of entries (+ on_behalf_of joined), user choices, log write
+        with django_assert_max_num_queries(10):
+            response = client.get(URL)
+        assert len(response.context["page"].object_list) == settings.PAGE_SIZE
+        with django_assert_max_num_queries(10):
+            client.get(URL, {"pagina": 2, "person": "Kind"})

@@ -1,0 +1,163 @@
+"""Who may see what: every URL for every role, and policies whose two answers agree."""
+
+import pytest
+from django.http import Http404
+from django.test import RequestFactory
+
+from pleegzorg import permissions
+from pleegzorg.audit import Action, Outcome, Purpose, access_log_write
+from pleegzorg.factories import TeamFactory, UserFactory
+from pleegzorg.models import AccessLogEntry, Team, User
+from tests.conftest import PERSONAS
+
+LOGIN = "/inloggen/"
+
+# URL -> expected status per persona. 302 for anonymous means: sent to the login page.
+URL_MATRIX = {
+    "/": {
+        "caseworker": 200,
+        "team_lead": 200,
+        "hub_home_parent": 200,
+        "liaison": 200,
+        "app_manager": 200,
+        "anonymous": 302,
+    },
+    "/inzagelog/": {
+        "caseworker": 403,
+        "team_lead": 200,
+        "hub_home_parent": 403,
+        "liaison": 403,
+        "app_manager": 200,
+        "anonymous": 302,
+    },
+    "/wachtwoord-wijzigen/": {
+        "caseworker": 200,
+        "team_lead": 200,
+        "hub_home_parent": 200,
+        "liaison": 200,
+        "app_manager": 200,
+        "anonymous": 302,
+    },
+    "/beheer/": {
+        "caseworker": 302,
+        "team_lead": 302,
+        "hub_home_parent": 302,
+        "liaison": 302,
+        "app_manager": 200,
+        "anonymous": 302,
+    },
+    "/beheer/pleegzorg/user/": {
+        "caseworker": 302,
+        "team_lead": 302,
+        "hub_home_parent": 302,
+        "liaison": 302,
+        "app_manager": 200,
+        "anonymous": 302,
+    },
+    "/beheer/pleegzorg/accesslogentry/": {
+        "caseworker": 302,
+        "team_lead": 302,
+        "hub_home_parent": 302,
+        "liaison": 302,
+        "app_manager": 200,
+        "anonymous": 302,
+    },
+    # Open to everyone: the login and password-reset pages, and the health check.
+    LOGIN: dict.fromkeys(PERSONAS[:-1], 302) | {"anonymous": 200},
+    "/wachtwoord-vergeten/": dict.fromkeys(PERSONAS, 200),
+    "/healthz": dict.fromkeys(PERSONAS, 200),
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("url", URL_MATRIX)
+def test_every_url_answers_every_role_as_intended(url, persona, persona_client, other_caseworker):
+    response = persona_client(persona).get(url)
+    assert response.status_code == URL_MATRIX[url][persona], f"{persona} on {url}"
+    if response.status_code == 302 and persona == "anonymous":
+        assert "/inloggen/" in response["Location"] or "/beheer/login/" in response["Location"]
+
+
+def test_every_url_of_the_app_is_in_the_matrix():
+    from django.urls import get_resolver
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                if str(pattern.pattern) not in ("beheer/",):
+                    yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                yield prefix + str(pattern.pattern)
+
+    routes = {"/" + route for route in walk(get_resolver().url_patterns)}
+    # Routes with parameters and POST-only routes are tested in test_auth.py.
+    tested_elsewhere = {
+        "/taal/",
+        "/uitloggen/",
+        "/wachtwoord-herstellen/<uidb64>/<token>/",
+        "/wachtwoord-vergeten/verstuurd/",
+        "/wachtwoord-herstellen/klaar/",
+        "/wachtwoord-wijzigen/klaar/",
+    }
+    assert routes - tested_elsewhere <= set(URL_MATRIX), routes - tested_elsewhere - set(URL_MATRIX)
+
+
+@pytest.fixture
+def world(caseworker, other_caseworker, team_lead, hub_home_parent, liaison, app_manager):
+    """Every persona plus a team without a lead and a caseworker without a team."""
+    TeamFactory(name="Zonder leider", lead=None)
+    UserFactory(username="zonderteam")
+    return [caseworker, other_caseworker, team_lead, hub_home_parent, liaison, app_manager]
+
+
+def agree(policy, viewers, objects):
+    for viewer in viewers:
+        visible = set(policy.visible_to(viewer).values_list("pk", flat=True))
+        for obj in objects:
+            assert policy.can_view(viewer, obj) == (obj.pk in visible), (
+                f"{type(policy).__name__}: {viewer.role} {viewer} on {obj}"
+            )
+
+
+def test_team_policy_queryset_and_object_check_agree(world):
+    agree(permissions.teams, User.objects.all(), Team.objects.all())
+
+
+def test_user_policy_queryset_and_object_check_agree(world):
+    agree(permissions.users, User.objects.all(), User.objects.all())
+
+
+def test_access_log_policy_queryset_and_object_check_agree(world):
+    for user in User.objects.all():
+        access_log_write(user=user, action=Action.VIEW, purpose=Purpose.CARE, person=user)
+    agree(permissions.access_log, User.objects.all(), AccessLogEntry.objects.all())
+
+
+def test_colleagues_a_caseworker_sees_are_their_team_and_its_lead(world, caseworker, team_lead):
+    visible = set(permissions.users.visible_to(caseworker))
+    assert visible == set(User.objects.filter(team=caseworker.team)) | {team_lead}
+
+
+def test_a_record_someone_may_not_see_answers_404_and_the_attempt_is_logged(caseworker, other_team):
+    request = RequestFactory().get("/")
+    request.user = caseworker
+    with pytest.raises(Http404):
+        permissions.get_visible_or_404(
+            permissions.teams, request, purpose=Purpose.CARE, pk=other_team.pk
+        )
+    denied = AccessLogEntry.objects.get(outcome=Outcome.DENIED)
+    assert denied.user == caseworker and denied.object_id == other_team.pk
+    assert (
+        permissions.get_visible_or_404(
+            permissions.teams, request, purpose=Purpose.CARE, pk=caseworker.team_id
+        )
+        == caseworker.team
+    )
+
+
+def test_a_missing_record_answers_404_without_a_log_entry(caseworker):
+    request = RequestFactory().get("/")
+    request.user = caseworker
+    with pytest.raises(Http404):
+        permissions.get_visible_or_404(permissions.teams, request, purpose=Purpose.CARE, pk=999999)
+    assert not AccessLogEntry.objects.exists()
