@@ -24,8 +24,9 @@ translations: venv
 demo: translations
 	@mkdir -p var
 	$(DEMO_ENV) $(MANAGE) migrate --noinput
-	@if [ ! -f var/.seeded ]; then $(DEMO_ENV) $(MANAGE) seed_demo --scale small && touch var/.seeded; fi
-	@$(DEMO_ENV) $(MANAGE) seed_demo --show-accounts
+	@# Seed once; later runs keep what you changed in the demo and only print the accounts.
+	@if [ ! -f var/.seeded ]; then $(DEMO_ENV) $(MANAGE) seed_demo --scale small && touch var/.seeded; \
+	else $(DEMO_ENV) $(MANAGE) seed_demo --show-accounts; fi
 	@echo "==> starting web, worker and beat: open http://127.0.0.1:8000 (Ctrl-C stops all)"
 	@$(DEMO_ENV) $(VENV)/bin/honcho -f Procfile.demo start
 
