@@ -229,3 +229,14 @@ def test_every_string_in_the_code_is_in_the_dutch_catalog(tmp_path):
     catalog = read_po((tmp_path / "locale/nl/LC_MESSAGES/django.po").open("rb"), locale="nl")
     missing = [m.id for m in catalog if m.id and (m.fuzzy or not m.string or m.string == ("", ""))]
     assert missing == [], "run `make messages` and translate these"
+
+
+def test_env_example_documents_every_variable_the_settings_read():
+    import re
+
+    source = "\n".join(p.read_text() for p in (ROOT / "config").rglob("*.py"))
+    read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', source))
+    read |= set(re.findall(r'required\(\s*"([A-Z_]+)"', source))
+    documented = set(re.findall(r"^#? ?([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read, "no variables found: the pattern is out of date"
+    assert read - documented == set()
