@@ -57,6 +57,7 @@ def test_production_refuses_sqlite():
             "DJANGO_SECRET_KEY": "x" * 60,
             "DATABASE_URL": "sqlite:////tmp/x.sqlite3",
             "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+            "EMAIL_URL": "smtp://mail.example.nl",
         },
     )
     assert result.returncode != 0

@@ -1,12 +1,12 @@
 """Production: PostgreSQL and Redis from the environment, secure cookies, HTTPS only.
 
-Start-up fails with a clear message when DJANGO_SECRET_KEY, DATABASE_URL or CELERY_BROKER_URL
-is missing.
+Start-up fails with a clear message when DJANGO_SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL
+(or REDIS_URL) or EMAIL_URL is missing.
 """
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env
+from config.env import env, mailer_from_url
 
 from .base import *  # noqa: F403
 from .base import DATABASES, STORAGES
@@ -32,6 +32,12 @@ required(
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or required(
     "REDIS_URL", "Production needs a Redis broker: set CELERY_BROKER_URL or REDIS_URL."
 )
+# Password reset mails must really leave the building: no console backend in production.
+MAILERS = {
+    "default": mailer_from_url(
+        required("EMAIL_URL", "Set an SMTP server, e.g. smtp+tls://user:pass@mail.example.nl:587.")
+    )
+}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL in production.")
 
