@@ -4,11 +4,11 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django_htmx.http import retarget
 
 from pleegzorg import permissions, selectors
 from pleegzorg.audit import Action, Purpose, access_log_write
 from pleegzorg.forms import AccessLogFilterForm
+from pleegzorg.models import AccessLogEntry
 
 
 @login_required
@@ -39,25 +39,27 @@ def access_log(request):
         purpose=purpose,
         detail=_describe_filters(filters),
     )
-    entries = selectors.access_log_entries(
-        request.user,
-        person=filters.get("person", ""),
-        acting_user=filters.get("user"),
-        action=filters.get("action", ""),
-        period_start=filters.get("period_start"),
-        period_end=filters.get("period_end"),
-    )
+    if form.errors:
+        entries = AccessLogEntry.objects.none()  # never show unfiltered rows for a bad filter
+    else:
+        entries = selectors.access_log_entries(
+            request.user,
+            person=filters.get("person", ""),
+            acting_user=filters.get("user"),
+            action=filters.get("action", ""),
+            period_start=filters.get("period_start"),
+            period_end=filters.get("period_end"),
+        )
     page = Paginator(entries, settings.PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
     template = "pleegzorg/access_log.html"
-    if not request.htmx:
-        return render(request, template, context)
-    if form.errors:
-        # Show the messages beside the fields: swap the whole search block, not just the rows.
-        return retarget(render(request, f"{template}#search", context), "#access-log-search")
-    return render(request, f"{template}#results", context)
+    if request.htmx:
+        # The form and its results swap together, so messages appear and disappear beside the
+        # fields; htmx keeps the focus in the field being typed in (the inputs have ids).
+        template += "#search"
+    return render(request, template, context)
 
 
 def _describe_filters(filters: dict) -> str:
