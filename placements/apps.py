@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class PlacementsConfig(AppConfig):
     name = "placements"
     verbose_name = _("Placements")
+
+    def ready(self) -> None:
+        from placements import permissions
+        from placements.models import Child
+        from pleegzorg.permissions import register_person_policy
+
+        # A team lead sees in the access log every access to the children in their team's care.
+        register_person_policy(Child, permissions.children)

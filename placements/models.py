@@ -1,1 +1,566 @@
-# Children, families and placements arrive with issue 3 (see the README's roadmap).
+"""Children, their parents, foster families and placements: the case file.
+
+Rules a row can check by itself live here (constraints, ``clean``); rules that span rows (no two
+full-time placements at once, capacity, who may change what) live in ``placements.services``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.postgres.fields import RangeOperators
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from placements.validators import validate_bsn, validate_postcode
+from pleegzorg.db import DateRange, PostgresExclusionConstraint
+
+
+class Versioned(models.Model):
+    """Optimistic locking: a form carries the version it showed; saving another version fails."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class CareKind(models.TextChoices):
+    FULL_TIME = "full_time", _("full-time")
+    PART_TIME = "part_time", _("part-time / weekend")
+    CRISIS = "crisis", _("crisis")
+    RESPITE = "respite", _("respite")
+
+
+class Child(Versioned):
+    class Gender(models.TextChoices):
+        GIRL = "girl", _("girl")
+        BOY = "boy", _("boy")
+        OTHER = "other", _("other")
+        UNKNOWN = "unknown", _("not recorded")
+
+    class LifeStory(models.TextChoices):
+        NOT_STARTED = "not_started", _("not started")
+        IN_PROGRESS = "in_progress", _("in progress")
+        HANDED_OVER = "handed_over", _("handed to the child")
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"))
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender, default=Gender.UNKNOWN)
+    bsn = models.CharField(
+        _("BSN"),
+        max_length=9,
+        blank=True,
+        validators=[validate_bsn],
+        help_text=_("Citizen service number, 9 digits. Optional."),
+    )
+    school = models.CharField(_("school"), max_length=200, blank=True)
+    trusted_person_name = models.CharField(_("trusted person"), max_length=200, blank=True)
+    trusted_person_relation = models.CharField(
+        _("relation to the child"), max_length=100, blank=True
+    )
+    trusted_person_contact = models.CharField(_("contact details"), max_length=200, blank=True)
+    allergies = models.TextField(_("allergies"), blank=True)
+    medication = models.TextField(_("medication"), blank=True)
+    diet = models.TextField(_("diet"), blank=True)
+    emergency_contacts = models.TextField(
+        _("emergency contacts"),
+        blank=True,
+        help_text=_("Name, relation and phone number, one per line."),
+    )
+    life_story_status = models.CharField(
+        _("life story"), max_length=20, choices=LifeStory, default=LifeStory.NOT_STARTED
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("foster child")
+        verbose_name_plural = _("foster children")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bsn"],
+                condition=~Q(bsn=""),
+                name="child_bsn_unique",
+                violation_error_message=_("Another child already has this BSN."),
+            ),
+        ]
+        indexes = [models.Index(fields=["last_name", "first_name"], name="child_name")]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age(self, on: date | None = None) -> int:
+        on = on or timezone.localdate()
+        born = self.date_of_birth
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+    def clean(self) -> None:
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            raise ValidationError({"date_of_birth": _("The date of birth is in the future.")})
+
+
+class VoiceNote(models.Model):
+    """What the child said it wants, in its own words, with the date it said it."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="voice_notes")
+    said_on = models.DateField(_("date"))
+    text = models.TextField(_("what the child said"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-said_on", "-id"]
+        verbose_name = _("voice of the child")
+        verbose_name_plural = _("voice of the child")
+
+    def __str__(self) -> str:
+        return f"{self.said_on}: {self.text[:40]}"
+
+
+class Parent(Versioned):
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    email = models.EmailField(_("email address"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    children = models.ManyToManyField(Child, through="ParentChild", related_name="parents")
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("parent")
+        verbose_name_plural = _("parents")
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class ParentChild(models.Model):
+    class Relation(models.TextChoices):
+        MOTHER = "mother", _("mother")
+        FATHER = "father", _("father")
+        PARENT = "parent", _("parent")
+        OTHER = "other", _("other")
+
+    parent = models.ForeignKey(Parent, on_delete=models.CASCADE, related_name="child_links")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="parent_links")
+    relation = models.CharField(_("relation to the child"), max_length=10, choices=Relation)
+    has_custody = models.BooleanField(_("has custody (gezag)"), default=False)
+    participation = models.CharField(
+        _("how they take part"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example: visits every other week, joins the joint meetings."),
+    )
+
+    class Meta:
+        verbose_name = _("parent of a child")
+        verbose_name_plural = _("parents of children")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "child"], name="parent_child_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent} — {self.child}"
+
+
+class FosterFamily(Versioned):
+    class Status(models.TextChoices):
+        SCREENING = "screening", _("in screening")
+        ACTIVE = "active", _("active")
+        PAUSED = "paused", _("paused")
+        STOPPED = "stopped", _("stopped")
+
+    class StopReason(models.TextChoices):
+        AGE_OR_HEALTH = "age_health", _("age or health")
+        OWN_FAMILY = "own_family", _("the family's own situation")
+        DISAPPOINTING_SUPPORT = "support", _("too little support")
+        BREAKDOWN = "breakdown", _("after a premature ending")
+        ADOPTION_OR_GUARDIANSHIP = "guardianship", _("became the child's guardian")
+        MOVED = "moved", _("moved away")
+        OTHER = "other", _("other")
+
+    name = models.CharField(
+        _("family name"), max_length=200, help_text=_("For example: Familie Jansen")
+    )
+    street = models.CharField(_("street and house number"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=7, validators=[validate_postcode])
+    city = models.CharField(_("town"), max_length=100)
+    municipality = models.CharField(_("municipality"), max_length=100)
+    offers_full_time = models.BooleanField(_("full-time"), default=True)
+    offers_part_time = models.BooleanField(_("part-time / weekend"), default=False)
+    offers_crisis = models.BooleanField(_("crisis"), default=False)
+    offers_respite = models.BooleanField(_("respite"), default=False)
+    places = models.PositiveSmallIntegerField(_("number of places"), default=1)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.SCREENING)
+    stop_date = models.DateField(_("stop date"), null=True, blank=True)
+    stop_reason = models.CharField(_("stop reason"), max_length=20, choices=StopReason, blank=True)
+    stop_note = models.CharField(_("about stopping"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("foster family")
+        verbose_name_plural = _("foster families")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(places__gte=1) & Q(places__lte=12), name="family_places_range"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="stopped") | (Q(stop_date__isnull=False) & ~Q(stop_reason="")),
+                name="family_stopped_has_date_and_reason",
+                violation_error_message=_("A stopped family needs a stop date and a reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def care_kinds(self) -> list[str]:
+        offered = {
+            CareKind.FULL_TIME: self.offers_full_time,
+            CareKind.PART_TIME: self.offers_part_time,
+            CareKind.CRISIS: self.offers_crisis,
+            CareKind.RESPITE: self.offers_respite,
+        }
+        return [kind for kind, yes in offered.items() if yes]
+
+    def offers(self, kind: str) -> bool:
+        return kind in self.care_kinds
+
+    def clean(self) -> None:
+        if self.status == self.Status.STOPPED:
+            errors = {}
+            if not self.stop_date:
+                errors["stop_date"] = _("Enter the date the family stopped.")
+            if not self.stop_reason:
+                errors["stop_reason"] = _("Choose why the family stopped.")
+            if errors:
+                raise ValidationError(errors)
+
+
+class FosterFamilyStatusChange(models.Model):
+    """A family's status history: into screening, active, paused, stopped."""
+
+    family = models.ForeignKey(
+        FosterFamily, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=FosterFamily.Status)
+    changed_on = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-changed_on", "-id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+
+    def __str__(self) -> str:
+        return f"{self.changed_on}: {self.get_status_display()}"
+
+
+class FosterParent(models.Model):
+    family = models.ForeignKey(
+        FosterFamily, on_delete=models.CASCADE, related_name="foster_parents"
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    email = models.EmailField(_("email address"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("foster parent")
+        verbose_name_plural = _("foster parents")
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class OwnChild(models.Model):
+    family = models.ForeignKey(FosterFamily, on_delete=models.CASCADE, related_name="own_children")
+    first_name = models.CharField(_("first name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["date_of_birth"]
+        verbose_name = _("own child")
+        verbose_name_plural = _("own children")
+
+    def __str__(self) -> str:
+        return self.first_name
+
+
+class YouthProtector(models.Model):
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    institution = models.CharField(
+        _("certified institution (GI)"),
+        max_length=200,
+        help_text=_("For example: Samen Veilig Midden-Nederland, William Schrikker Stichting."),
+    )
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    email = models.EmailField(_("email address"), blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("youth protector")
+        verbose_name_plural = _("youth protectors")
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.institution})"
+
+
+class PlacementQuerySet(models.QuerySet):
+    def active(self, on: date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on)
+
+    def occupying(self, start: date, end: date | None):
+        """Placements whose period overlaps [start, end) — end None means open-ended."""
+        overlap = Q(end_date__isnull=True) | Q(end_date__gt=start)
+        if end is not None:
+            overlap &= Q(start_date__lt=end)
+        return self.filter(overlap)
+
+
+class Placement(Versioned):
+    class LegalBasis(models.TextChoices):
+        VOLUNTARY = "voluntary", _("voluntary")
+        OTS = "ots", _("family supervision order (OTS)")
+        GUARDIANSHIP = "guardianship", _("guardianship")
+
+    class EndReason(models.TextChoices):
+        RETURN_HOME = "return_home", _("planned return home")
+        OTHER_FAMILY = "other_family", _("to another foster family")
+        INDEPENDENCE = "independence", _("living independently")
+        PREMATURE = "premature", _("premature ending")
+        OTHER = "other", _("other")
+
+    class EndedBy(models.TextChoices):
+        FOSTER_FAMILY = "foster_family", _("the foster family")
+        CHILD = "child", _("the child")
+        PARENTS = "parents", _("the parents")
+        ORGANISATION = "organisation", _("the foster-care organisation")
+        YOUTH_PROTECTION = "youth_protection", _("the youth protector or the court")
+
+    class Perspective(models.TextChoices):
+        RETURN_HOME = "return_home", _("return home")
+        GROW_UP = "grow_up", _("grow up in the foster family")
+        UNDECIDED = "undecided", _("not yet decided")
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="placements")
+    family = models.ForeignKey(FosterFamily, on_delete=models.PROTECT, related_name="placements")
+    kind = models.CharField(_("kind of care"), max_length=10, choices=CareKind)
+    legal_basis = models.CharField(_("legal basis"), max_length=15, choices=LegalBasis)
+    start_date = models.DateField(_("start date"))
+    planned_end_date = models.DateField(_("planned end date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_reason = models.CharField(_("end reason"), max_length=15, choices=EndReason, blank=True)
+    ended_by = models.CharField(
+        _("who ended it"),
+        max_length=20,
+        choices=EndedBy,
+        blank=True,
+        help_text=_("For a premature ending: who took the decision."),
+    )
+    end_note = models.TextField(_("about the ending"), blank=True)
+    perspective = models.CharField(
+        _("perspective"), max_length=15, choices=Perspective, default=Perspective.UNDECIDED
+    )
+    # The current caseworker and youth protector; their history is in the assignment tables.
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="caseload",
+        limit_choices_to={"role": "caseworker"},
+        verbose_name=_("caseworker"),
+    )
+    youth_protector = models.ForeignKey(
+        YouthProtector,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placements",
+        verbose_name=_("youth protector"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        indexes = [
+            models.Index(fields=["caseworker", "end_date"], name="placement_caseworker"),
+            models.Index(fields=["child", "start_date"], name="placement_child"),
+            models.Index(fields=["family", "end_date"], name="placement_family"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="placement_end_after_start",
+                violation_error_message=_("The end date is before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end_date__isnull=True)
+                | Q(planned_end_date__gte=F("start_date")),
+                name="placement_planned_end_after_start",
+                violation_error_message=_("The planned end date is before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | ~Q(end_reason=""),
+                name="placement_ended_has_reason",
+                violation_error_message=_("An ended placement needs a reason."),
+            ),
+            # A child never has two full-time placements on the same day. The end date is the
+            # last day in the family: periods are [start, end].
+            PostgresExclusionConstraint(
+                name="placement_no_overlapping_full_time",
+                expressions=[
+                    (DateRange("start_date", "end_date", "[]"), RangeOperators.OVERLAPS),
+                    ("child", RangeOperators.EQUAL),
+                ],
+                condition=Q(kind="full_time"),
+                violation_error_message=_(
+                    "This child already has a full-time placement in this period."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} — {self.family} ({self.get_kind_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        today = timezone.localdate()
+        return self.start_date <= today and (self.end_date is None or self.end_date >= today)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end date is before the start date.")
+        if self.planned_end_date and self.start_date and self.planned_end_date < self.start_date:
+            errors["planned_end_date"] = _("The planned end date is before the start date.")
+        if self.end_date and not self.end_reason:
+            errors["end_reason"] = _("Choose why the placement ended.")
+        if self.end_reason == self.EndReason.PREMATURE and not self.ended_by:
+            errors["ended_by"] = _("For a premature ending, record who ended it.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Assignment(models.Model):
+    """Who was responsible, from when until when, and how the handover went (Advies 6 and 7)."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    handover_note = models.TextField(_("handover note"), blank=True)
+    family_informed = models.BooleanField(_("the family has been told"), default=False)
+    no_change_of_course_until = models.DateField(
+        _("no change of course until"),
+        null=True,
+        blank=True,
+        help_text=_("Advice 6: no new course in the first months after a handover."),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-start_date", "-id"]
+
+
+class CaseworkerAssignment(Assignment):
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="caseworker_assignments",
+        verbose_name=_("caseworker"),
+    )
+
+    class Meta(Assignment.Meta):
+        verbose_name = _("caseworker assignment")
+        verbose_name_plural = _("caseworker history")
+        default_related_name = "caseworker_assignments"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement"],
+                condition=Q(end_date__isnull=True),
+                name="one_current_caseworker_per_placement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.caseworker} ({self.start_date} - {self.end_date or '...'})"
+
+
+class YouthProtectorAssignment(Assignment):
+    youth_protector = models.ForeignKey(
+        YouthProtector,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("youth protector"),
+    )
+
+    class Meta(Assignment.Meta):
+        verbose_name = _("youth protector assignment")
+        verbose_name_plural = _("youth protector history")
+        default_related_name = "youth_protector_assignments"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement"],
+                condition=Q(end_date__isnull=True),
+                name="one_current_youth_protector_per_placement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.youth_protector} ({self.start_date} - {self.end_date or '...'})"
+
+
+class Decision(models.Model):
+    """A decision about the placement, and whether the foster parents were consulted (Advies 2)."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="decisions")
+    decided_on = models.DateField(_("date"))
+    subject = models.CharField(_("what was decided"), max_length=300)
+    decided_by = models.CharField(
+        _("decided by"), max_length=200, help_text=_("Name and role, e.g. the youth protector.")
+    )
+    foster_parents_consulted = models.BooleanField(_("foster parents consulted"), default=False)
+    foster_parents_view = models.TextField(_("view of the foster parents"), blank=True)
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def clean(self) -> None:
+        if self.foster_parents_consulted and not self.foster_parents_view.strip():
+            raise ValidationError(
+                {"foster_parents_view": _("Write down what the foster parents said.")}
+            )

@@ -21,6 +21,26 @@ class AppManagerAdmin(admin.ModelAdmin):
     )
 
 
+class AuditedAdmin(AppManagerAdmin):
+    """Admin for personal data: opening a record is written to the access log."""
+
+    def person_of(self, obj):
+        return obj
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            access_log_write(
+                user=request.user,
+                request=request,
+                action=Action.VIEW,
+                purpose=Purpose.ADMINISTRATION,
+                person=self.person_of(obj),
+                obj=obj,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
 @admin.register(Region)
 class RegionAdmin(AppManagerAdmin):
     list_display = ["name"]

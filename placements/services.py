@@ -1,0 +1,306 @@
+"""Every change to a case file. Keyword-only, atomic, permission-checked, written to the access log.
+
+Services raise ``ValidationError`` with messages per field, so that forms can show them beside the
+fields; ``StaleRecord`` when someone else saved the record after the form was opened.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from placements import permissions
+from placements.models import (
+    CareKind,
+    CaseworkerAssignment,
+    Child,
+    FosterFamily,
+    Placement,
+    Versioned,
+    YouthProtector,
+    YouthProtectorAssignment,
+)
+from pleegzorg.audit import Action, Purpose, access_log_write
+from pleegzorg.models import User
+
+
+class StaleRecord(ValidationError):
+    def __init__(self):
+        super().__init__(
+            _(
+                "Someone else changed this in the meantime. Your changes have not been saved: "
+                "look at the current version below and make your change again."
+            ),
+            code="stale",
+        )
+
+
+def save_versioned(instance: Versioned, *, version: int, fields: list[str]) -> None:
+    """Save ``fields`` only if nobody saved the row since ``version`` was shown, then bump it."""
+    instance.full_clean(exclude=[f.name for f in instance._meta.fields if f.name not in fields])
+    values = {name: getattr(instance, name) for name in fields}
+    values["updated_at"] = timezone.now()
+    updated = (
+        type(instance)
+        ._default_manager.filter(pk=instance.pk, version=version)
+        .update(version=version + 1, **values)
+    )
+    if not updated:
+        raise StaleRecord
+    instance.version = version + 1
+
+
+def _require_change(user: User, policy, obj) -> None:
+    if not policy.can_change(user, obj):
+        raise PermissionDenied
+
+
+def family_occupancy(family: FosterFamily, on: date, end: date | None = None) -> int:
+    """How many places the family has taken in [on, end]: full-time and part-time placements."""
+    return (
+        family.placements.occupying(on, end + timedelta(days=1) if end else None)
+        .exclude(kind=CareKind.RESPITE)
+        .count()
+    )
+
+
+def check_placement_fits(
+    *,
+    child: Child,
+    family: FosterFamily,
+    kind: str,
+    start_date: date,
+    planned_end_date: date | None,
+) -> None:
+    """Refuse a placement in a family that is not active, does not offer this kind of care or is
+    full, and a second full-time placement of a child. Raises ValidationError per field."""
+    errors: dict[str, str] = {}
+    if family.status != FosterFamily.Status.ACTIVE:
+        errors["family"] = _("%(family)s is %(status)s and cannot take a placement.") % {
+            "family": family,
+            "status": family.get_status_display(),
+        }
+    elif not family.offers(kind):
+        errors["kind"] = _("%(family)s does not offer %(kind)s care.") % {
+            "family": family,
+            "kind": CareKind(kind).label,
+        }
+    elif (
+        kind != CareKind.RESPITE
+        and family_occupancy(family, start_date, planned_end_date) >= family.places
+    ):
+        errors["family"] = _(
+            "%(family)s is full: all %(places)s places are taken on that date."
+        ) % {
+            "family": family,
+            "places": family.places,
+        }
+    if planned_end_date and planned_end_date < start_date:
+        errors["planned_end_date"] = _("The planned end date is before the start date.")
+    if kind == CareKind.FULL_TIME:
+        overlapping = child.placements.filter(kind=CareKind.FULL_TIME).occupying(
+            start_date, planned_end_date + timedelta(days=1) if planned_end_date else None
+        )
+        if overlapping.exists():
+            errors["start_date"] = _(
+                "%(child)s already has a full-time placement in this period."
+            ) % {"child": child}
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def placement_start(
+    *,
+    actor: User,
+    child: Child,
+    family: FosterFamily,
+    kind: str,
+    legal_basis: str,
+    start_date: date,
+    caseworker: User,
+    planned_end_date: date | None = None,
+    youth_protector: YouthProtector | None = None,
+    perspective: str = Placement.Perspective.UNDECIDED,
+    request=None,
+) -> Placement:
+    """Start a placement with its first caseworker (and youth protector) assignment.
+
+    A caseworker starts placements for themselves; a team lead for a caseworker of their team.
+    The family row is locked so that two people cannot both take its last place.
+    """
+    if not (
+        (actor.is_caseworker and caseworker.pk == actor.pk)
+        or (actor.is_team_lead and caseworker.team_id and caseworker.team.lead_id == actor.pk)
+    ):
+        raise PermissionDenied
+    if caseworker.role != User.Role.CASEWORKER:
+        raise ValidationError({"caseworker": _("Choose a caseworker.")})
+    family = FosterFamily.objects.select_for_update().get(pk=family.pk)
+    check_placement_fits(
+        child=child,
+        family=family,
+        kind=kind,
+        start_date=start_date,
+        planned_end_date=planned_end_date,
+    )
+    placement = Placement(
+        child=child,
+        family=family,
+        kind=kind,
+        legal_basis=legal_basis,
+        start_date=start_date,
+        planned_end_date=planned_end_date,
+        perspective=perspective,
+        caseworker=caseworker,
+        youth_protector=youth_protector,
+    )
+    placement.full_clean()
+    try:
+        with transaction.atomic():
+            placement.save(force_insert=True)
+    except IntegrityError as error:  # the exclusion constraint, when two people book at once
+        raise ValidationError(
+            {
+                "start_date": _("%(child)s already has a full-time placement in this period.")
+                % {"child": child}
+            }
+        ) from error
+    CaseworkerAssignment.objects.create(
+        placement=placement, caseworker=caseworker, start_date=start_date, assigned_by=actor
+    )
+    if youth_protector is not None:
+        YouthProtectorAssignment.objects.create(
+            placement=placement,
+            youth_protector=youth_protector,
+            start_date=start_date,
+            assigned_by=actor,
+        )
+    access_log_write(
+        user=actor,
+        request=request,
+        action=Action.CREATE,
+        purpose=Purpose.CARE,
+        person=child,
+        obj=placement,
+    )
+    return placement
+
+
+@transaction.atomic
+def placement_end(
+    *,
+    actor: User,
+    placement: Placement,
+    version: int,
+    end_date: date,
+    end_reason: str,
+    ended_by: str = "",
+    end_note: str = "",
+    request=None,
+) -> Placement:
+    """End a placement. A reason is required; for a premature ending also who ended it."""
+    _require_change(actor, permissions.placements_policy, placement)
+    # Work on a fresh copy: the caller's instance stays as it was if anything is refused.
+    placement = Placement.objects.select_related("child").get(pk=placement.pk)
+    if placement.end_date is not None:
+        raise ValidationError(_("This placement has already ended."))
+    placement.end_date = end_date
+    placement.end_reason = end_reason
+    placement.ended_by = ended_by if end_reason == Placement.EndReason.PREMATURE else ""
+    placement.end_note = end_note
+    save_versioned(
+        placement, version=version, fields=["end_date", "end_reason", "ended_by", "end_note"]
+    )
+    access_log_write(
+        user=actor,
+        request=request,
+        action=Action.CHANGE,
+        purpose=Purpose.CARE,
+        person=placement.child,
+        obj=placement,
+        detail="plaatsing beëindigd",
+    )
+    return placement
+
+
+@transaction.atomic
+def placement_hand_over(
+    *,
+    actor: User,
+    placement: Placement,
+    version: int,
+    new_caseworker: User,
+    handover_note: str,
+    family_informed: bool,
+    no_change_of_course_until: date | None = None,
+    on_date: date | None = None,
+    request=None,
+) -> CaseworkerAssignment:
+    """Hand a placement over to another caseworker (Advies 6 and 7).
+
+    The team lead or the current caseworker makes the change; a handover note is required; the
+    old assignment ends the day before the new one starts.
+    """
+    _require_change(actor, permissions.placements_policy, placement)
+    placement = Placement.objects.select_related("child").get(pk=placement.pk)
+    on_date = on_date or timezone.localdate()
+    errors = {}
+    if not handover_note.strip():
+        errors["handover_note"] = _("Write a handover note: what the new caseworker needs to know.")
+    if new_caseworker.role != User.Role.CASEWORKER or not new_caseworker.is_active:
+        errors["new_caseworker"] = _("Choose an active caseworker.")
+    elif new_caseworker.pk == placement.caseworker_id:
+        errors["new_caseworker"] = _("This caseworker already has this placement.")
+    if no_change_of_course_until and no_change_of_course_until < on_date:
+        errors["no_change_of_course_until"] = _("This date is before the handover.")
+    if errors:
+        raise ValidationError(errors)
+    current = placement.caseworker_assignments.filter(end_date__isnull=True).first()
+    if current is not None:
+        current.end_date = max(on_date - timedelta(days=1), current.start_date)
+        current.save(update_fields=["end_date"])
+    assignment = CaseworkerAssignment.objects.create(
+        placement=placement,
+        caseworker=new_caseworker,
+        start_date=on_date,
+        handover_note=handover_note,
+        family_informed=family_informed,
+        no_change_of_course_until=no_change_of_course_until,
+        assigned_by=actor,
+    )
+    placement.caseworker = new_caseworker
+    save_versioned(placement, version=version, fields=["caseworker"])
+    access_log_write(
+        user=actor,
+        request=request,
+        action=Action.CHANGE,
+        purpose=Purpose.CARE,
+        person=placement.child,
+        obj=placement,
+        detail=f"overdracht aan {new_caseworker}",
+    )
+    return assignment
+
+
+@transaction.atomic
+def child_update(*, actor: User, child: Child, version: int, changes: dict, request=None) -> Child:
+    """Change some fields of a child's file (one section of the file at a time)."""
+    _require_change(actor, permissions.children, child)
+    child = Child.objects.get(pk=child.pk)
+    for name, value in changes.items():
+        setattr(child, name, value)
+    save_versioned(child, version=version, fields=list(changes))
+    access_log_write(
+        user=actor,
+        request=request,
+        action=Action.CHANGE,
+        purpose=Purpose.CARE,
+        person=child,
+        detail=", ".join(changes),
+    )
+    return child
