@@ -15,4 +15,5 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("", include("pleegzorg.urls_auth")),
     path("", include("pleegzorg.urls")),
+    path("", include("placements.urls")),
 ]

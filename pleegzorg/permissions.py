@@ -60,10 +60,15 @@ def get_visible_or_404[M: Model](
                 action=Action.VIEW,
                 purpose=purpose,
                 obj=hidden,
-                person=person_of(hidden) if person_of else None,
+                person=person_of(hidden) if person_of else _as_person(hidden),
                 outcome=Outcome.DENIED,
             )
         raise Http404 from None
+
+
+def _as_person(obj: Model) -> Model | None:
+    """A record that is itself a person in the log (a child) is its own subject."""
+    return obj if type(obj) in _person_policies else None
 
 
 def require_role(request: HttpRequest, *roles: str, purpose: str, detail: str = "") -> None:

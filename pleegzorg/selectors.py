@@ -46,6 +46,22 @@ ROLE_INTRODUCTIONS = {
 def start_actions_for(user: User) -> list[StartAction]:
     """What this user can do in the application today, most used first."""
     actions = []
+    if user.is_caseworker:
+        actions.append(
+            StartAction(
+                _("My caseload"),
+                _("Find a child, open the file, and see which placements need attention."),
+                reverse("placements:caseload"),
+            )
+        )
+    if user.is_team_lead:
+        actions.append(
+            StartAction(
+                _("Your team's caseload"),
+                _("All active placements of your team's caseworkers, and hand them over."),
+                reverse("placements:caseload"),
+            )
+        )
     if user.is_team_lead or user.is_app_manager:
         actions.append(
             StartAction(

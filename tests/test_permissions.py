@@ -27,6 +27,7 @@ def answers(allowed, *, others, anonymous=302):
 URL_MATRIX = {
     "/": answers(LOGGED_IN, others=None),
     "/inzagelog/": answers(("team_lead", "app_manager"), others=403),
+    "/caseload/": answers(("caseworker", "team_lead"), others=403),
     "/wachtwoord-wijzigen/": answers(LOGGED_IN, others=None),
     "/beheer/": answers(("app_manager",), others=302),
     "/beheer/pleegzorg/user/": answers(("app_manager",), others=302),
@@ -67,6 +68,11 @@ def test_every_url_of_the_app_is_in_the_matrix():
         "/wachtwoord-vergeten/verstuurd/",
         "/wachtwoord-herstellen/klaar/",
         "/wachtwoord-wijzigen/klaar/",
+        # Child-file routes: per role with own and other children in tests/placements/test_pages.py
+        "/kinderen/<int:pk>/",
+        "/kinderen/<int:pk>/inzage/",
+        "/kinderen/<int:pk>/<slug:section>/",
+        "/kinderen/<int:pk>/<slug:section>/wijzigen/",
     }
     assert routes - tested_elsewhere <= set(URL_MATRIX), routes - tested_elsewhere - set(URL_MATRIX)
 

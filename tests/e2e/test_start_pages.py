@@ -20,9 +20,9 @@ def main_navigation(page):
     return page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link")
 
 
-def test_caseworker_sees_only_start_and_their_team(page, live_server, caseworker):
+def test_caseworker_sees_start_caseload_and_their_team(page, live_server, caseworker):
     open_start_page_as(page, live_server, caseworker)
-    expect(main_navigation(page)).to_have_text(["Start"])
+    expect(main_navigation(page)).to_have_text(["Start", "Caseload"])
     expect(page.get_by_role("heading", name=TEAM_SECTION)).to_be_visible()
 
 
@@ -30,7 +30,7 @@ def test_team_lead_sees_the_access_log_in_the_navigation_and_their_team(
     page, live_server, team_lead
 ):
     open_start_page_as(page, live_server, team_lead)
-    expect(main_navigation(page)).to_have_text(["Start", "Inzagelog"])
+    expect(main_navigation(page)).to_have_text(["Start", "Caseload", "Inzagelog"])
     expect(page.get_by_role("heading", name=TEAM_SECTION)).to_be_visible()
 
 

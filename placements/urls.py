@@ -1,0 +1,17 @@
+from django.urls import path
+
+from placements.views import caseload, child
+
+app_name = "placements"
+
+urlpatterns = [
+    path("caseload/", caseload.caseload, name="caseload"),
+    path("kinderen/<int:pk>/", child.child_file, name="child"),
+    path("kinderen/<int:pk>/inzage/", child.child_access_log, name="child_access_log"),
+    path("kinderen/<int:pk>/<slug:section>/", child.child_section, name="child_section"),
+    path(
+        "kinderen/<int:pk>/<slug:section>/wijzigen/",
+        child.child_section_edit,
+        name="child_section_edit",
+    ),
+]

@@ -1,0 +1,41 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from placements import selectors
+from placements.forms import CaseloadFilterForm
+from pleegzorg.audit import Action, Purpose, access_log_write
+from pleegzorg.models import User
+from pleegzorg.permissions import require_role
+
+CASELOAD_PAGE_SIZE = 25
+
+
+@login_required
+def caseload(request):
+    """'Mijn caseload': a caseworker's active placements; a team lead sees the team's."""
+    require_role(request, User.Role.CASEWORKER, User.Role.TEAM_LEAD, purpose=Purpose.CARE)
+    form = CaseloadFilterForm(request.GET or None)
+    filters = form.filters()
+    placements = selectors.caseload(request.user, **filters)
+    page = Paginator(placements, CASELOAD_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    if filters["search"]:
+        access_log_write(
+            user=request.user,
+            request=request,
+            action=Action.SEARCH,
+            purpose=Purpose.CARE,
+            detail=f"caseload: {filters['search']}",
+        )
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "filtered": any(value for key, value in filters.items() if key != "sort"),
+    }
+    template = "placements/caseload.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)

@@ -1,0 +1,169 @@
+"""The child file: one page with its sections, each editable in place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from placements import forms, permissions, selectors, services
+from pleegzorg.audit import Action, Purpose, access_log_write
+from pleegzorg.models import AccessLogEntry
+from pleegzorg.permissions import get_visible_or_404
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str | Promise
+    form_class: type[forms.VersionedModelForm]
+    save_label: str | Promise
+
+
+SECTIONS = {
+    "kind": Section(_("The child"), forms.ChildDetailsForm, _("Save the child's details")),
+    "zorg": Section(_("Care during a stay"), forms.CareFactsForm, _("Save care facts")),
+    "vertrouwenspersoon": Section(
+        _("Trusted person"), forms.TrustedPersonForm, _("Save trusted person")
+    ),
+    "levensverhaal": Section(_("Life story"), forms.LifeStoryForm, _("Save life story")),
+}
+
+
+def section_rows(child, key: str) -> list[tuple[str, str]]:
+    """Label and display value of each field of a section, as the file shows them."""
+    rows = []
+    for name in SECTIONS[key].form_class._meta.fields:
+        field = child._meta.get_field(name)
+        value = getattr(child, f"get_{name}_display")() if field.choices else getattr(child, name)
+        if hasattr(value, "strftime"):
+            value = date_format(value, "SHORT_DATE_FORMAT")
+        rows.append((capfirst(field.verbose_name), value))
+    return rows
+
+
+def section_context(child, key: str) -> dict:
+    spec = SECTIONS[key]
+    return {
+        "key": key,
+        "title": spec.title,
+        "save_label": spec.save_label,
+        "rows": section_rows(child, key),
+    }
+
+
+def _child_or_404(request, pk):
+    return get_visible_or_404(permissions.children, request, purpose=Purpose.CARE, pk=pk)
+
+
+@login_required
+def child_file(request, pk):
+    child = _child_or_404(request, pk)
+    access_log_write(
+        user=request.user, request=request, action=Action.VIEW, purpose=Purpose.CARE, person=child
+    )
+    context = {
+        "file": selectors.child_file(request.user, child),
+        "child": child,
+        "tab": "file",
+        "sections": [section_context(child, key) for key in SECTIONS],
+    }
+    return render(request, "placements/child_file.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_section_edit(request, pk, section):
+    """GET shows the section's form; POST saves it. With htmx only the section is swapped."""
+    if section not in SECTIONS:
+        raise Http404
+    child = _child_or_404(request, pk)
+    spec = SECTIONS[section]
+    form = spec.form_class(request.POST or None, instance=child)
+    stale_rows = None  # what is saved now, when someone else saved in the meantime
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = services.child_update(
+                actor=request.user,
+                child=child,
+                version=form.cleaned_data["version"],
+                changes=form.changes(),
+                request=request,
+            )
+        except ValidationError as error:
+            if isinstance(error, services.StaleRecord):
+                # Show what is saved now; keep what the user typed in the form.
+                current = type(child).objects.get(pk=child.pk)
+                stale_rows = section_rows(current, section)
+                form = spec.form_class(request.POST, instance=current)
+                form.data = form.data.copy()
+                form.data["version"] = current.version
+                form.is_valid()
+            form.add_error(None, error)
+        else:
+            if request.htmx:
+                context = {
+                    "child": child,
+                    "section": section_context(child, section),
+                    "saved": True,
+                }
+                return render(request, "placements/child_file.html#section-view", context)
+            return redirect(reverse("placements:child", args=[child.pk]) + f"#{section}")
+    else:
+        access_log_write(
+            user=request.user,
+            request=request,
+            action=Action.VIEW,
+            purpose=Purpose.CARE,
+            person=child,
+            detail=f"bewerken: {section}",
+        )
+    context = {
+        "child": child,
+        "section": section_context(child, section),
+        "form": form,
+        "stale_rows": stale_rows,
+    }
+    template = "placements/child_section_edit.html"
+    if request.htmx:
+        template = "placements/child_file.html#section-form"
+    return render(request, template, context)
+
+
+@login_required
+def child_section(request, pk, section):
+    """One section as shown on the file: what 'Annuleren' swaps back in with htmx."""
+    if section not in SECTIONS:
+        raise Http404
+    child = _child_or_404(request, pk)
+    context = {"child": child, "section": section_context(child, section)}
+    return render(request, "placements/child_file.html#section-view", context)
+
+
+@login_required
+def child_access_log(request, pk):
+    """'Wie heeft dit dossier bekeken': this child's access log, for its caseworker and lead."""
+    child = _child_or_404(request, pk)
+    access_log_write(
+        user=request.user,
+        request=request,
+        action=Action.VIEW,
+        purpose=Purpose.AUDIT,
+        person=child,
+        detail="wie heeft dit dossier bekeken",
+    )
+    entries = AccessLogEntry.objects.filter(
+        person_type__app_label="placements", person_type__model="child", person_id=child.pk
+    ).select_related("on_behalf_of")
+    page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
+    context = {"child": child, "page": page, "tab": "log", "query": ""}
+    return render(request, "placements/child_access_log.html", context)

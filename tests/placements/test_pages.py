@@ -1,0 +1,195 @@
+"""The caseload and the child file, for every role, with htmx and without."""
+
+import pytest
+from django.urls import reverse
+
+from placements.factories import PlacementFactory
+from placements.models import Child
+from pleegzorg.models import AccessLogEntry
+
+PERSONAS = ("caseworker", "team_lead", "hub_home_parent", "liaison", "app_manager", "anonymous")
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("caseworker", 200),
+        ("team_lead", 200),
+        ("hub_home_parent", 403),
+        ("liaison", 403),
+        ("app_manager", 403),
+        ("anonymous", 302),
+    ],
+)
+def test_the_caseload_answers_every_role(persona, status, persona_client, placement):
+    assert persona_client(persona).get("/caseload/").status_code == status
+
+
+@pytest.mark.parametrize(
+    ("persona", "own_status", "other_status"),
+    [
+        ("caseworker", 200, 404),
+        ("team_lead", 200, 404),
+        ("hub_home_parent", 404, 404),
+        ("liaison", 404, 404),
+        ("app_manager", 404, 404),
+        ("anonymous", 302, 302),
+        ("other_caseworker", 404, 200),
+    ],
+)
+@pytest.mark.parametrize("suffix", ["", "inzage/", "zorg/", "zorg/wijzigen/"])
+def test_child_file_urls_answer_every_role(
+    persona, own_status, other_status, suffix, request, client, placement, other_placement
+):
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    assert client.get(f"/kinderen/{placement.child.pk}/{suffix}").status_code == own_status
+    assert client.get(f"/kinderen/{other_placement.child.pk}/{suffix}").status_code == other_status
+
+
+def test_a_refused_child_file_is_logged_as_denied(other_caseworker, client, placement):
+    client.force_login(other_caseworker)
+    client.get(f"/kinderen/{placement.child.pk}/")
+    entry = AccessLogEntry.objects.get(outcome="denied")
+    assert entry.user == other_caseworker and entry.person_id == placement.child.pk
+
+
+def test_opening_the_file_is_logged_and_shows_on_the_who_viewed_tab(
+    caseworker, team_lead, client, placement
+):
+    client.force_login(caseworker)
+    body = client.get(f"/kinderen/{placement.child.pk}/").content.decode()
+    assert "Sanne Visser" in body and "Familie De Boer" in body
+    client.force_login(team_lead)
+    body = client.get(f"/kinderen/{placement.child.pk}/inzage/").content.decode()
+    assert "(werker)" in body and "pleegzorgwerker" in body
+
+
+def test_the_caseload_shows_only_own_placements_and_finds_by_name(
+    caseworker, client, placement, other_placement
+):
+    client.force_login(caseworker)
+    response = client.get("/caseload/")
+    assert list(response.context["page"].object_list) == [placement]
+    assert client.get("/caseload/", {"q": "sanne"}).context["page"].paginator.count == 1
+    assert client.get("/caseload/", {"q": "Daan"}).context["page"].paginator.count == 0
+    assert AccessLogEntry.objects.filter(action="search", detail__contains="Daan").exists()
+
+
+def test_with_htmx_the_caseload_sends_only_the_results(caseworker, client, placement):
+    client.force_login(caseworker)
+    body = client.get("/caseload/", {"q": "Sanne"}, headers={"HX-Request": "true"}).content.decode()
+    assert body.lstrip().startswith('<div id="caseload-results"')
+
+
+def test_a_team_lead_sees_the_caseload_of_the_team(team_lead, client, placement, other_placement):
+    client.force_login(team_lead)
+    body = client.get("/caseload/").content.decode()
+    assert "Sanne Visser" in body and "Daan" not in body
+
+
+def test_caseload_runs_a_fixed_number_of_queries(
+    caseworker, team_lead, client, django_assert_max_num_queries
+):
+    PlacementFactory.create_batch(60, caseworker=caseworker)
+    for viewer in (caseworker, team_lead):
+        client.force_login(viewer)
+        # session, user, count, rows (with child, family, caseworker), session renewal
+        with django_assert_max_num_queries(8):
+            response = client.get("/caseload/", {"sort": "-start"})
+        assert len(response.context["page"].object_list) == 25
+        with django_assert_max_num_queries(9):
+            client.get("/caseload/", {"pagina": 2, "q": "a", "attention": "on"})
+
+
+def test_child_file_runs_a_fixed_number_of_queries(
+    caseworker, client, placement, django_assert_max_num_queries
+):
+    from placements.factories import OwnChildFactory, ParentChildFactory
+
+    for _ in range(5):
+        PlacementFactory(child=placement.child, caseworker=caseworker, kind="part_time")
+        ParentChildFactory(child=placement.child)
+        OwnChildFactory(family=placement.family)
+    client.force_login(caseworker)
+    with django_assert_max_num_queries(22):
+        client.get(f"/kinderen/{placement.child.pk}/")
+
+
+def test_editing_care_facts_without_htmx_redirects_to_the_file(caseworker, client, placement):
+    client.force_login(caseworker)
+    child = placement.child
+    response = client.post(
+        f"/kinderen/{child.pk}/zorg/wijzigen/",
+        {
+            "allergies": "pinda's",
+            "medication": "",
+            "diet": "halal",
+            "emergency_contacts": "Oma 0612345678",
+            "version": child.version,
+        },
+    )
+    assert response["Location"] == reverse("placements:child", args=[child.pk]) + "#zorg"
+    child.refresh_from_db()
+    assert child.allergies == "pinda's" and child.version == 2
+
+
+def test_editing_with_htmx_returns_the_section(caseworker, client, placement):
+    client.force_login(caseworker)
+    child = placement.child
+    response = client.post(
+        f"/kinderen/{child.pk}/zorg/wijzigen/",
+        {
+            "allergies": "noten",
+            "medication": "",
+            "diet": "",
+            "emergency_contacts": "",
+            "version": 1,
+        },
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert (
+        body.lstrip().startswith('<section id="zorg"') and "noten" in body and "opgeslagen" in body
+    )
+
+
+def test_a_malformed_bsn_keeps_the_input_and_saves_nothing(caseworker, client, placement):
+    client.force_login(caseworker)
+    child = placement.child
+    response = client.post(
+        f"/kinderen/{child.pk}/kind/wijzigen/",
+        {
+            "first_name": "Sanne",
+            "last_name": "Visser",
+            "date_of_birth": child.date_of_birth.isoformat(),
+            "gender": "girl",
+            "bsn": "123456789",
+            "school": "De Regenboog",
+            "version": child.version,
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "elfproef" in body and 'value="De Regenboog"' in body
+    child.refresh_from_db()
+    assert child.bsn == "" and child.version == 1
+
+
+def test_a_stale_form_is_told_and_keeps_the_input(caseworker, team_lead, client, placement):
+    child = placement.child
+    data = {
+        "allergies": "gluten",
+        "medication": "",
+        "diet": "",
+        "emergency_contacts": "",
+        "version": 1,
+    }
+    client.force_login(team_lead)
+    client.post(f"/kinderen/{child.pk}/zorg/wijzigen/", {**data, "allergies": "lactose"})
+    client.force_login(caseworker)
+    response = client.post(f"/kinderen/{child.pk}/zorg/wijzigen/", data)
+    body = response.content.decode()
+    assert "Iemand anders heeft dit intussen gewijzigd" in body
+    assert "gluten" in body and "lactose" in body  # the user's input and what is saved now
+    assert Child.objects.get(pk=child.pk).allergies == "lactose"
