@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from placements.models import CareKind, Child, Placement
 from pleegzorg.forms import DateInput
+from pleegzorg.models import User
 
 
 class CaseloadFilterForm(forms.Form):
@@ -83,3 +84,50 @@ class LifeStoryForm(VersionedModelForm):
     class Meta:
         model = Child
         fields = ["life_story_status"]
+
+
+class PlacementEndForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    end_date = forms.DateField(label=_("Last day in the family"), widget=DateInput())
+    end_reason = forms.ChoiceField(
+        label=_("Why did the placement end?"),
+        choices=[("", _("Choose a reason")), *Placement.EndReason.choices],
+        error_messages={"required": _("Choose why the placement ended.")},
+    )
+    ended_by = forms.ChoiceField(
+        label=_("Who ended it?"),
+        required=False,
+        choices=[("", _("Not applicable")), *Placement.EndedBy.choices],
+        help_text=_("Only for a premature ending."),
+    )
+    end_note = forms.CharField(
+        label=_("About the ending"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class HandoverForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    new_caseworker = forms.ModelChoiceField(
+        label=_("New caseworker"),
+        queryset=User.objects.none(),
+        empty_label=_("Choose a caseworker"),
+    )
+    handover_note = forms.CharField(
+        label=_("Handover note"),
+        help_text=_(
+            "What the new caseworker needs to know: agreements, worries, what is going well."
+        ),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
+    family_informed = forms.BooleanField(label=_("The foster family has been told"), required=False)
+    no_change_of_course_until = forms.DateField(
+        label=_("No change of course until"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Advice 6: keep the course steady in the first months after a handover."),
+    )
+
+    def __init__(self, *args, caseworkers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_caseworker"].queryset = caseworkers

@@ -1,12 +1,18 @@
 from django.urls import path
 
-from placements.views import caseload, child
+from placements.views import caseload, child, placement
 
 app_name = "placements"
 
 urlpatterns = [
     path("caseload/", caseload.caseload, name="caseload"),
     path("kinderen/<int:pk>/", child.child_file, name="child"),
+    path("plaatsingen/<int:pk>/beeindigen/", placement.placement_end, name="placement_end"),
+    path(
+        "plaatsingen/<int:pk>/overdragen/",
+        placement.placement_hand_over,
+        name="placement_hand_over",
+    ),
     path("kinderen/<int:pk>/inzage/", child.child_access_log, name="child_access_log"),
     path("kinderen/<int:pk>/<slug:section>/", child.child_section, name="child_section"),
     path(
