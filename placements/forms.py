@@ -1,7 +1,9 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from placements.models import CareKind, Child, Placement
+from placements.models import CareKind, Child, FosterFamily, Placement, YouthProtector
+from placements.validators import validate_bsn
 from pleegzorg.forms import DateInput
 from pleegzorg.models import User
 
@@ -131,3 +133,111 @@ class HandoverForm(forms.Form):
     def __init__(self, *args, caseworkers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_caseworker"].queryset = caseworkers
+
+
+class ChildStepForm(forms.Form):
+    """Step 1: an existing child from the caseload, or a new child."""
+
+    existing = forms.ModelChoiceField(
+        label=_("A child already in your files"),
+        queryset=Child.objects.none(),
+        required=False,
+        empty_label=_("No: a new child"),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    gender = forms.ChoiceField(label=_("Gender"), choices=Child.Gender.choices, initial="unknown")
+    bsn = forms.CharField(
+        label=_("BSN"),
+        max_length=9,
+        required=False,
+        validators=[validate_bsn],
+        help_text=_("Citizen service number, 9 digits. Optional."),
+    )
+
+    def __init__(self, *args, children, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["existing"].queryset = children
+
+    def clean(self):
+        data = super().clean()
+        if data.get("existing"):
+            return data
+        for name in ("first_name", "last_name", "date_of_birth"):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, _("Fill this in for a new child."))
+        born = data.get("date_of_birth")
+        if born and born > timezone.localdate():
+            self.add_error("date_of_birth", _("The date of birth is in the future."))
+        return data
+
+    def new_child_fields(self) -> dict:
+        return {
+            k: self.cleaned_data[k]
+            for k in ("first_name", "last_name", "date_of_birth", "gender", "bsn")
+        }
+
+
+class FamilyStepForm(forms.Form):
+    """Step 2: the foster family, chosen from active families with their free places."""
+
+    search = forms.CharField(
+        label=_("Search a foster family"),
+        required=False,
+        max_length=100,
+        help_text=_("Family name, town or postcode."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    family = forms.ModelChoiceField(
+        label=_("Foster family"),
+        queryset=FosterFamily.objects.filter(status="active"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a foster family."),
+            "invalid_choice": _("Choose an active foster family from the list."),
+        },
+    )
+
+
+class PlacementStepForm(forms.Form):
+    """Step 3: kind of care, legal basis and dates."""
+
+    kind = forms.ChoiceField(label=_("Kind of care"), choices=CareKind.choices)
+    legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=Placement.LegalBasis.choices)
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    planned_end_date = forms.DateField(
+        label=_("Planned end date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty when there is no end date planned."),
+    )
+    perspective = forms.ChoiceField(
+        label=_("Perspective"), choices=Placement.Perspective.choices, initial="undecided"
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("planned_end_date")
+        if start and end and end < start:
+            self.add_error("planned_end_date", _("The planned end date is before the start date."))
+        return data
+
+
+class GuidanceStepForm(forms.Form):
+    """Step 4: who guides the placement."""
+
+    caseworker = forms.ModelChoiceField(label=_("Caseworker"), queryset=User.objects.none())
+    youth_protector = forms.ModelChoiceField(
+        label=_("Youth protector"),
+        queryset=YouthProtector.objects.all(),
+        required=False,
+        empty_label=_("None (voluntary placement) or not known yet"),
+    )
+
+    def __init__(self, *args, caseworkers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caseworker"].queryset = caseworkers
+        if caseworkers.count() == 1:
+            self.fields["caseworker"].initial = caseworkers.first()
+            self.fields["caseworker"].empty_label = None

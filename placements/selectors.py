@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
-from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Lower
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from placements import permissions
 from placements.models import (
+    CareKind,
     CaseworkerAssignment,
     Child,
+    FosterFamily,
     FosterParent,
     OwnChild,
     ParentChild,
@@ -116,3 +130,34 @@ def child_file(user: User, child: Child) -> ChildFile:
 
 def visible_children(user: User) -> QuerySet[Child]:
     return permissions.children.visible_to(user)
+
+
+def families_for_matching(
+    search: str = "", *, on: date | None = None, include: int | None = None, limit: int = 20
+) -> list:
+    """Active families to place a child with: name, town, care kinds and free places only (no
+    case data), the places taken on ``on`` counted in the same query. ``include`` keeps an
+    already chosen family in the list."""
+    on = on or timezone.localdate()
+    taken = (
+        Placement.objects.active(on)
+        .exclude(kind=CareKind.RESPITE)
+        .filter(family=OuterRef("pk"))
+        .order_by()
+        .values("family")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    families = FosterFamily.objects.filter(status=FosterFamily.Status.ACTIVE).annotate(
+        taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0),
+        free=F("places") - F("taken"),
+    )
+    matching = families
+    for word in search.split():
+        matching = matching.filter(
+            Q(name__icontains=word) | Q(city__icontains=word) | Q(postcode__istartswith=word)
+        )
+    found = list(matching.order_by("-free", "name")[:limit])
+    if include and all(family.pk != include for family in found):
+        found = [*families.filter(pk=include), *found]
+    return found

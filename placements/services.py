@@ -304,3 +304,17 @@ def child_update(*, actor: User, child: Child, version: int, changes: dict, requ
         detail=", ".join(changes),
     )
     return child
+
+
+def child_create(*, actor: User, request=None, **fields) -> Child:
+    """Register a new child. Only as part of starting a placement, so that it lands in a caseload
+    in the same transaction (a child without a placement is in nobody's caseload)."""
+    if not (actor.is_caseworker or actor.is_team_lead):
+        raise PermissionDenied
+    child = Child(**fields)
+    child.full_clean()
+    child.save(force_insert=True)
+    access_log_write(
+        user=actor, request=request, action=Action.CREATE, purpose=Purpose.CARE, person=child
+    )
+    return child

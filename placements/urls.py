@@ -1,12 +1,13 @@
 from django.urls import path
 
-from placements.views import caseload, child, placement
+from placements.views import caseload, child, placement, start
 
 app_name = "placements"
 
 urlpatterns = [
     path("caseload/", caseload.caseload, name="caseload"),
     path("kinderen/<int:pk>/", child.child_file, name="child"),
+    path("plaatsingen/nieuw/", start.placement_new, name="placement_new"),
     path("plaatsingen/<int:pk>/beeindigen/", placement.placement_end, name="placement_end"),
     path(
         "plaatsingen/<int:pk>/overdragen/",

@@ -28,6 +28,7 @@ URL_MATRIX = {
     "/": answers(LOGGED_IN, others=None),
     "/inzagelog/": answers(("team_lead", "app_manager"), others=403),
     "/caseload/": answers(("caseworker", "team_lead"), others=403),
+    "/plaatsingen/nieuw/": answers(("caseworker", "team_lead"), others=403),
     "/wachtwoord-wijzigen/": answers(LOGGED_IN, others=None),
     "/beheer/": answers(("app_manager",), others=302),
     "/beheer/pleegzorg/user/": answers(("app_manager",), others=302),
