@@ -8,8 +8,9 @@ class PlacementsConfig(AppConfig):
 
     def ready(self) -> None:
         from placements import permissions
-        from placements.models import Child
+        from placements.models import Child, FosterFamily
         from pleegzorg.permissions import register_person_policy
 
         # A team lead sees in the access log every access to the children in their team's care.
         register_person_policy(Child, permissions.children)
+        register_person_policy(FosterFamily, permissions.families)

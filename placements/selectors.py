@@ -161,3 +161,31 @@ def families_for_matching(
     if include and all(family.pk != include for family in found):
         found = [*families.filter(pk=include), *found]
     return found
+
+
+def family_page(user: User, family: FosterFamily) -> dict:
+    """A family with its people, placements and status history, in a fixed number of queries."""
+    placements = list(
+        family.placements.select_related("child", "caseworker").order_by("-start_date", "-id")
+    )
+    today = timezone.localdate()
+    current = [
+        p
+        for p in placements
+        if p.start_date <= today and (p.end_date is None or p.end_date >= today)
+    ]
+    return {
+        "family": family,
+        "foster_parents": list(family.foster_parents.all()),
+        "own_children": list(family.own_children.all()),
+        "current": current,
+        "past": [p for p in placements if p not in current],
+        "status_changes": list(family.status_changes.select_related("changed_by")),
+        "taken": sum(1 for p in current if p.kind != CareKind.RESPITE),
+        # Other children in the family show by first name only, unless the user may open their file.
+        "openable": set(
+            permissions.children.visible_to(user)
+            .filter(placements__family=family)
+            .values_list("pk", flat=True)
+        ),
+    }

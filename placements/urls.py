@@ -1,12 +1,13 @@
 from django.urls import path
 
-from placements.views import caseload, child, placement, start
+from placements.views import caseload, child, family, placement, start
 
 app_name = "placements"
 
 urlpatterns = [
     path("caseload/", caseload.caseload, name="caseload"),
     path("kinderen/<int:pk>/", child.child_file, name="child"),
+    path("pleeggezinnen/<int:pk>/", family.family_detail, name="family"),
     path("plaatsingen/nieuw/", start.placement_new, name="placement_new"),
     path("plaatsingen/<int:pk>/beeindigen/", placement.placement_end, name="placement_end"),
     path(

@@ -1,0 +1,60 @@
+"""The foster family page."""
+
+import pytest
+
+from placements.factories import FosterParentFactory, OwnChildFactory, PlacementFactory
+from pleegzorg.models import AccessLogEntry
+
+
+@pytest.mark.parametrize(
+    ("persona", "own", "other"),
+    [
+        ("caseworker", 200, 404),
+        ("team_lead", 200, 404),
+        ("hub_home_parent", 404, 404),
+        ("liaison", 404, 404),
+        ("app_manager", 404, 404),
+        ("anonymous", 302, 302),
+        ("other_caseworker", 404, 200),
+    ],
+)
+def test_the_family_page_answers_every_role(
+    persona, own, other, request, client, placement, other_placement
+):
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    assert client.get(f"/pleeggezinnen/{placement.family_id}/").status_code == own
+    assert client.get(f"/pleeggezinnen/{other_placement.family_id}/").status_code == other
+
+
+def test_the_family_page_shows_its_people_and_placements_and_is_logged(
+    caseworker, other_caseworker, client, placement
+):
+    family = placement.family
+    FosterParentFactory(family=family, first_name="Petra")
+    OwnChildFactory(family=family, first_name="Jesse")
+    PlacementFactory(
+        family=family,
+        caseworker=other_caseworker,
+        child__first_name="Mila",
+        child__last_name="Geheim",
+    )
+    client.force_login(caseworker)
+    body = client.get(f"/pleeggezinnen/{family.pk}/").content.decode()
+    assert "Petra" in body and "Jesse" in body and "Sanne Visser" in body
+    # Another caseworker's child: first name only, no link to a file this user may not open.
+    assert "Mila" in body and "Geheim" not in body
+    assert AccessLogEntry.objects.filter(
+        user=caseworker, person_id=family.pk, action="view"
+    ).exists()
+
+
+def test_the_family_page_runs_a_fixed_number_of_queries(
+    caseworker, client, placement, django_assert_max_num_queries
+):
+    for _ in range(10):
+        PlacementFactory(family=placement.family, caseworker=caseworker, kind="part_time")
+        OwnChildFactory(family=placement.family)
+    client.force_login(caseworker)
+    with django_assert_max_num_queries(14):
+        client.get(f"/pleeggezinnen/{placement.family_id}/")
