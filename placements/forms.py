@@ -2,7 +2,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from placements.models import CareKind, Child, FosterFamily, Placement, YouthProtector
+from placements.models import (
+    CareKind,
+    Child,
+    Decision,
+    FosterFamily,
+    Placement,
+    VoiceNote,
+    YouthProtector,
+)
 from placements.validators import validate_bsn
 from pleegzorg.forms import DateInput
 from pleegzorg.models import User
@@ -241,3 +249,29 @@ class GuidanceStepForm(forms.Form):
         if caseworkers.count() == 1:
             self.fields["caseworker"].initial = caseworkers.first()
             self.fields["caseworker"].empty_label = None
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = [
+            "decided_on",
+            "subject",
+            "decided_by",
+            "foster_parents_consulted",
+            "foster_parents_view",
+            "reason",
+        ]
+        widgets = {
+            "decided_on": DateInput(),
+            "foster_parents_view": forms.Textarea(attrs={"rows": 3}),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class VoiceNoteForm(forms.ModelForm):
+    class Meta:
+        model = VoiceNote
+        fields = ["said_on", "text"]
+        widgets = {"said_on": DateInput(), "text": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"text": _("In the child's own words, as literally as you can.")}

@@ -18,9 +18,11 @@ from placements.models import (
     CareKind,
     CaseworkerAssignment,
     Child,
+    Decision,
     FosterFamily,
     Placement,
     Versioned,
+    VoiceNote,
     YouthProtector,
     YouthProtectorAssignment,
 )
@@ -318,3 +320,44 @@ def child_create(*, actor: User, request=None, **fields) -> Child:
         user=actor, request=request, action=Action.CREATE, purpose=Purpose.CARE, person=child
     )
     return child
+
+
+@transaction.atomic
+def decision_record(*, actor: User, placement: Placement, request=None, **fields) -> Decision:
+    """Record a decision about a placement; whether the foster parents were consulted, and their
+    view when they were, is part of it (Advies 2)."""
+    _require_change(actor, permissions.placements_policy, placement)
+    decision = Decision(placement=placement, recorded_by=actor, **fields)
+    decision.full_clean()
+    decision.save(force_insert=True)
+    access_log_write(
+        user=actor,
+        request=request,
+        action=Action.CREATE,
+        purpose=Purpose.CARE,
+        person=placement.child,
+        obj=decision,
+    )
+    return decision
+
+
+@transaction.atomic
+def voice_note_add(
+    *, actor: User, child: Child, said_on: date, text: str, request=None
+) -> VoiceNote:
+    """Record what the child said it wants, in its own words."""
+    _require_change(actor, permissions.children, child)
+    if said_on > timezone.localdate():
+        raise ValidationError({"said_on": _("This date is in the future.")})
+    note = VoiceNote(child=child, said_on=said_on, text=text, recorded_by=actor)
+    note.full_clean()
+    note.save(force_insert=True)
+    access_log_write(
+        user=actor,
+        request=request,
+        action=Action.CREATE,
+        purpose=Purpose.CARE,
+        person=child,
+        obj=note,
+    )
+    return note

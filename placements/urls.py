@@ -16,6 +16,8 @@ urlpatterns = [
         name="placement_hand_over",
     ),
     path("kinderen/<int:pk>/inzage/", child.child_access_log, name="child_access_log"),
+    path("kinderen/<int:pk>/besluiten/nieuw/", child.decision_new, name="decision_new"),
+    path("kinderen/<int:pk>/stem/nieuw/", child.voice_note_new, name="voice_note_new"),
     path("kinderen/<int:pk>/<slug:section>/", child.child_section, name="child_section"),
     path(
         "kinderen/<int:pk>/<slug:section>/wijzigen/",

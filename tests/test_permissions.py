@@ -76,6 +76,8 @@ def test_every_url_of_the_app_is_in_the_matrix():
         "/kinderen/<int:pk>/<slug:section>/wijzigen/",
         "/plaatsingen/<int:pk>/beeindigen/",
         "/pleeggezinnen/<int:pk>/",
+        "/kinderen/<int:pk>/besluiten/nieuw/",
+        "/kinderen/<int:pk>/stem/nieuw/",
         "/plaatsingen/<int:pk>/overdragen/",
     }
     assert routes - tested_elsewhere <= set(URL_MATRIX), routes - tested_elsewhere - set(URL_MATRIX)

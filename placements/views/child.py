@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.text import capfirst
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from placements import forms, permissions, selectors, services
+from placements.views.placement import add_errors
 from pleegzorg.audit import Action, Purpose, access_log_write
 from pleegzorg.models import AccessLogEntry
 from pleegzorg.permissions import get_visible_or_404
@@ -30,12 +34,18 @@ class Section:
 
 
 SECTIONS = {
-    "kind": Section(_("The child"), forms.ChildDetailsForm, _("Save the child's details")),
-    "zorg": Section(_("Care during a stay"), forms.CareFactsForm, _("Save care facts")),
-    "vertrouwenspersoon": Section(
-        _("Trusted person"), forms.TrustedPersonForm, _("Save trusted person")
+    "kind": Section(
+        gettext_lazy("The child"), forms.ChildDetailsForm, gettext_lazy("Save the child's details")
     ),
-    "levensverhaal": Section(_("Life story"), forms.LifeStoryForm, _("Save life story")),
+    "zorg": Section(
+        gettext_lazy("Care during a stay"), forms.CareFactsForm, gettext_lazy("Save care facts")
+    ),
+    "vertrouwenspersoon": Section(
+        gettext_lazy("Trusted person"), forms.TrustedPersonForm, gettext_lazy("Save trusted person")
+    ),
+    "levensverhaal": Section(
+        gettext_lazy("Life story"), forms.LifeStoryForm, gettext_lazy("Save life story")
+    ),
 }
 
 
@@ -167,3 +177,54 @@ def child_access_log(request, pk):
     page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
     context = {"child": child, "page": page, "tab": "log", "query": ""}
     return render(request, "placements/child_access_log.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_new(request, pk):
+    child = _child_or_404(request, pk)
+    placement = child.placements.order_by("-start_date").select_related("family").first()
+    form = forms.DecisionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_record(
+                actor=request.user, placement=placement, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Decision recorded: %(subject)s") % form.cleaned_data)
+            return redirect(reverse("placements:child", args=[child.pk]) + "#besluiten")
+    context = {
+        "child": child,
+        "form": form,
+        "title": _("Record a decision"),
+        "submit": _("Save decision"),
+    }
+    return render(request, "placements/child_add.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def voice_note_new(request, pk):
+    child = _child_or_404(request, pk)
+    form = forms.VoiceNoteForm(request.POST or None, initial={"said_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.voice_note_add(
+                actor=request.user, child=child, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request, _("What %(child)s said has been recorded.") % {"child": child}
+            )
+            return redirect(reverse("placements:child", args=[child.pk]) + "#stem")
+    context = {
+        "child": child,
+        "form": form,
+        "title": _("Record the voice of the child"),
+        "submit": _("Save what the child said"),
+    }
+    return render(request, "placements/child_add.html", context)

@@ -34,7 +34,7 @@ def _placement_or_404(request, pk) -> Placement:
     )
 
 
-def _add_errors(form, error: ValidationError) -> None:
+def add_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, messages_ in error.message_dict.items():
             form.add_error(field if field in form.fields else None, messages_)
@@ -54,7 +54,7 @@ def placement_end(request, pk):
                 actor=request.user, placement=placement, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -97,7 +97,7 @@ def placement_hand_over(request, pk):
                 actor=request.user, placement=placement, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,

@@ -1,0 +1,63 @@
+"""Decisions (Advies 2) and the voice of the child, recorded from the child file."""
+
+import pytest
+from django.utils import timezone
+
+from placements.models import Decision, VoiceNote
+
+TODAY = timezone.localdate()
+
+
+@pytest.mark.parametrize(
+    ("persona", "own", "other"),
+    [
+        ("caseworker", 200, 404),
+        ("team_lead", 200, 404),
+        ("hub_home_parent", 404, 404),
+        ("liaison", 404, 404),
+        ("app_manager", 404, 404),
+        ("anonymous", 302, 302),
+    ],
+)
+@pytest.mark.parametrize("what", ["besluiten", "stem"])
+def test_recording_answers_every_role(
+    persona, own, other, what, request, client, placement, other_placement
+):
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    assert client.get(f"/kinderen/{placement.child_id}/{what}/nieuw/").status_code == own
+    assert client.get(f"/kinderen/{other_placement.child_id}/{what}/nieuw/").status_code == other
+
+
+def test_a_decision_with_consulted_foster_parents_needs_their_view(caseworker, client, placement):
+    client.force_login(caseworker)
+    data = {
+        "decided_on": TODAY.isoformat(),
+        "subject": "Andere school",
+        "decided_by": "Jeugdbeschermer",
+        "foster_parents_consulted": "on",
+        "foster_parents_view": "",
+        "reason": "Dichter bij huis",
+    }
+    response = client.post(f"/kinderen/{placement.child_id}/besluiten/nieuw/", data)
+    body = response.content.decode()
+    assert "Schrijf op wat de pleegouders zeiden." in body and 'value="Andere school"' in body
+    assert not Decision.objects.exists()
+    data["foster_parents_view"] = "Eens, als het vervoer geregeld is."
+    response = client.post(f"/kinderen/{placement.child_id}/besluiten/nieuw/", data, follow=True)
+    assert "Besluit vastgelegd: Andere school" in response.content.decode()
+    assert "Eens, als het vervoer geregeld is." in response.content.decode()
+
+
+def test_the_voice_of_the_child_is_recorded_and_not_in_the_future(caseworker, client, placement):
+    client.force_login(caseworker)
+    url = f"/kinderen/{placement.child_id}/stem/nieuw/"
+    future = TODAY.replace(year=TODAY.year + 1).isoformat()
+    response = client.post(url, {"said_on": future, "text": "Ik wil bij oma logeren."})
+    assert "Deze datum ligt in de toekomst." in response.content.decode()
+    assert not VoiceNote.objects.exists()
+    response = client.post(
+        url, {"said_on": TODAY.isoformat(), "text": "Ik wil bij oma logeren."}, follow=True
+    )
+    assert "Ik wil bij oma logeren." in response.content.decode()
+    assert VoiceNote.objects.get().recorded_by == caseworker
