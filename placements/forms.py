@@ -11,7 +11,7 @@ from placements.models import (
     VoiceNote,
     YouthProtector,
 )
-from placements.validators import validate_bsn
+from placements.validators import normalise_postcode, validate_bsn, validate_postcode
 from pleegzorg.forms import DateInput
 from pleegzorg.models import User
 
@@ -275,3 +275,41 @@ class VoiceNoteForm(forms.ModelForm):
         fields = ["said_on", "text"]
         widgets = {"said_on": DateInput(), "text": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"text": _("In the child's own words, as literally as you can.")}
+
+
+class FamilyForm(VersionedModelForm):
+    # Longer than the stored form, so that "3511ab" or a foreign code gets the postcode message
+    # rather than a length message; clean_postcode stores it as "3511 AB".
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=12,
+        validators=[validate_postcode],
+        help_text=_("Such as 3511 AB."),
+    )
+
+    def clean_postcode(self) -> str:
+        return normalise_postcode(self.cleaned_data["postcode"])
+
+    class Meta:
+        model = FosterFamily
+        fields = [
+            "name",
+            "street",
+            "postcode",
+            "city",
+            "municipality",
+            "offers_full_time",
+            "offers_part_time",
+            "offers_crisis",
+            "offers_respite",
+            "places",
+            "status",
+            "stop_date",
+            "stop_reason",
+            "stop_note",
+        ]
+        widgets = {"stop_date": DateInput()}
+        help_texts = {
+            "stop_date": _("Only when the family stops."),
+            "postcode": _("Such as 3511 AB."),
+        }

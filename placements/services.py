@@ -20,12 +20,14 @@ from placements.models import (
     Child,
     Decision,
     FosterFamily,
+    FosterFamilyStatusChange,
     Placement,
     Versioned,
     VoiceNote,
     YouthProtector,
     YouthProtectorAssignment,
 )
+from placements.validators import normalise_postcode
 from pleegzorg.audit import Action, Purpose, access_log_write
 from pleegzorg.models import User
 
@@ -361,3 +363,39 @@ def voice_note_add(
         obj=note,
     )
     return note
+
+
+@transaction.atomic
+def family_update(
+    *, actor: User, family: FosterFamily, version: int, changes: dict, request=None
+) -> FosterFamily:
+    """Change a family's details or status. A status change is added to its history; a family
+    that stops needs a stop date and a reason, and one that is not stopped has neither."""
+    _require_change(actor, permissions.families, family)
+    family = FosterFamily.objects.get(pk=family.pk)
+    old_status = family.status
+    if "postcode" in changes:
+        changes["postcode"] = normalise_postcode(changes["postcode"])
+    if changes.get("status", old_status) != FosterFamily.Status.STOPPED:
+        changes.update(stop_date=None, stop_reason="", stop_note="")
+    for name, value in changes.items():
+        setattr(family, name, value)
+    family.full_clean()
+    save_versioned(family, version=version, fields=list(changes))
+    if family.status != old_status:
+        FosterFamilyStatusChange.objects.create(
+            family=family,
+            status=family.status,
+            changed_on=family.stop_date or timezone.localdate(),
+            note=family.stop_note,
+            changed_by=actor,
+        )
+    access_log_write(
+        user=actor,
+        request=request,
+        action=Action.CHANGE,
+        purpose=Purpose.CARE,
+        person=family,
+        detail=", ".join(changes),
+    )
+    return family

@@ -8,6 +8,7 @@ urlpatterns = [
     path("caseload/", caseload.caseload, name="caseload"),
     path("kinderen/<int:pk>/", child.child_file, name="child"),
     path("pleeggezinnen/<int:pk>/", family.family_detail, name="family"),
+    path("pleeggezinnen/<int:pk>/wijzigen/", family.family_edit, name="family_edit"),
     path("plaatsingen/nieuw/", start.placement_new, name="placement_new"),
     path("plaatsingen/<int:pk>/beeindigen/", placement.placement_end, name="placement_end"),
     path(

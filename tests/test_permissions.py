@@ -76,6 +76,7 @@ def test_every_url_of_the_app_is_in_the_matrix():
         "/kinderen/<int:pk>/<slug:section>/wijzigen/",
         "/plaatsingen/<int:pk>/beeindigen/",
         "/pleeggezinnen/<int:pk>/",
+        "/pleeggezinnen/<int:pk>/wijzigen/",
         "/kinderen/<int:pk>/besluiten/nieuw/",
         "/kinderen/<int:pk>/stem/nieuw/",
         "/plaatsingen/<int:pk>/overdragen/",

@@ -58,3 +58,80 @@ def test_the_family_page_runs_a_fixed_number_of_queries(
     client.force_login(caseworker)
     with django_assert_max_num_queries(14):
         client.get(f"/pleeggezinnen/{placement.family_id}/")
+
+
+def family_data(family, **changes):
+    data = {
+        "version": family.version,
+        "name": family.name,
+        "street": family.street,
+        "postcode": family.postcode,
+        "city": family.city,
+        "municipality": family.municipality,
+        "offers_full_time": "on",
+        "places": family.places,
+        "status": family.status,
+        "stop_date": "",
+        "stop_reason": "",
+        "stop_note": "",
+    }
+    return {**data, **changes}
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("caseworker", 200),
+        ("team_lead", 200),
+        ("hub_home_parent", 404),
+        ("liaison", 404),
+        ("app_manager", 404),
+        ("other_caseworker", 404),
+        ("anonymous", 302),
+    ],
+)
+def test_the_family_edit_page_answers_every_role(persona, status, request, client, placement):
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    assert client.get(f"/pleeggezinnen/{placement.family_id}/wijzigen/").status_code == status
+
+
+def test_a_postcode_that_is_not_dutch_keeps_the_input_and_saves_nothing(
+    caseworker, client, placement
+):
+    client.force_login(caseworker)
+    family = placement.family
+    response = client.post(
+        f"/pleeggezinnen/{family.pk}/wijzigen/",
+        family_data(family, postcode="SW1A 1AA", city="Londen"),
+    )
+    body = response.content.decode()
+    assert "Vul een Nederlandse postcode in" in body and 'value="Londen"' in body
+    family.refresh_from_db()
+    assert family.city != "Londen" and family.version == 1
+
+
+def test_stopping_needs_a_date_and_reason_and_lands_in_the_status_history(
+    caseworker, client, placement
+):
+    client.force_login(caseworker)
+    family = placement.family
+    url = f"/pleeggezinnen/{family.pk}/wijzigen/"
+    response = client.post(url, family_data(family, status="stopped"))
+    assert "Vul de datum in waarop het gezin stopte." in response.content.decode()
+    response = client.post(
+        url,
+        family_data(
+            family,
+            status="stopped",
+            stop_date="2026-11-01",
+            stop_reason="age_health",
+            postcode="3511ab",
+        ),
+        follow=True,
+    )
+    body = response.content.decode()
+    family.refresh_from_db()
+    assert family.status == "stopped" and family.postcode == "3511 AB"
+    assert family.status_changes.get().status == "stopped"
+    assert "leeftijd of gezondheid" in body and "Statusgeschiedenis" in body
