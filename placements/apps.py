@@ -8,9 +8,14 @@ class PlacementsConfig(AppConfig):
 
     def ready(self) -> None:
         from placements import permissions
+        from placements.demo import seed_case_files
         from placements.models import Child, FosterFamily
+        from pleegzorg.demo import SEED_STEPS
         from pleegzorg.permissions import register_person_policy
 
         # A team lead sees in the access log every access to the children in their team's care.
         register_person_policy(Child, permissions.children)
         register_person_policy(FosterFamily, permissions.families)
+        # seed_demo: the case files (children, families, placements) after the core's accounts.
+        if seed_case_files not in SEED_STEPS:
+            SEED_STEPS.append(seed_case_files)
