@@ -7,6 +7,7 @@ from placements.models import (
     Child,
     Decision,
     FosterFamily,
+    ParentChild,
     Placement,
     VoiceNote,
     YouthProtector,
@@ -312,4 +313,35 @@ class FamilyForm(VersionedModelForm):
         help_texts = {
             "stop_date": _("Only when the family stops."),
             "postcode": _("Such as 3511 AB."),
+        }
+
+
+class ParentForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    relation = forms.ChoiceField(
+        label=_("Relation to the child"), choices=ParentChild.Relation.choices
+    )
+    has_custody = forms.BooleanField(label=_("Has custody (gezag)"), required=False)
+    participation = forms.CharField(
+        label=_("How they take part"),
+        max_length=300,
+        required=False,
+        help_text=_("For example: visits every other week, joins the joint meetings."),
+    )
+    phone = forms.CharField(label=_("Phone number"), max_length=20, required=False)
+    email = forms.EmailField(label=_("Email address"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+
+    @classmethod
+    def initial_for(cls, link: ParentChild) -> dict:
+        parent = link.parent
+        return {
+            "version": parent.version,
+            **{
+                name: getattr(parent, name)
+                for name in ("first_name", "last_name", "phone", "email", "address")
+            },
+            **{name: getattr(link, name) for name in ("relation", "has_custody", "participation")},
         }

@@ -21,6 +21,8 @@ from placements.models import (
     Decision,
     FosterFamily,
     FosterFamilyStatusChange,
+    Parent,
+    ParentChild,
     Placement,
     Versioned,
     VoiceNote,
@@ -399,3 +401,42 @@ def family_update(
         detail=", ".join(changes),
     )
     return family
+
+
+PARENT_FIELDS = ("first_name", "last_name", "phone", "email", "address")
+LINK_FIELDS = ("relation", "has_custody", "participation")
+
+
+@transaction.atomic
+def parent_save(
+    *,
+    actor: User,
+    child: Child,
+    data: dict,
+    link: ParentChild | None = None,
+    version: int | None = None,
+    request=None,
+) -> ParentChild:
+    """Add a parent to a child, or change one: the person, their relation to this child, whether
+    they have custody and how they take part."""
+    _require_change(actor, permissions.children, child)
+    if link is None:
+        parent = Parent(**{name: data[name] for name in PARENT_FIELDS})
+        parent.full_clean()
+        parent.save(force_insert=True)
+        link = ParentChild(parent=parent, child=child, **{name: data[name] for name in LINK_FIELDS})
+        action = Action.CREATE
+    else:
+        parent = Parent.objects.get(pk=link.parent_id)
+        for name in PARENT_FIELDS:
+            setattr(parent, name, data[name])
+        save_versioned(parent, version=version, fields=list(PARENT_FIELDS))
+        for name in LINK_FIELDS:
+            setattr(link, name, data[name])
+        action = Action.CHANGE
+    link.full_clean()
+    link.save()
+    access_log_write(
+        user=actor, request=request, action=action, purpose=Purpose.CARE, person=child, obj=parent
+    )
+    return link

@@ -19,6 +19,8 @@ urlpatterns = [
     path("kinderen/<int:pk>/inzage/", child.child_access_log, name="child_access_log"),
     path("kinderen/<int:pk>/besluiten/nieuw/", child.decision_new, name="decision_new"),
     path("kinderen/<int:pk>/stem/nieuw/", child.voice_note_new, name="voice_note_new"),
+    path("kinderen/<int:pk>/ouders/nieuw/", child.parent_edit, name="parent_new"),
+    path("kinderen/<int:pk>/ouders/<int:link_pk>/", child.parent_edit, name="parent_edit"),
     path("kinderen/<int:pk>/<slug:section>/", child.child_section, name="child_section"),
     path(
         "kinderen/<int:pk>/<slug:section>/wijzigen/",

@@ -79,6 +79,8 @@ def test_every_url_of_the_app_is_in_the_matrix():
         "/pleeggezinnen/<int:pk>/wijzigen/",
         "/kinderen/<int:pk>/besluiten/nieuw/",
         "/kinderen/<int:pk>/stem/nieuw/",
+        "/kinderen/<int:pk>/ouders/nieuw/",
+        "/kinderen/<int:pk>/ouders/<int:link_pk>/",
         "/plaatsingen/<int:pk>/overdragen/",
     }
     assert routes - tested_elsewhere <= set(URL_MATRIX), routes - tested_elsewhere - set(URL_MATRIX)

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -226,5 +226,43 @@ def voice_note_new(request, pk):
         "form": form,
         "title": _("Record the voice of the child"),
         "submit": _("Save what the child said"),
+    }
+    return render(request, "placements/child_add.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def parent_edit(request, pk, link_pk=None):
+    """Add a parent to the child (no ``link_pk``) or change one."""
+    child = _child_or_404(request, pk)
+    link = None
+    if link_pk is not None:
+        link = get_object_or_404(child.parent_links.select_related("parent"), pk=link_pk)
+    initial = forms.ParentForm.initial_for(link) if link else {}
+    form = forms.ParentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.parent_save(
+                actor=request.user,
+                child=child,
+                data=data,
+                link=link,
+                version=data.get("version"),
+                request=request,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s saved.") % {"name": f"{data['first_name']} {data['last_name']}"},
+            )
+            return redirect(reverse("placements:child", args=[child.pk]) + "#ouders")
+    context = {
+        "child": child,
+        "form": form,
+        "title": _("Change parent") if link else _("Add a parent"),
+        "submit": _("Save parent"),
     }
     return render(request, "placements/child_add.html", context)
