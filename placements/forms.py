@@ -116,13 +116,10 @@ class PlacementEndForm(forms.Form):
     )
 
 
-class HandoverForm(forms.Form):
+class AssignmentChangeForm(forms.Form):
+    """What every change of caseworker or youth protector records (Advies 6 and 7)."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
-    new_caseworker = forms.ModelChoiceField(
-        label=_("New caseworker"),
-        queryset=User.objects.none(),
-        empty_label=_("Choose a caseworker"),
-    )
     handover_note = forms.CharField(
         label=_("Handover note"),
         help_text=_(
@@ -138,6 +135,15 @@ class HandoverForm(forms.Form):
         widget=DateInput(),
         help_text=_("Advice 6: keep the course steady in the first months after a handover."),
     )
+
+
+class HandoverForm(AssignmentChangeForm):
+    new_caseworker = forms.ModelChoiceField(
+        label=_("New caseworker"),
+        queryset=User.objects.none(),
+        empty_label=_("Choose a caseworker"),
+    )
+    field_order = ["version", "new_caseworker"]
 
     def __init__(self, *args, caseworkers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -345,3 +351,18 @@ class ParentForm(forms.Form):
             },
             **{name: getattr(link, name) for name in ("relation", "has_custody", "participation")},
         }
+
+
+class YouthProtectorChangeForm(AssignmentChangeForm):
+    new_youth_protector = forms.ModelChoiceField(
+        label=_("New youth protector"),
+        queryset=YouthProtector.objects.all(),
+        empty_label=_("Choose a youth protector"),
+    )
+    field_order = ["version", "new_youth_protector"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handover_note"].help_text = _(
+            "What the new youth protector needs to know: agreements, worries, what is going well."
+        )

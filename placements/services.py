@@ -440,3 +440,59 @@ def parent_save(
         user=actor, request=request, action=action, purpose=Purpose.CARE, person=child, obj=parent
     )
     return link
+
+
+@transaction.atomic
+def youth_protector_change(
+    *,
+    actor: User,
+    placement: Placement,
+    version: int,
+    new_youth_protector: YouthProtector,
+    handover_note: str,
+    family_informed: bool,
+    no_change_of_course_until: date | None = None,
+    on_date: date | None = None,
+    request=None,
+) -> YouthProtectorAssignment:
+    """Record that another youth protector takes over (Advies 6 and 7): same rules as a
+    caseworker handover — a note is required and the old assignment ends the day before."""
+    _require_change(actor, permissions.placements_policy, placement)
+    placement = Placement.objects.select_related("child").get(pk=placement.pk)
+    on_date = on_date or timezone.localdate()
+    errors = {}
+    if not handover_note.strip():
+        errors["handover_note"] = _(
+            "Write a handover note: what the new youth protector needs to know."
+        )
+    if new_youth_protector.pk == placement.youth_protector_id:
+        errors["new_youth_protector"] = _("This youth protector already has this placement.")
+    if no_change_of_course_until and no_change_of_course_until < on_date:
+        errors["no_change_of_course_until"] = _("This date is before the handover.")
+    if errors:
+        raise ValidationError(errors)
+    current = placement.youth_protector_assignments.filter(end_date__isnull=True).first()
+    if current is not None:
+        current.end_date = max(on_date - timedelta(days=1), current.start_date)
+        current.save(update_fields=["end_date"])
+    assignment = YouthProtectorAssignment.objects.create(
+        placement=placement,
+        youth_protector=new_youth_protector,
+        start_date=on_date,
+        handover_note=handover_note,
+        family_informed=family_informed,
+        no_change_of_course_until=no_change_of_course_until,
+        assigned_by=actor,
+    )
+    placement.youth_protector = new_youth_protector
+    save_versioned(placement, version=version, fields=["youth_protector"])
+    access_log_write(
+        user=actor,
+        request=request,
+        action=Action.CHANGE,
+        purpose=Purpose.CARE,
+        person=placement.child,
+        obj=placement,
+        detail=f"jeugdbeschermer: {new_youth_protector}",
+    )
+    return assignment

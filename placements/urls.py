@@ -16,6 +16,11 @@ urlpatterns = [
         placement.placement_hand_over,
         name="placement_hand_over",
     ),
+    path(
+        "plaatsingen/<int:pk>/jeugdbeschermer/",
+        placement.youth_protector_change,
+        name="youth_protector_change",
+    ),
     path("kinderen/<int:pk>/inzage/", child.child_access_log, name="child_access_log"),
     path("kinderen/<int:pk>/besluiten/nieuw/", child.decision_new, name="decision_new"),
     path("kinderen/<int:pk>/stem/nieuw/", child.voice_note_new, name="voice_note_new"),

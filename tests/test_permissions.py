@@ -82,6 +82,7 @@ def test_every_url_of_the_app_is_in_the_matrix():
         "/kinderen/<int:pk>/ouders/nieuw/",
         "/kinderen/<int:pk>/ouders/<int:link_pk>/",
         "/plaatsingen/<int:pk>/overdragen/",
+        "/plaatsingen/<int:pk>/jeugdbeschermer/",
     }
     assert routes - tested_elsewhere <= set(URL_MATRIX), routes - tested_elsewhere - set(URL_MATRIX)
 

@@ -9,12 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from placements import permissions, services
-from placements.forms import HandoverForm, PlacementEndForm
+from placements.forms import HandoverForm, PlacementEndForm, YouthProtectorChangeForm
 from placements.models import Placement
 from pleegzorg.audit import Purpose
 from pleegzorg.models import User
@@ -108,4 +109,37 @@ def placement_hand_over(request, pk):
             return redirect("placements:caseload")
     return render(
         request, "placements/placement_hand_over.html", {"placement": placement, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def youth_protector_change(request, pk):
+    placement = _placement_or_404(request, pk)
+    initial = {
+        "version": placement.version,
+        "no_change_of_course_until": timezone.localdate() + timedelta(days=90),
+    }
+    form = YouthProtectorChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.youth_protector_change(
+                actor=request.user, placement=placement, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(youth_protector)s is now the youth protector of %(child)s.")
+                % {
+                    "youth_protector": form.cleaned_data["new_youth_protector"],
+                    "child": placement.child,
+                },
+            )
+            return redirect(
+                reverse("placements:child", args=[placement.child_id]) + "#pleegzorgwerkers"
+            )
+    return render(
+        request, "placements/youth_protector_change.html", {"placement": placement, "form": form}
     )

@@ -55,3 +55,23 @@ def test_caseworker_ends_a_placement_with_a_reason(page, live_server, caseworker
     expect(page.get_by_role("status")).to_contain_text("is beëindigd")
     expect(page.locator("#plaatsingen")).to_contain_text("geplande terugkeer naar huis")
     assert_accessible(page)
+
+
+def test_caseworker_records_a_new_youth_protector(page, live_server, caseworker, placement):
+    from placements.factories import YouthProtectorFactory
+
+    YouthProtectorFactory(
+        first_name="Yara", last_name="Yilmaz", institution="William Schrikker Stichting"
+    )
+    login(page, live_server, caseworker.username)
+    page.goto(f"{live_server.url}/kinderen/{placement.child_id}/")
+    page.get_by_role("link", name="Jeugdbeschermer wijzigen").click()
+    page.get_by_label("Nieuwe jeugdbeschermer").select_option(
+        label="Yara Yilmaz (William Schrikker Stichting)"
+    )
+    page.get_by_label("Overdrachtsnotitie").fill("Zitting bij de rechter in maart.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Nieuwe jeugdbeschermer opslaan").click()
+    expect(page.get_by_role("status")).to_contain_text("Yara Yilmaz")
+    expect(page.locator("#pleegzorgwerkers")).to_contain_text("Zitting bij de rechter in maart.")
+    assert_accessible(page)

@@ -137,3 +137,57 @@ def test_a_caseworker_cannot_hand_over_to_someone_outside_the_team(
     )
     assert response.status_code == 200
     assert Placement.objects.get(pk=placement.pk).caseworker == caseworker
+
+
+@pytest.mark.parametrize(
+    ("persona", "own", "other"),
+    [
+        ("caseworker", 200, 404),
+        ("team_lead", 200, 404),
+        ("hub_home_parent", 404, 404),
+        ("liaison", 404, 404),
+        ("app_manager", 404, 404),
+        ("anonymous", 302, 302),
+    ],
+)
+def test_the_youth_protector_page_answers_every_role(
+    persona, own, other, request, client, placement, other_placement
+):
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    assert client.get(f"/plaatsingen/{placement.pk}/jeugdbeschermer/").status_code == own
+    assert client.get(f"/plaatsingen/{other_placement.pk}/jeugdbeschermer/").status_code == other
+
+
+def test_a_new_youth_protector_needs_a_handover_note_and_keeps_the_history(
+    caseworker, client, placement
+):
+    from placements.factories import YouthProtectorFactory
+    from placements.models import YouthProtectorAssignment
+
+    old = placement.youth_protector
+    YouthProtectorAssignment.objects.create(
+        placement=placement, youth_protector=old, start_date=placement.start_date
+    )
+    new = YouthProtectorFactory(first_name="Yara")
+    client.force_login(caseworker)
+    url = f"/plaatsingen/{placement.pk}/jeugdbeschermer/"
+    response = client.post(url, {"version": 1, "new_youth_protector": new.pk, "handover_note": ""})
+    assert (
+        "Schrijf een overdrachtsnotitie: wat de nieuwe jeugdbeschermer moet weten."
+        in response.content.decode()
+    )
+    response = client.post(
+        url,
+        {
+            "version": 1,
+            "new_youth_protector": new.pk,
+            "handover_note": "Zitting in maart.",
+            "family_informed": "on",
+        },
+        follow=True,
+    )
+    assert "is nu de jeugdbeschermer van Sanne Visser" in response.content.decode()
+    placement.refresh_from_db()
+    assert placement.youth_protector == new
+    assert placement.youth_protector_assignments.get(youth_protector=old).end_date is not None
