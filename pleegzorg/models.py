@@ -211,3 +211,70 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The access log is append-only.")
+
+
+class Notification(models.Model):
+    """An in-app notice for one user (the bell in the header)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    text = models.CharField(_("notice"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Reminder(models.Model):
+    """A reminder that has fallen due, stored once per ``key``.
+
+    The periodic scan inserts due reminders with ``ignore_conflicts`` on the unique key, so running
+    it twice, or in two workers at once, creates nothing twice. Email is sent after commit and
+    tracked in ``email_status``: a worker killed halfway leaves it to be retried, not lost.
+    """
+
+    class EmailStatus(models.TextChoices):
+        NONE = "none", _("no email")
+        PENDING = "pending", _("to be sent")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=40)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    email_to = models.EmailField(blank=True)
+    due_on = models.DateField(_("due on"))
+    text = models.CharField(_("notice"), max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    # The meeting an invitation is about (its ICS attachment is built from it when sending).
+    meeting = models.ForeignKey(
+        "placements.Meeting", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    notification = models.OneToOneField(
+        Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminder"
+    )
+    email_status = models.CharField(max_length=10, choices=EmailStatus, default=EmailStatus.NONE)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        indexes = [models.Index(fields=["email_status"], name="reminder_email_status")]
+
+    def __str__(self) -> str:
+        return self.key

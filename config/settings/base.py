@@ -204,3 +204,15 @@ LOGGING = {
 }
 
 PAGE_SIZE = 50
+
+# Meetings (Advies 1 and 8) and their reminders.
+# A start meeting is due within this many days of a placement's start; a placement without a held
+# start meeting is flagged. Not planned this many days after the start: the caseworker is reminded.
+START_MEETING_DUE_DAYS = env.int("PLEEGZORG_START_MEETING_DUE_DAYS", default=14)
+START_MEETING_PLAN_REMINDER_DAYS = env.int("PLEEGZORG_START_MEETING_PLAN_REMINDER_DAYS", default=3)
+# Invitations (with an ICS file) go out this many days before a meeting.
+MEETING_INVITATION_DAYS = env.int("PLEEGZORG_MEETING_INVITATION_DAYS", default=7)
+# A meeting still without a report this many days after its date is escalated to the team lead.
+MEETING_ESCALATION_DAYS = env.int("PLEEGZORG_MEETING_ESCALATION_DAYS", default=14)
+# The guideline: at least this many conversations with the child in the last 12 months.
+CHILD_CONTACTS_PER_YEAR = 3
