@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from placements.models import Child, FosterFamily, Placement, YouthProtector
+from placements.models import Child, FosterFamily, Meeting, Placement, YouthProtector
 from pleegzorg.models import User
 from pleegzorg.permissions import Policy
 
@@ -99,3 +99,28 @@ placements_policy = PlacementPolicy()
 children = ChildPolicy()
 families = FosterFamilyPolicy()
 youth_protectors = YouthProtectorPolicy()
+
+
+class MeetingPolicy(Policy[Meeting]):
+    """Meetings follow their placement."""
+
+    model = Meeting
+
+    def visible_to(self, user: User) -> QuerySet[Meeting]:
+        condition = _placement_condition(user)
+        if condition is None:
+            return Meeting.objects.none()
+        prefixed = Q(
+            *[(f"placement__{key}", value) for key, value in condition.children],
+            _connector=condition.connector,
+        )
+        return Meeting.objects.filter(prefixed)
+
+    def can_view(self, user: User, obj: Meeting) -> bool:
+        return placements_policy.can_view(user, obj.placement)
+
+    def can_change(self, user: User, obj: Meeting) -> bool:
+        return self.can_view(user, obj)
+
+
+meetings = MeetingPolicy()

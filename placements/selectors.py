@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -22,6 +23,11 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from placements import permissions
+from placements.meetings import (
+    held_start_meeting,
+    start_meeting_overdue_condition,
+    with_meeting_flags,
+)
 from placements.models import (
     CareKind,
     CaseworkerAssignment,
@@ -47,12 +53,18 @@ SORTS = {
 
 
 def attention_condition() -> Q:
-    """What makes a placement need attention now (more reasons arrive with meetings, issue 4)."""
-    soon = timezone.localdate() + timedelta(days=PLANNED_END_WARNING_DAYS)
+    """What makes a placement need attention now: planned end near, no youth protector under a
+    court order, no trusted person, no start meeting held in time, next joint meeting overdue."""
+    today = timezone.localdate()
+    soon = today + timedelta(days=PLANNED_END_WARNING_DAYS)
+    start_meeting_due = today - timedelta(days=settings.START_MEETING_DUE_DAYS)
     return (
         Q(planned_end_date__lte=soon)
         | Q(youth_protector__isnull=True, legal_basis__in=["ots", "guardianship"])
         | Q(child__trusted_person_name="")
+        # Needs the has_held_start_meeting annotation (see caseload()).
+        | Q(start_date__lte=start_meeting_due, has_held_start_meeting=False)
+        | Q(next_joint_meeting_on__lt=today)
     )
 
 
@@ -70,6 +82,7 @@ def caseload(
         permissions.placements_policy.visible_to(user)
         .active()
         .select_related("child", "family", "caseworker", "youth_protector")
+        .annotate(has_held_start_meeting=held_start_meeting())
         .annotate(
             needs_attention=Case(
                 When(attention_condition(), then=Value(True)), default=Value(False)
@@ -188,4 +201,64 @@ def family_page(user: User, family: FosterFamily) -> dict:
             .filter(placements__family=family)
             .values_list("pk", flat=True)
         ),
+    }
+
+
+def my_meetings(user: User) -> dict:
+    """Upcoming and overdue meetings of the visible placements, in a fixed number of queries."""
+    from placements.models import Meeting
+
+    now = timezone.now()
+    today = timezone.localdate()
+    active = permissions.placements_policy.visible_to(user).active()
+    meetings = (
+        Meeting.objects.filter(placement__in=active, status=Meeting.Status.PLANNED)
+        .select_related("placement__child", "placement__family")
+        .order_by("planned_at")
+    )
+    flagged = with_meeting_flags(active.select_related("child", "family"))
+    return {
+        "upcoming": list(meetings.filter(planned_at__gte=now)[:100]),
+        "without_report": list(meetings.filter(planned_at__lt=now)[:100]),
+        "start_overdue": list(
+            flagged.filter(start_meeting_overdue_condition()).order_by("start_date")[:100]
+        ),
+        "joint_overdue": list(
+            active.filter(
+                Q(next_joint_meeting_on__lt=today) | Q(next_joint_meeting_on__isnull=True)
+            )
+            .exclude(meetings__status="planned", meetings__kind="joint")
+            .select_related("child", "family")
+            .order_by("next_joint_meeting_on")[:100]
+        ),
+    }
+
+
+def meetings_of(placement: Placement) -> dict:
+    """The meetings section of the child file for the current placement."""
+    from placements.models import Meeting
+
+    meetings = list(
+        placement.meetings.exclude(status=Meeting.Status.CANCELLED)
+        .prefetch_related("participants", "answers")
+        .order_by("-planned_at")
+    )
+    year_ago = timezone.localdate() - timedelta(days=365)
+    contacts = list(placement.child_contacts.order_by("-contact_on")[:10])
+    recent = placement.child_contacts.filter(contact_on__gt=year_ago).count()
+    held_start = any(m.kind == "start" and m.status == "held" for m in meetings)
+    planned_start = any(m.kind == "start" and m.status == "planned" for m in meetings)
+    return {
+        "meetings": meetings,
+        "agreements": list(placement.agreements.order_by("status", "due_on")),
+        "authorities": list(placement.authorities.all()),
+        "requests": list(placement.meeting_requests.filter(meeting__isnull=True)),
+        "contacts": contacts,
+        "contacts_last_year": recent,
+        "too_few_contacts": recent < settings.CHILD_CONTACTS_PER_YEAR,
+        "start_meeting_held": held_start,
+        "start_meeting_planned": planned_start,
+        "start_meeting_overdue": not held_start
+        and placement.start_date
+        <= timezone.localdate() - timedelta(days=settings.START_MEETING_DUE_DAYS),
     }

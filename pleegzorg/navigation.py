@@ -24,6 +24,9 @@ class NavItem:
 NAV_ITEMS = (
     NavItem(_("Start"), "pleegzorg:start", ALL_ROLES),
     NavItem(_("Caseload"), "placements:caseload", frozenset({Role.CASEWORKER, Role.TEAM_LEAD})),
+    NavItem(
+        _("My meetings"), "placements:my_meetings", frozenset({Role.CASEWORKER, Role.TEAM_LEAD})
+    ),
     NavItem(_("Access log"), "pleegzorg:access_log", frozenset({Role.TEAM_LEAD, Role.APP_MANAGER})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.APP_MANAGER})),
 )

@@ -29,6 +29,7 @@ URL_MATRIX = {
     "/inzagelog/": answers(("team_lead", "app_manager"), others=403),
     "/caseload/": answers(("caseworker", "team_lead"), others=403),
     "/plaatsingen/nieuw/": answers(("caseworker", "team_lead"), others=403),
+    "/overleggen/": answers(("caseworker", "team_lead"), others=403),
     "/wachtwoord-wijzigen/": answers(LOGGED_IN, others=None),
     "/beheer/": answers(("app_manager",), others=302),
     "/beheer/pleegzorg/user/": answers(("app_manager",), others=302),
@@ -83,6 +84,12 @@ def test_every_url_of_the_app_is_in_the_matrix():
         "/kinderen/<int:pk>/ouders/<int:link_pk>/",
         "/plaatsingen/<int:pk>/overdragen/",
         "/plaatsingen/<int:pk>/jeugdbeschermer/",
+        # Meetings: per role in tests/placements/test_meetings.py
+        "/overleggen/<int:pk>/",
+        "/overleggen/<int:pk>/agenda/",
+        "/plaatsingen/<int:pk>/overleg/nieuw/",
+        "/plaatsingen/<int:pk>/overleg/aanvragen/",
+        "/plaatsingen/<int:pk>/gesprek-met-kind/",
     }
     assert routes - tested_elsewhere <= set(URL_MATRIX), routes - tested_elsewhere - set(URL_MATRIX)
 

@@ -81,8 +81,10 @@ def child_file(request, pk):
     access_log_write(
         user=request.user, request=request, action=Action.VIEW, purpose=Purpose.CARE, person=child
     )
+    file = selectors.child_file(request.user, child)
     context = {
-        "file": selectors.child_file(request.user, child),
+        "file": file,
+        "meetings": selectors.meetings_of(file.current) if file.current else None,
         "child": child,
         "tab": "file",
         "sections": [section_context(child, key) for key in SECTIONS],

@@ -22,7 +22,7 @@ def main_navigation(page):
 
 def test_caseworker_sees_start_caseload_and_their_team(page, live_server, caseworker):
     open_start_page_as(page, live_server, caseworker)
-    expect(main_navigation(page)).to_have_text(["Start", "Caseload"])
+    expect(main_navigation(page)).to_have_text(["Start", "Caseload", "Mijn overleggen"])
     expect(page.get_by_role("heading", name=TEAM_SECTION)).to_be_visible()
 
 
@@ -30,7 +30,9 @@ def test_team_lead_sees_the_access_log_in_the_navigation_and_their_team(
     page, live_server, team_lead
 ):
     open_start_page_as(page, live_server, team_lead)
-    expect(main_navigation(page)).to_have_text(["Start", "Caseload", "Inzagelog"])
+    expect(main_navigation(page)).to_have_text(
+        ["Start", "Caseload", "Mijn overleggen", "Inzagelog"]
+    )
     expect(page.get_by_role("heading", name=TEAM_SECTION)).to_be_visible()
 
 

@@ -1,0 +1,288 @@
+"""Services for start meetings (Advies 1) and joint meetings (Advies 8).
+
+Like placements.services: keyword-only, atomic, access-checked, written to the access log, and
+raising ValidationError per field so forms can show the messages beside the fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from placements import permissions
+from placements.models import (
+    Agreement,
+    ChildContact,
+    JointMeetingRequest,
+    Meeting,
+    MeetingParticipant,
+    Placement,
+    RoleAuthority,
+    StartMeetingAnswer,
+)
+from placements.services import _require_change, save_versioned
+from pleegzorg.audit import Action, Purpose, access_log_write
+from pleegzorg.models import User
+
+QUESTION_FIELDS = [name for name, _label in StartMeetingAnswer.QUESTIONS]
+
+
+def default_interval_weeks(placement: Placement) -> int:
+    """Every 3 months; every 6 weeks for a child under 3, whose development moves fast (the
+    guideline asks for a half-yearly review under 3, a yearly one after)."""
+    return 6 if placement.child.age(placement.start_date) < 3 else 13
+
+
+def _log(actor, request, placement, obj, action=Action.CHANGE, detail=""):
+    access_log_write(
+        user=actor,
+        request=request,
+        action=action,
+        purpose=Purpose.CARE,
+        person=placement.child,
+        obj=obj,
+        detail=detail,
+    )
+
+
+@transaction.atomic
+def meeting_plan(
+    *,
+    actor: User,
+    placement: Placement,
+    kind: str,
+    planned_at: dt.datetime,
+    place: str,
+    participants: Iterable[dict],
+    request=None,
+) -> Meeting:
+    """Plan a start or joint meeting with its participants (party, name, email).
+
+    Refuses a date before the placement's start and a second start meeting. Planning a joint
+    meeting answers the open requests for one and sets the placement's next joint meeting date.
+    """
+    _require_change(actor, permissions.placements_policy, placement)
+    if timezone.localdate(planned_at) < placement.start_date:
+        raise ValidationError(
+            {
+                "planned_at": _("The meeting is before the placement starts (%(day)s).")
+                % {"day": placement.start_date.strftime("%d-%m-%Y")}
+            }
+        )
+    meeting = Meeting(
+        placement=placement, kind=kind, planned_at=planned_at, place=place, created_by=actor
+    )
+    meeting.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            meeting.save(force_insert=True)
+    except IntegrityError as error:
+        raise ValidationError({"kind": _("This placement already has a start meeting.")}) from error
+    MeetingParticipant.objects.bulk_create(
+        MeetingParticipant(meeting=meeting, **participant) for participant in participants
+    )
+    if kind == Meeting.Kind.JOINT:
+        placement.meeting_requests.filter(meeting__isnull=True).update(meeting=meeting)
+        Placement.objects.filter(pk=placement.pk).update(
+            next_joint_meeting_on=timezone.localdate(planned_at)
+        )
+    _log(actor, request, placement, meeting, Action.CREATE)
+    return meeting
+
+
+def _record_attendance(meeting: Meeting, attended_ids: set[int]) -> None:
+    meeting.participants.update(attended=False)
+    meeting.participants.filter(pk__in=attended_ids).update(attended=True)
+
+
+def _add_agreements(placement: Placement, meeting: Meeting, agreements: Iterable[dict]) -> None:
+    rows = []
+    for agreement in agreements:
+        if not agreement.get("owner"):
+            raise ValidationError({"agreements": _("Every agreement needs an owner.")})
+        rows.append(Agreement(placement=placement, meeting=meeting, **agreement))
+    for row in rows:
+        row.full_clean()
+    Agreement.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def start_meeting_hold(
+    *,
+    actor: User,
+    meeting: Meeting,
+    version: int,
+    held_on: dt.date,
+    attended: set[int],
+    answers: dict[str, dict],
+    authorities: Iterable[dict] = (),
+    agreements: Iterable[dict] = (),
+    request=None,
+) -> Meeting:
+    """Record a held start meeting: who came, each present party's answers to the six
+    questions, who decides on what, and the agreements (each with an owner)."""
+    placement = meeting.placement
+    _require_change(actor, permissions.placements_policy, placement)
+    if held_on < placement.start_date:
+        raise ValidationError({"held_on": _("The meeting is before the placement starts.")})
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    meeting.status, meeting.held_on = Meeting.Status.HELD, held_on
+    save_versioned(meeting, version=version, fields=["status", "held_on"])
+    _record_attendance(meeting, attended)
+    meeting.answers.all().delete()
+    StartMeetingAnswer.objects.bulk_create(
+        StartMeetingAnswer(meeting=meeting, party=party, **texts)
+        for party, texts in answers.items()
+        if any(texts.values())
+    )
+    for authority in authorities:
+        RoleAuthority.objects.update_or_create(
+            placement=placement,
+            subject=authority["subject"],
+            defaults={"decides": authority["decides"], "note": authority.get("note", "")},
+        )
+    _add_agreements(placement, meeting, agreements)
+    if placement.next_joint_meeting_on is None:
+        Placement.objects.filter(pk=placement.pk).update(
+            next_joint_meeting_on=held_on
+            + dt.timedelta(weeks=placement.joint_meeting_interval_weeks)
+        )
+    _log(actor, request, placement, meeting, detail="startgesprek gehouden")
+    return meeting
+
+
+@transaction.atomic
+def joint_meeting_report(
+    *,
+    actor: User,
+    meeting: Meeting,
+    version: int,
+    held_on: dt.date,
+    attended: set[int],
+    report: dict,
+    next_date: dt.date | None,
+    agreements: Iterable[dict] = (),
+    closed_agreements: Iterable[Agreement] = (),
+    request=None,
+) -> Meeting:
+    """Close the report of a joint meeting (the Advies-8 agenda). The next date is required: it
+    schedules the next joint meeting, with the same participants and place."""
+    placement = meeting.placement
+    _require_change(actor, permissions.placements_policy, placement)
+    errors = {}
+    if next_date is None:
+        errors["next_date"] = _("Fill in when you evaluate next: that schedules the next meeting.")
+    elif next_date <= held_on:
+        errors["next_date"] = _("The next meeting must be after this one.")
+    if held_on < placement.start_date:
+        errors["held_on"] = _("The meeting is before the placement starts.")
+    if errors:
+        raise ValidationError(errors)
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    meeting.status, meeting.held_on, meeting.next_date = Meeting.Status.HELD, held_on, next_date
+    for name, value in report.items():
+        setattr(meeting, name, value)
+    save_versioned(meeting, version=version, fields=["status", "held_on", "next_date", *report])
+    _record_attendance(meeting, attended)
+    _add_agreements(placement, meeting, agreements)
+    today = timezone.localdate()
+    for agreement in closed_agreements:
+        Agreement.objects.filter(pk=agreement.pk, placement=placement).update(
+            status=Agreement.Status.DONE, closed_on=today
+        )
+    planned_at = timezone.make_aware(
+        dt.datetime.combine(next_date, timezone.localtime(meeting.planned_at).time())
+    )
+    following = Meeting.objects.create(
+        placement=placement,
+        kind=Meeting.Kind.JOINT,
+        planned_at=planned_at,
+        place=meeting.place,
+        created_by=actor,
+    )
+    MeetingParticipant.objects.bulk_create(
+        MeetingParticipant(meeting=following, party=p.party, name=p.name, email=p.email)
+        for p in meeting.participants.all()
+    )
+    Placement.objects.filter(pk=placement.pk).update(next_joint_meeting_on=next_date)
+    _log(actor, request, placement, meeting, detail="verslag gezamenlijk overleg")
+    return following
+
+
+@transaction.atomic
+def joint_meeting_request(
+    *,
+    actor: User,
+    placement: Placement,
+    requested_by: str,
+    reason: str,
+    requester_name: str = "",
+    requested_on: dt.date | None = None,
+    request=None,
+) -> JointMeetingRequest:
+    """Advies 8: one party asking is enough. A reason is required; planning the next joint
+    meeting answers the request."""
+    _require_change(actor, permissions.placements_policy, placement)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Write down why the meeting is needed.")})
+    item = JointMeetingRequest.objects.create(
+        placement=placement,
+        requested_by=requested_by,
+        requester_name=requester_name,
+        reason=reason,
+        requested_on=requested_on or timezone.localdate(),
+        recorded_by=actor,
+    )
+    _log(actor, request, placement, item, Action.CREATE)
+    return item
+
+
+@transaction.atomic
+def child_contact_record(
+    *, actor: User, placement: Placement, contact_on: dt.date, note: str = "", request=None
+) -> ChildContact:
+    _require_change(actor, permissions.placements_policy, placement)
+    if contact_on > timezone.localdate():
+        raise ValidationError({"contact_on": _("This date is in the future.")})
+    contact = ChildContact.objects.create(
+        placement=placement, contact_on=contact_on, caseworker=actor, note=note
+    )
+    _log(actor, request, placement, contact, Action.CREATE)
+    return contact
+
+
+# -- flags -----------------------------------------------------------------------------------
+
+
+def held_start_meeting():
+    """For a placement queryset: has it held its start meeting?"""
+    placement_ref = OuterRef("pk")
+    return Exists(
+        Meeting.objects.filter(
+            placement=placement_ref, kind=Meeting.Kind.START, status=Meeting.Status.HELD
+        )
+    )
+
+
+def start_meeting_overdue_condition() -> Q:
+    """No held start meeting while the placement started more than the set number of days ago."""
+    due = timezone.localdate() - dt.timedelta(days=settings.START_MEETING_DUE_DAYS)
+    return Q(start_date__lte=due, has_held_start_meeting=False)
+
+
+def with_meeting_flags(placements: QuerySet[Placement]) -> QuerySet[Placement]:
+    """Annotate: a held start meeting? conversations with the child in the last 12 months."""
+    year_ago = timezone.localdate() - dt.timedelta(days=365)
+    return placements.annotate(
+        has_held_start_meeting=held_start_meeting(),
+        child_contacts_last_year=Count(
+            "child_contacts", filter=Q(child_contacts__contact_on__gt=year_ago), distinct=True
+        ),
+    )

@@ -1,0 +1,332 @@
+"""Plan, hold and report meetings; requests, conversations with the child; 'Mijn overleggen'."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from placements import meeting_forms as mf
+from placements import meetings as services
+from placements import permissions
+from placements.models import Meeting, Party, Placement, RoleAuthority, StartMeetingAnswer
+from placements.views.placement import _placement_or_404, add_errors
+from pleegzorg.audit import Action, Purpose, access_log_write
+from pleegzorg.models import User
+from pleegzorg.permissions import get_visible_or_404, require_role
+
+
+def _meeting_or_404(request, pk) -> Meeting:
+    return get_visible_or_404(
+        permissions.meetings,
+        request,
+        queryset=permissions.meetings.visible_to(request.user).select_related(
+            "placement__child",
+            "placement__family",
+            "placement__caseworker",
+            "placement__youth_protector",
+        ),
+        purpose=Purpose.CARE,
+        person_of=lambda meeting: meeting.placement.child,
+        pk=pk,
+    )
+
+
+def _file_url(placement: Placement) -> str:
+    return reverse("placements:child", args=[placement.child_id]) + "#overleggen"
+
+
+def suggested_participants(placement: Placement) -> list[dict]:
+    """The parties of this placement, as the first rows of the participant list."""
+    rows = [
+        {"party": Party.FOSTER_PARENTS, "name": str(fp), "email": fp.email}
+        for fp in placement.family.foster_parents.all()
+    ]
+    rows.append(
+        {
+            "party": Party.CASEWORKER,
+            "name": str(placement.caseworker),
+            "email": placement.caseworker.email,
+        }
+    )
+    if placement.youth_protector:
+        yp = placement.youth_protector
+        rows.append(
+            {
+                "party": Party.YOUTH_PROTECTOR,
+                "name": f"{yp.first_name} {yp.last_name}",
+                "email": yp.email,
+            }
+        )
+    for link in placement.child.parent_links.select_related("parent"):
+        rows.append({"party": Party.PARENTS, "name": str(link.parent), "email": link.parent.email})
+    if placement.child.age() >= 12:
+        rows.append({"party": Party.CHILD, "name": str(placement.child), "email": ""})
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_plan(request, pk):
+    placement = _placement_or_404(request, pk)
+    kind = request.GET.get("soort") or request.POST.get("kind") or Meeting.Kind.JOINT
+    if kind not in Meeting.Kind.values:
+        kind = Meeting.Kind.JOINT
+    form = mf.MeetingPlanForm(
+        request.POST or None, initial={"day": _suggested_day(placement, kind)}
+    )
+    participants = mf.ParticipantFormSet(
+        request.POST or None,
+        prefix="p",
+        initial=None if request.POST else suggested_participants(placement),
+    )
+    if request.method == "POST" and form.is_valid() and participants.is_valid():
+        planned_at = timezone.make_aware(
+            dt.datetime.combine(form.cleaned_data["day"], form.cleaned_data["time"])
+        )
+        rows = [row for row in participants.cleaned_data if row.get("name")]
+        try:
+            meeting = services.meeting_plan(
+                actor=request.user,
+                placement=placement,
+                kind=kind,
+                planned_at=planned_at,
+                place=form.cleaned_data["place"],
+                participants=rows,
+                request=request,
+            )
+        except ValidationError as error:
+            if "planned_at" in getattr(error, "message_dict", {}):
+                form.add_error("day", error.message_dict["planned_at"])
+            else:
+                add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(meeting)s planned for %(child)s on %(day)s.")
+                % {
+                    "meeting": meeting.get_kind_display().capitalize(),
+                    "child": placement.child,
+                    "day": timezone.localtime(meeting.planned_at).strftime("%d-%m-%Y %H:%M"),
+                },
+            )
+            return redirect(_file_url(placement))
+    context = {
+        "placement": placement,
+        "kind": kind,
+        "title": _("Plan start meeting") if kind == Meeting.Kind.START else _("Plan joint meeting"),
+        "form": form,
+        "participants": participants,
+    }
+    return render(request, "placements/meeting_plan.html", context)
+
+
+def _suggested_day(placement: Placement, kind: str) -> dt.date:
+    today = timezone.localdate()
+    if kind == Meeting.Kind.START:
+        return max(today, placement.start_date) + dt.timedelta(days=7)
+    return placement.next_joint_meeting_on or today + dt.timedelta(weeks=2)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_hold(request, pk):
+    """Hold a start meeting (the six questions per party, who decides, agreements) or write the
+    report of a joint meeting (the Advies-8 agenda and the next date)."""
+    meeting = _meeting_or_404(request, pk)
+    placement = meeting.placement
+    data = request.POST or None
+    initial = {
+        "version": meeting.version,
+        "held_on": timezone.localdate(timezone.localtime(meeting.planned_at)),
+    }
+    agreements = mf.AgreementFormSet(data, prefix="a")
+    if meeting.kind == Meeting.Kind.START:
+        form = mf.HeldForm(data, meeting=meeting, initial=initial)
+        parties = list(dict.fromkeys(p.party for p in meeting.participants.all()))
+        answers = {
+            party: mf.AnswersForm(
+                data, prefix=f"q-{party}", instance=StartMeetingAnswer(party=party)
+            )
+            for party in parties
+        }
+        existing = {a.subject: a for a in placement.authorities.all()}
+        labels = dict(RoleAuthority.Subject.choices)
+        authorities = mf.AuthorityFormSet(
+            data,
+            prefix="r",
+            initial=[
+                {
+                    "subject": value,
+                    "decides": getattr(existing.get(value), "decides", ""),
+                    "note": getattr(existing.get(value), "note", ""),
+                }
+                for value, _label in RoleAuthority.Subject.choices
+            ],
+        )
+        forms_valid = (
+            data
+            and form.is_valid()
+            and agreements.is_valid()
+            and authorities.is_valid()
+            and all(f.is_valid() for f in answers.values())
+        )
+        if forms_valid:
+            try:
+                services.start_meeting_hold(
+                    actor=request.user,
+                    meeting=meeting,
+                    version=form.cleaned_data["version"],
+                    held_on=form.cleaned_data["held_on"],
+                    attended={int(pk) for pk in form.cleaned_data["attended"]},
+                    answers={party: f.cleaned_data for party, f in answers.items()},
+                    authorities=[row for row in authorities.cleaned_data if row.get("decides")],
+                    agreements=[row for row in agreements.cleaned_data if row.get("what")],
+                    request=request,
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The start meeting of %(child)s is recorded.") % {"child": placement.child},
+                )
+                return redirect(_file_url(placement))
+        context = {
+            "meeting": meeting,
+            "placement": placement,
+            "form": form,
+            "agreements": agreements,
+            "answers": [(Party(party).label, f) for party, f in answers.items()],
+            "authorities": authorities,
+            "authority_rows": [
+                (row, labels.get(row["subject"].value(), "")) for row in authorities.forms
+            ],
+        }
+        return render(request, "placements/meeting_start_hold.html", context)
+
+    form = mf.JointReportForm(data, meeting=meeting, initial=initial)
+    if data and form.is_valid() and agreements.is_valid():
+        try:
+            following = services.joint_meeting_report(
+                actor=request.user,
+                meeting=meeting,
+                version=form.cleaned_data["version"],
+                held_on=form.cleaned_data["held_on"],
+                attended={int(pk) for pk in form.cleaned_data["attended"]},
+                report={name: form.cleaned_data[name] for name in form.REPORT_FIELDS},
+                next_date=form.cleaned_data["next_date"],
+                agreements=[row for row in agreements.cleaned_data if row.get("what")],
+                closed_agreements=form.cleaned_data["close_agreements"],
+                request=request,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Report saved. The next joint meeting is planned on %(day)s.")
+                % {"day": timezone.localtime(following.planned_at).strftime("%d-%m-%Y")},
+            )
+            return redirect(_file_url(placement))
+    context = {"meeting": meeting, "placement": placement, "form": form, "agreements": agreements}
+    return render(request, "placements/meeting_joint_report.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_request(request, pk):
+    placement = _placement_or_404(request, pk)
+    form = mf.MeetingRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.joint_meeting_request(
+                actor=request.user, placement=placement, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The request is recorded. Now give the meeting a date."))
+            return redirect(
+                reverse("placements:meeting_plan", args=[placement.pk]) + "?soort=joint"
+            )
+    return render(
+        request,
+        "placements/meeting_simple_form.html",
+        {
+            "placement": placement,
+            "form": form,
+            "title": _("Request a joint meeting"),
+            "submit": _("Record the request"),
+            "lead": _("One party finding a joint meeting needed is enough (advice 8)."),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_contact(request, pk):
+    placement = _placement_or_404(request, pk)
+    form = mf.ChildContactForm(request.POST or None, initial={"contact_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_contact_record(
+                actor=request.user, placement=placement, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The conversation with %(child)s is recorded.") % {"child": placement.child},
+            )
+            return redirect(_file_url(placement))
+    return render(
+        request,
+        "placements/meeting_simple_form.html",
+        {
+            "placement": placement,
+            "form": form,
+            "title": _("Record a conversation with the child"),
+            "submit": _("Save conversation"),
+            "lead": _("The guideline: talk with the child at least 3 times a year."),
+        },
+    )
+
+
+@login_required
+def meeting_agenda(request, pk):
+    """A printable agenda: the questions or the Advies-8 agenda, with open agreements."""
+    meeting = _meeting_or_404(request, pk)
+    access_log_write(
+        user=request.user,
+        request=request,
+        action=Action.PRINT,
+        purpose=Purpose.CARE,
+        person=meeting.placement.child,
+        obj=meeting,
+    )
+    context = {
+        "meeting": meeting,
+        "placement": meeting.placement,
+        "participants": meeting.participants.all(),
+        "questions": [label for _name, label in StartMeetingAnswer.QUESTIONS],
+        "open_agreements": meeting.placement.agreements.filter(status="open"),
+    }
+    return render(request, "placements/meeting_agenda.html", context)
+
+
+@login_required
+def my_meetings(request):
+    """'Mijn overleggen': upcoming and overdue meetings of the caseload."""
+    require_role(request, User.Role.CASEWORKER, User.Role.TEAM_LEAD, purpose=Purpose.CARE)
+    from placements import selectors
+
+    return render(request, "placements/my_meetings.html", selectors.my_meetings(request.user))

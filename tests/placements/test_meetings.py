@@ -1,0 +1,228 @@
+"""Start meetings (Advies 1) and joint meetings (Advies 8): pages per role and the rules."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from placements.models import Agreement, Meeting, MeetingParticipant
+
+TODAY = timezone.localdate()
+
+
+def plan(client, placement, kind="start", day=None, **extra):
+    data = {
+        "kind": kind,
+        "day": (day or TODAY + dt.timedelta(days=5)).isoformat(),
+        "time": "10:00",
+        "place": "Bij het pleeggezin",
+        "p-TOTAL_FORMS": 2,
+        "p-INITIAL_FORMS": 0,
+        "p-0-party": "foster_parents",
+        "p-0-name": "Petra de Boer",
+        "p-0-email": "petra@example.nl",
+        "p-1-party": "caseworker",
+        "p-1-name": "Wendy",
+        "p-1-email": "",
+        **extra,
+    }
+    return client.post(f"/plaatsingen/{placement.pk}/overleg/nieuw/?soort={kind}", data)
+
+
+@pytest.fixture
+def start_meeting(caseworker, client, placement):
+    client.force_login(caseworker)
+    plan(client, placement)
+    return Meeting.objects.get(kind="start")
+
+
+@pytest.mark.parametrize(
+    ("persona", "own", "other"),
+    [
+        ("caseworker", 200, 404),
+        ("team_lead", 200, 404),
+        ("hub_home_parent", 404, 404),
+        ("liaison", 404, 404),
+        ("app_manager", 404, 404),
+        ("anonymous", 302, 302),
+    ],
+)
+def test_meeting_pages_answer_every_role(
+    persona, own, other, request, client, placement, other_placement
+):
+    mine = Meeting.objects.create(
+        placement=placement, kind="joint", planned_at=timezone.now(), place="x"
+    )
+    theirs = Meeting.objects.create(
+        placement=other_placement, kind="joint", planned_at=timezone.now(), place="x"
+    )
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    for suffix in ("overleg/nieuw/", "overleg/aanvragen/", "gesprek-met-kind/"):
+        assert client.get(f"/plaatsingen/{placement.pk}/{suffix}").status_code == own
+        assert client.get(f"/plaatsingen/{other_placement.pk}/{suffix}").status_code == other
+    for suffix in ("", "agenda/"):
+        assert client.get(f"/overleggen/{mine.pk}/{suffix}").status_code == own
+        assert client.get(f"/overleggen/{theirs.pk}/{suffix}").status_code == other
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("caseworker", 200),
+        ("team_lead", 200),
+        ("hub_home_parent", 403),
+        ("liaison", 403),
+        ("app_manager", 403),
+        ("anonymous", 302),
+    ],
+)
+def test_my_meetings_answers_every_role(persona, status, persona_client):
+    assert persona_client(persona).get("/overleggen/").status_code == status
+
+
+def test_a_meeting_before_the_placement_starts_is_refused_with_the_input_kept(
+    caseworker, client, placement
+):
+    client.force_login(caseworker)
+    response = plan(client, placement, day=placement.start_date - dt.timedelta(days=1))
+    body = response.content.decode()
+    assert "Het overleg is vóór de start van de plaatsing" in body and "Petra de Boer" in body
+    assert not Meeting.objects.exists()
+
+
+def test_a_participant_email_that_is_not_one_is_refused(caseworker, client, placement):
+    client.force_login(caseworker)
+    response = plan(client, placement, **{"p-0-email": "geen-adres"})
+    assert "Voer een geldig e-mailadres in." in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_a_placement_has_one_start_meeting(start_meeting, client, placement):
+    response = plan(client, placement)
+    assert "Deze plaatsing heeft al een startgesprek." in response.content.decode()
+    assert Meeting.objects.filter(kind="start").count() == 1
+
+
+def test_holding_the_start_meeting_records_answers_authority_and_agreements(
+    start_meeting, client, placement
+):
+    foster, caseworker_row = start_meeting.participants.order_by("id")
+    data = {
+        "version": 1,
+        "held_on": TODAY.isoformat(),
+        "attended": [foster.pk],
+        "q-foster_parents-needs_from_me": "Snel antwoord op vragen",
+        "q-caseworker-hopes_for": "Openheid",
+        "r-TOTAL_FORMS": 1,
+        "r-INITIAL_FORMS": 1,
+        "r-0-subject": "school",
+        "r-0-decides": "parents",
+        "a-TOTAL_FORMS": 1,
+        "a-INITIAL_FORMS": 0,
+        "a-0-what": "Omgangsregeling op papier",
+        "a-0-owner": "",
+        "a-0-due_on": TODAY.isoformat(),
+    }
+    response = client.post(f"/overleggen/{start_meeting.pk}/", data)
+    assert "Elke afspraak heeft een eigenaar nodig." in response.content.decode()
+    assert Meeting.objects.get(pk=start_meeting.pk).status == "planned"
+    data["a-0-owner"] = "youth_protector"
+    response = client.post(f"/overleggen/{start_meeting.pk}/", data)
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(pk=start_meeting.pk)
+    assert meeting.status == "held" and meeting.answers.get(party="foster_parents").needs_from_me
+    assert MeetingParticipant.objects.get(pk=foster.pk).attended
+    assert not MeetingParticipant.objects.get(pk=caseworker_row.pk).attended
+    assert placement.authorities.get().decides == "parents"
+    assert Agreement.objects.get().owner == "youth_protector"
+
+
+def test_a_joint_report_needs_the_next_date_which_schedules_the_next_meeting(
+    caseworker, client, placement
+):
+    client.force_login(caseworker)
+    plan(client, placement, kind="joint")
+    meeting = Meeting.objects.get(kind="joint")
+    open_agreement = Agreement.objects.create(
+        placement=placement, what="Logeren regelen", owner="caseworker", due_on=TODAY
+    )
+    data = {
+        "version": 1,
+        "held_on": TODAY.isoformat(),
+        "going_well": "School gaat goed",
+        "a-TOTAL_FORMS": 0,
+        "a-INITIAL_FORMS": 0,
+        "close_agreements": [open_agreement.pk],
+    }
+    response = client.post(f"/overleggen/{meeting.pk}/", data)
+    assert "Vul in wanneer u weer evalueert" in response.content.decode()
+    assert "School gaat goed" in response.content.decode()
+    next_date = TODAY + dt.timedelta(weeks=13)
+    response = client.post(
+        f"/overleggen/{meeting.pk}/", {**data, "next_date": next_date.isoformat()}
+    )
+    assert response.status_code == 302
+    placement.refresh_from_db()
+    assert placement.next_joint_meeting_on == next_date
+    following = Meeting.objects.get(kind="joint", status="planned")
+    assert timezone.localdate(following.planned_at) == next_date
+    assert following.participants.count() == 2
+    assert Agreement.objects.get(pk=open_agreement.pk).status == "done"
+
+
+def test_a_request_needs_a_reason_and_planning_answers_it(caseworker, client, placement):
+    client.force_login(caseworker)
+    url = f"/plaatsingen/{placement.pk}/overleg/aanvragen/"
+    response = client.post(url, {"requested_by": "foster_parents", "reason": ""})
+    assert "Schrijf op waarom het overleg nodig is." in response.content.decode()
+    response = client.post(url, {"requested_by": "foster_parents", "reason": "Zorgen over bezoek"})
+    assert response["Location"].endswith("?soort=joint")
+    plan(client, placement, kind="joint")
+    assert placement.meeting_requests.get().meeting is not None
+
+
+def test_few_conversations_with_the_child_are_flagged_on_the_file(caseworker, client, placement):
+    client.force_login(caseworker)
+    body = client.get(f"/kinderen/{placement.child_id}/").content.decode()
+    assert "Maar 0 gesprekken met het kind" in body
+    assert "Er is nog geen startgesprek gehouden" in body
+    for days in (10, 100, 200):
+        client.post(
+            f"/plaatsingen/{placement.pk}/gesprek-met-kind/",
+            {"contact_on": (TODAY - dt.timedelta(days=days)).isoformat()},
+        )
+    body = client.get(f"/kinderen/{placement.child_id}/").content.decode()
+    assert "gesprekken met het kind in de afgelopen" not in body
+
+
+def test_a_placement_without_a_start_meeting_needs_attention_on_the_caseload(
+    caseworker, client, placement
+):
+    client.force_login(caseworker)
+    response = client.get("/caseload/", {"attention": "on"})
+    assert placement in response.context["page"].object_list
+
+
+def test_my_meetings_runs_a_fixed_number_of_queries(
+    caseworker, client, django_assert_max_num_queries
+):
+    from placements.factories import PlacementFactory
+
+    for placement in PlacementFactory.create_batch(12, caseworker=caseworker):
+        Meeting.objects.create(
+            placement=placement,
+            kind="joint",
+            planned_at=timezone.now() + dt.timedelta(days=3),
+            place="x",
+        )
+        Meeting.objects.create(
+            placement=placement,
+            kind="start",
+            planned_at=timezone.now() - dt.timedelta(days=3),
+            place="x",
+        )
+    client.force_login(caseworker)
+    with django_assert_max_num_queries(9):
+        body = client.get("/overleggen/").content.decode()
+    assert body.count("nog geen verslag") == 12
