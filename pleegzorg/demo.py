@@ -16,6 +16,7 @@ from django.db import transaction
 from faker import Faker
 
 from pleegzorg.models import Region, Team, User
+from pleegzorg.reminders import seed_reminders
 
 DEMO_PASSWORD = "pleegzorg-demo"  # noqa: S105 — synthetic demo accounts only, never in production
 
@@ -106,6 +107,9 @@ def seed(scale_name: str, *, log: Callable[[str], None] = print) -> None:
         seed_demo_accounts(teams)
         for step in SEED_STEPS:
             step(scale_name, fake=fake, rng=rng, log=log)
+        # Last, over everything the steps made: the reminders that have fallen due (beat repeats
+        # this every 15 minutes), so that the demo opens with notices behind the bell.
+        seed_reminders(log=log)
     log(
         f"Seeded scale '{scale_name}': {Region.objects.count()} regions, "
         f"{Team.objects.count()} teams, {User.objects.count()} users."

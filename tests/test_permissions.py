@@ -30,6 +30,7 @@ URL_MATRIX = {
     "/caseload/": answers(("caseworker", "team_lead"), others=403),
     "/plaatsingen/nieuw/": answers(("caseworker", "team_lead"), others=403),
     "/overleggen/": answers(("caseworker", "team_lead"), others=403),
+    "/meldingen/": answers(LOGGED_IN, others=None),
     "/wachtwoord-wijzigen/": answers(LOGGED_IN, others=None),
     "/beheer/": answers(("app_manager",), others=302),
     "/beheer/pleegzorg/user/": answers(("app_manager",), others=302),
@@ -90,6 +91,10 @@ def test_every_url_of_the_app_is_in_the_matrix():
         "/plaatsingen/<int:pk>/overleg/nieuw/",
         "/plaatsingen/<int:pk>/overleg/aanvragen/",
         "/plaatsingen/<int:pk>/gesprek-met-kind/",
+        # Notifications: own and someone else's, per role, in tests/test_notifications.py
+        "/meldingen/<int:pk>/",
+        "/meldingen/<int:pk>/gelezen/",
+        "/meldingen/alles-gelezen/",
     }
     assert routes - tested_elsewhere <= set(URL_MATRIX), routes - tested_elsewhere - set(URL_MATRIX)
 

@@ -193,6 +193,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pleegzorg.tasks.clear_expired_sessions",
         "schedule": crontab(minute=17, hour=3),
     },
+    # Reminders (pleegzorg.reminders): one scan finds what has fallen due and stores it once.
+    # A scan not started within its interval is dropped: the next one covers the same ground.
+    "scan-reminders": {
+        "task": "pleegzorg.tasks.scan_reminders",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * 60},
+    },
 }
 
 LOGGING = {
