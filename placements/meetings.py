@@ -34,12 +34,6 @@ from pleegzorg.models import User
 QUESTION_FIELDS = [name for name, _label in StartMeetingAnswer.QUESTIONS]
 
 
-def default_interval_weeks(placement: Placement) -> int:
-    """Every 3 months; every 6 weeks for a child under 3, whose development moves fast (the
-    guideline asks for a half-yearly review under 3, a yearly one after)."""
-    return 6 if placement.child.age(placement.start_date) < 3 else 13
-
-
 def _log(actor, request, placement, obj, action=Action.CHANGE, detail=""):
     access_log_write(
         user=actor,

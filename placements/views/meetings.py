@@ -76,6 +76,16 @@ def suggested_participants(placement: Placement) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def meeting_plan(request, pk):
     placement = _placement_or_404(request, pk)
+    if request.method == "GET":
+        access_log_write(
+            user=request.user,
+            request=request,
+            action=Action.VIEW,
+            purpose=Purpose.CARE,
+            person=placement.child,
+            obj=placement,
+            detail="overleg plannen",
+        )
     kind = request.GET.get("soort") or request.POST.get("kind") or Meeting.Kind.JOINT
     if kind not in Meeting.Kind.values:
         kind = Meeting.Kind.JOINT
@@ -143,6 +153,15 @@ def meeting_hold(request, pk):
     meeting = _meeting_or_404(request, pk)
     placement = meeting.placement
     data = request.POST or None
+    if data is None:
+        access_log_write(
+            user=request.user,
+            request=request,
+            action=Action.VIEW,
+            purpose=Purpose.CARE,
+            person=placement.child,
+            obj=meeting,
+        )
     initial = {
         "version": meeting.version,
         "held_on": timezone.localdate(timezone.localtime(meeting.planned_at)),

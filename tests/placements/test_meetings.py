@@ -227,3 +227,25 @@ def test_my_meetings_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         body = client.get("/overleggen/").content.decode()
     assert body.count("nog geen verslag") == 12
+
+
+def test_opening_a_meeting_is_logged(caseworker, client, placement):
+    from pleegzorg.models import AccessLogEntry
+
+    meeting = Meeting.objects.create(
+        placement=placement, kind="joint", planned_at=timezone.now(), place="x"
+    )
+    client.force_login(caseworker)
+    client.get(f"/overleggen/{meeting.pk}/")
+    entry = AccessLogEntry.objects.get(action="view", object_id=meeting.pk)
+    assert entry.person_id == placement.child_id
+
+
+def test_a_child_under_three_gets_joint_meetings_every_six_weeks(caseworker, family):
+    from placements.factories import ChildFactory
+    from tests.placements.test_rules import start
+
+    baby = ChildFactory(date_of_birth=TODAY - dt.timedelta(days=400))
+    older = ChildFactory(date_of_birth=TODAY - dt.timedelta(days=3000))
+    assert start(caseworker, baby, family).joint_meeting_interval_weeks == 6
+    assert start(caseworker, older, family).joint_meeting_interval_weeks == 13
