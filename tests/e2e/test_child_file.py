@@ -11,8 +11,20 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def caseload(caseworker):
-    PlacementFactory(caseworker=caseworker, child__first_name="Sanne", child__last_name="Visser")
-    PlacementFactory.create_batch(3, caseworker=caseworker)
+    PlacementFactory(
+        caseworker=caseworker,
+        child__first_name="Sanne",
+        child__last_name="Visser",
+        family__surname="De Boer",
+    )
+    # Fixed names: random ones could also contain "sanne" (Rosanne, Susanne).
+    for first_name in ("Daan", "Mila", "Noah"):
+        PlacementFactory(
+            caseworker=caseworker,
+            child__first_name=first_name,
+            child__last_name="Jansen",
+            family__surname="Smit",
+        )
 
 
 def test_caseworker_finds_a_child_opens_the_file_and_edits_the_care_facts(
