@@ -269,21 +269,37 @@ def placement_hand_over(
         errors["no_change_of_course_until"] = _("This date is before the handover.")
     if errors:
         raise ValidationError(errors)
-    current = placement.caseworker_assignments.filter(end_date__isnull=True).first()
-    if current is not None:
-        current.end_date = max(on_date - timedelta(days=1), current.start_date)
-        current.save(update_fields=["end_date"])
-    assignment = CaseworkerAssignment.objects.create(
+    return _reassign(
+        actor=actor,
         placement=placement,
-        caseworker=new_caseworker,
-        start_date=on_date,
+        version=version,
+        role="caseworker",
+        person=new_caseworker,
+        on_date=on_date,
+        request=request,
+        detail=f"overdracht aan {new_caseworker}",
         handover_note=handover_note,
         family_informed=family_informed,
         no_change_of_course_until=no_change_of_course_until,
-        assigned_by=actor,
     )
-    placement.caseworker = new_caseworker
-    save_versioned(placement, version=version, fields=["caseworker"])
+
+
+def _reassign(
+    *, actor, placement, version, role, person, on_date, request, detail, **handover
+) -> CaseworkerAssignment | YouthProtectorAssignment:
+    """End the current assignment of ``role`` (caseworker or youth_protector) the day before
+    ``on_date``, start one for ``person`` with the handover details, and point the placement at
+    them. The caller has checked access and validated the handover."""
+    assignments = getattr(placement, f"{role}_assignments")
+    current = assignments.filter(end_date__isnull=True).first()
+    if current is not None:
+        current.end_date = max(on_date - timedelta(days=1), current.start_date)
+        current.save(update_fields=["end_date"])
+    assignment = assignments.create(
+        start_date=on_date, assigned_by=actor, **{role: person}, **handover
+    )
+    setattr(placement, role, person)
+    save_versioned(placement, version=version, fields=[role])
     access_log_write(
         user=actor,
         request=request,
@@ -291,7 +307,7 @@ def placement_hand_over(
         purpose=Purpose.CARE,
         person=placement.child,
         obj=placement,
-        detail=f"overdracht aan {new_caseworker}",
+        detail=detail,
     )
     return assignment
 
@@ -474,28 +490,16 @@ def youth_protector_change(
         errors["no_change_of_course_until"] = _("This date is before the handover.")
     if errors:
         raise ValidationError(errors)
-    current = placement.youth_protector_assignments.filter(end_date__isnull=True).first()
-    if current is not None:
-        current.end_date = max(on_date - timedelta(days=1), current.start_date)
-        current.save(update_fields=["end_date"])
-    assignment = YouthProtectorAssignment.objects.create(
+    return _reassign(
+        actor=actor,
         placement=placement,
-        youth_protector=new_youth_protector,
-        start_date=on_date,
+        version=version,
+        role="youth_protector",
+        person=new_youth_protector,
+        on_date=on_date,
+        request=request,
+        detail=f"jeugdbeschermer: {new_youth_protector}",
         handover_note=handover_note,
         family_informed=family_informed,
         no_change_of_course_until=no_change_of_course_until,
-        assigned_by=actor,
     )
-    placement.youth_protector = new_youth_protector
-    save_versioned(placement, version=version, fields=["youth_protector"])
-    access_log_write(
-        user=actor,
-        request=request,
-        action=Action.CHANGE,
-        purpose=Purpose.CARE,
-        person=placement.child,
-        obj=placement,
-        detail=f"jeugdbeschermer: {new_youth_protector}",
-    )
-    return assignment
