@@ -258,15 +258,16 @@ def placement_hand_over(
     _require_change(actor, permissions.placements_policy, placement)
     placement = Placement.objects.select_related("child").get(pk=placement.pk)
     on_date = on_date or timezone.localdate()
-    errors = {}
-    if not handover_note.strip():
-        errors["handover_note"] = _("Write a handover note: what the new caseworker needs to know.")
+    errors = _handover_errors(
+        handover_note=handover_note,
+        missing_note=_("Write a handover note: what the new caseworker needs to know."),
+        no_change_of_course_until=no_change_of_course_until,
+        on_date=on_date,
+    )
     if new_caseworker.role != User.Role.CASEWORKER or not new_caseworker.is_active:
         errors["new_caseworker"] = _("Choose an active caseworker.")
     elif new_caseworker.pk == placement.caseworker_id:
         errors["new_caseworker"] = _("This caseworker already has this placement.")
-    if no_change_of_course_until and no_change_of_course_until < on_date:
-        errors["no_change_of_course_until"] = _("This date is before the handover.")
     if errors:
         raise ValidationError(errors)
     return _reassign(
@@ -282,6 +283,18 @@ def placement_hand_over(
         family_informed=family_informed,
         no_change_of_course_until=no_change_of_course_until,
     )
+
+
+def _handover_errors(
+    *, handover_note: str, missing_note: str, no_change_of_course_until, on_date
+) -> dict[str, str]:
+    """The rules every handover shares (Advies 6): a note, and no 'until' before the handover."""
+    errors = {}
+    if not handover_note.strip():
+        errors["handover_note"] = missing_note
+    if no_change_of_course_until and no_change_of_course_until < on_date:
+        errors["no_change_of_course_until"] = _("This date is before the handover.")
+    return errors
 
 
 def _reassign(
@@ -479,15 +492,14 @@ def youth_protector_change(
     _require_change(actor, permissions.placements_policy, placement)
     placement = Placement.objects.select_related("child").get(pk=placement.pk)
     on_date = on_date or timezone.localdate()
-    errors = {}
-    if not handover_note.strip():
-        errors["handover_note"] = _(
-            "Write a handover note: what the new youth protector needs to know."
-        )
+    errors = _handover_errors(
+        handover_note=handover_note,
+        missing_note=_("Write a handover note: what the new youth protector needs to know."),
+        no_change_of_course_until=no_change_of_course_until,
+        on_date=on_date,
+    )
     if new_youth_protector.pk == placement.youth_protector_id:
         errors["new_youth_protector"] = _("This youth protector already has this placement.")
-    if no_change_of_course_until and no_change_of_course_until < on_date:
-        errors["no_change_of_course_until"] = _("This date is before the handover.")
     if errors:
         raise ValidationError(errors)
     return _reassign(
