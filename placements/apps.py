@@ -9,6 +9,7 @@ class PlacementsConfig(AppConfig):
     def ready(self) -> None:
         from placements import permissions
         from placements.demo import seed_case_files
+        from placements.demo_meetings import seed_meetings
         from placements.models import Child, FosterFamily
         from pleegzorg.demo import SEED_STEPS
         from pleegzorg.permissions import register_person_policy
@@ -17,5 +18,7 @@ class PlacementsConfig(AppConfig):
         register_person_policy(Child, permissions.children)
         register_person_policy(FosterFamily, permissions.families)
         # seed_demo: the case files (children, families, placements) after the core's accounts.
-        if seed_case_files not in SEED_STEPS:
-            SEED_STEPS.append(seed_case_files)
+        # Then their meetings, which the reminder scan at the end of seeding reads.
+        for step in (seed_case_files, seed_meetings):
+            if step not in SEED_STEPS:
+                SEED_STEPS.append(step)

@@ -161,3 +161,46 @@ class ChildContactForm(forms.Form):
     note = forms.CharField(
         label=_("What was talked about"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class CadenceForm(forms.Form):
+    """How often the joint meetings take place, and the next date when none is planned."""
+
+    CHOICES = [
+        (4, _("every 4 weeks")),
+        (6, _("every 6 weeks (the default for a child under 3)")),
+        (8, _("every 8 weeks")),
+        (13, _("every 3 months (the default)")),
+        (17, _("every 4 months")),
+        (26, _("every 6 months")),
+    ]
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    interval_weeks = forms.TypedChoiceField(label=_("How often"), coerce=int, choices=CHOICES)
+    next_date = forms.DateField(
+        label=_("Next joint meeting"),
+        widget=DateInput(),
+        help_text=_("The date you agreed with the parties."),
+    )
+
+    def __init__(self, *args, current_weeks: int, has_planned_meeting: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["interval_weeks"]
+        if current_weeks not in dict(self.CHOICES):
+            field.choices = sorted(
+                [
+                    *self.CHOICES,
+                    (current_weeks, _("every %(weeks)s weeks") % {"weeks": current_weeks}),
+                ]
+            )
+        if has_planned_meeting:
+            # A planned meeting keeps its own date; move that meeting to change it.
+            del self.fields["next_date"]
+
+
+class MeetingCancelForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MeetingMoveForm(MeetingCancelForm, MeetingPlanForm):
+    pass

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,13 +63,7 @@ def meeting_plan(
     meeting answers the open requests for one and sets the placement's next joint meeting date.
     """
     _require_change(actor, permissions.placements_policy, placement)
-    if timezone.localdate(planned_at) < placement.start_date:
-        raise ValidationError(
-            {
-                "planned_at": _("The meeting is before the placement starts (%(day)s).")
-                % {"day": placement.start_date.strftime("%d-%m-%Y")}
-            }
-        )
+    _check_meeting_date(placement, timezone.localdate(planned_at))
     meeting = Meeting(
         placement=placement, kind=kind, planned_at=planned_at, place=place, created_by=actor
     )
@@ -85,7 +79,7 @@ def meeting_plan(
     if kind == Meeting.Kind.JOINT:
         placement.meeting_requests.filter(meeting__isnull=True).update(meeting=meeting)
         Placement.objects.filter(pk=placement.pk).update(
-            next_joint_meeting_on=timezone.localdate(planned_at)
+            next_joint_meeting_on=timezone.localdate(planned_at), version=F("version") + 1
         )
     _log(actor, request, placement, meeting, Action.CREATE)
     return meeting
@@ -205,9 +199,108 @@ def joint_meeting_report(
         MeetingParticipant(meeting=following, party=p.party, name=p.name, email=p.email)
         for p in meeting.participants.all()
     )
-    Placement.objects.filter(pk=placement.pk).update(next_joint_meeting_on=next_date)
+    Placement.objects.filter(pk=placement.pk).update(
+        next_joint_meeting_on=next_date, version=F("version") + 1
+    )
     _log(actor, request, placement, meeting, detail="verslag gezamenlijk overleg")
     return following
+
+
+def _check_meeting_date(placement: Placement, day: dt.date, field: str = "planned_at") -> None:
+    if day < placement.start_date:
+        raise ValidationError(
+            {
+                field: _("The meeting is before the placement starts (%(day)s).")
+                % {"day": placement.start_date.strftime("%d-%m-%Y")}
+            }
+        )
+
+
+@transaction.atomic
+def meeting_move(
+    *,
+    actor: User,
+    meeting: Meeting,
+    version: int,
+    planned_at: dt.datetime,
+    place: str,
+    request=None,
+) -> Meeting:
+    """Give a planned meeting another date, time or place. The reminder scan invites the
+    participants again (a new time is a new reminder key; the ICS SEQUENCE follows the version).
+    """
+    placement = meeting.placement
+    _require_change(actor, permissions.placements_policy, placement)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be moved."))
+    if planned_at < timezone.now():
+        raise ValidationError({"planned_at": _("The new moment is in the past.")})
+    _check_meeting_date(placement, timezone.localdate(planned_at))
+    meeting.planned_at, meeting.place = planned_at, place
+    save_versioned(meeting, version=version, fields=["planned_at", "place"])
+    if meeting.kind == Meeting.Kind.JOINT and planned_joint_meeting(placement) == meeting:
+        Placement.objects.filter(pk=placement.pk).update(
+            next_joint_meeting_on=timezone.localdate(planned_at), version=F("version") + 1
+        )
+    _log(actor, request, placement, meeting, detail="overleg verplaatst")
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, actor: User, meeting: Meeting, version: int, request=None) -> Meeting:
+    """Call off a planned meeting. A cancelled start meeting can be planned again; a cancelled
+    joint meeting leaves the placement without a next date until one is planned."""
+    placement = meeting.placement
+    _require_change(actor, permissions.placements_policy, placement)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be cancelled."))
+    was_next = meeting.kind == Meeting.Kind.JOINT and planned_joint_meeting(placement) == meeting
+    meeting.status = Meeting.Status.CANCELLED
+    save_versioned(meeting, version=version, fields=["status"])
+    if was_next:
+        following = planned_joint_meeting(placement)
+        Placement.objects.filter(pk=placement.pk).update(
+            next_joint_meeting_on=timezone.localdate(following.planned_at) if following else None,
+            version=F("version") + 1,
+        )
+    _log(actor, request, placement, meeting, detail="overleg afgezegd")
+    return meeting
+
+
+def planned_joint_meeting(placement: Placement) -> Meeting | None:
+    """The joint meeting that is planned and not yet held, if any."""
+    return (
+        placement.meetings.filter(kind=Meeting.Kind.JOINT, status=Meeting.Status.PLANNED)
+        .order_by("planned_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def joint_meeting_cadence_set(
+    *,
+    actor: User,
+    placement: Placement,
+    version: int,
+    interval_weeks: int,
+    next_date: dt.date | None = None,
+    request=None,
+) -> Placement:
+    """Change how often the placement's joint meetings take place and, when no joint meeting is
+    planned yet, the date of the next one. A planned meeting keeps its date: move that meeting.
+    """
+    _require_change(actor, permissions.placements_policy, placement)
+    fields = ["joint_meeting_interval_weeks"]
+    placement.joint_meeting_interval_weeks = interval_weeks
+    if next_date is not None and planned_joint_meeting(placement) is None:
+        if next_date < timezone.localdate():
+            raise ValidationError({"next_date": _("The next joint meeting cannot be in the past.")})
+        _check_meeting_date(placement, next_date, "next_date")
+        placement.next_joint_meeting_on = next_date
+        fields.append("next_joint_meeting_on")
+    save_versioned(placement, version=version, fields=fields)
+    _log(actor, request, placement, placement, detail="ritme gezamenlijk overleg")
+    return placement
 
 
 @transaction.atomic

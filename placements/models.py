@@ -11,6 +11,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -400,6 +401,7 @@ class Placement(Versioned):
     joint_meeting_interval_weeks = models.PositiveSmallIntegerField(
         _("joint meeting every (weeks)"),
         default=13,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
         help_text=_("Default: every 3 months; for a child under 3, every 6 weeks."),
     )
     next_joint_meeting_on = models.DateField(_("next joint meeting"), null=True, blank=True)

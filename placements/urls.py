@@ -8,11 +8,13 @@ urlpatterns = [
     path("caseload/", caseload.caseload, name="caseload"),
     path("overleggen/", meetings.my_meetings, name="my_meetings"),
     path("overleggen/<int:pk>/", meetings.meeting_hold, name="meeting_hold"),
+    path("overleggen/<int:pk>/wijzigen/", meetings.meeting_change, name="meeting_change"),
     path("overleggen/<int:pk>/agenda/", meetings.meeting_agenda, name="meeting_agenda"),
     path("plaatsingen/<int:pk>/overleg/nieuw/", meetings.meeting_plan, name="meeting_plan"),
     path(
         "plaatsingen/<int:pk>/overleg/aanvragen/", meetings.meeting_request, name="meeting_request"
     ),
+    path("plaatsingen/<int:pk>/overlegritme/", meetings.meeting_cadence, name="meeting_cadence"),
     path("plaatsingen/<int:pk>/gesprek-met-kind/", meetings.child_contact, name="child_contact"),
     path("kinderen/<int:pk>/", child.child_file, name="child"),
     path("pleeggezinnen/<int:pk>/", family.family_detail, name="family"),

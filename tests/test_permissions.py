@@ -91,6 +91,8 @@ def test_every_url_of_the_app_is_in_the_matrix():
         "/plaatsingen/<int:pk>/overleg/nieuw/",
         "/plaatsingen/<int:pk>/overleg/aanvragen/",
         "/plaatsingen/<int:pk>/gesprek-met-kind/",
+        "/plaatsingen/<int:pk>/overlegritme/",
+        "/overleggen/<int:pk>/wijzigen/",
         # Notifications: own and someone else's, per role, in tests/test_notifications.py
         "/meldingen/<int:pk>/",
         "/meldingen/<int:pk>/gelezen/",

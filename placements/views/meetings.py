@@ -17,6 +17,7 @@ from placements import meeting_forms as mf
 from placements import meetings as services
 from placements import permissions
 from placements.models import Meeting, Party, Placement, RoleAuthority, StartMeetingAnswer
+from placements.services import StaleRecord
 from placements.views.placement import _placement_or_404, add_errors
 from pleegzorg.audit import Action, Purpose, access_log_write
 from pleegzorg.models import User
@@ -261,6 +262,82 @@ def meeting_hold(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def meeting_change(request, pk):
+    """Move a planned meeting to another moment or place, or call it off."""
+    meeting = _meeting_or_404(request, pk)
+    placement = meeting.placement
+    local = timezone.localtime(meeting.planned_at)
+    initial = {
+        "version": meeting.version,
+        "day": local.date(),
+        "time": local.time(),
+        "place": meeting.place,
+    }
+    form = mf.MeetingMoveForm(request.POST or None, initial=initial)
+    if request.method == "GET":
+        access_log_write(
+            user=request.user,
+            request=request,
+            action=Action.VIEW,
+            purpose=Purpose.CARE,
+            person=placement.child,
+            obj=meeting,
+            detail="overleg wijzigen",
+        )
+    elif "cancel" in request.POST:
+        cancel = mf.MeetingCancelForm(request.POST)
+        form = mf.MeetingMoveForm(initial=initial)
+        try:
+            if not cancel.is_valid():
+                raise StaleRecord
+            services.meeting_cancel(
+                actor=request.user,
+                meeting=meeting,
+                version=cancel.cleaned_data["version"],
+                request=request,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The meeting is cancelled."))
+            return redirect(_file_url(placement))
+    elif form.is_valid():
+        planned_at = timezone.make_aware(
+            dt.datetime.combine(form.cleaned_data["day"], form.cleaned_data["time"])
+        )
+        try:
+            services.meeting_move(
+                actor=request.user,
+                meeting=meeting,
+                version=form.cleaned_data["version"],
+                planned_at=planned_at,
+                place=form.cleaned_data["place"],
+                request=request,
+            )
+        except ValidationError as error:
+            if "planned_at" in getattr(error, "message_dict", {}):
+                form.add_error("day", error.message_dict["planned_at"])
+            else:
+                add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The meeting is moved to %(moment)s. The participants get a new invitation "
+                    "a week before."
+                )
+                % {"moment": timezone.localtime(planned_at).strftime("%d-%m-%Y %H:%M")},
+            )
+            return redirect(_file_url(placement))
+    return render(
+        request,
+        "placements/meeting_change.html",
+        {"meeting": meeting, "placement": placement, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def meeting_request(request, pk):
     placement = _placement_or_404(request, pk)
     form = mf.MeetingRequestForm(request.POST or None)
@@ -286,6 +363,53 @@ def meeting_request(request, pk):
             "submit": _("Record the request"),
             "lead": _("One party finding a joint meeting needed is enough (advice 8)."),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_cadence(request, pk):
+    """How often this placement's joint meetings take place, and when the next one is."""
+    placement = _placement_or_404(request, pk)
+    if request.method == "GET":
+        access_log_write(
+            user=request.user,
+            request=request,
+            action=Action.VIEW,
+            purpose=Purpose.CARE,
+            person=placement.child,
+            obj=placement,
+            detail="ritme gezamenlijk overleg",
+        )
+    planned = services.planned_joint_meeting(placement)
+    initial = {
+        "version": placement.version,
+        "interval_weeks": placement.joint_meeting_interval_weeks,
+        "next_date": placement.next_joint_meeting_on,
+    }
+    form = mf.CadenceForm(
+        request.POST or None,
+        initial=initial,
+        current_weeks=placement.joint_meeting_interval_weeks,
+        has_planned_meeting=planned is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.joint_meeting_cadence_set(
+                actor=request.user, placement=placement, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The joint meetings of %(child)s are set.") % {"child": placement.child},
+            )
+            return redirect(_file_url(placement))
+    return render(
+        request,
+        "placements/meeting_cadence.html",
+        {"placement": placement, "form": form, "planned": planned},
     )
 
 

@@ -64,3 +64,39 @@ def test_caseworker_holds_a_start_meeting_and_a_joint_meeting(page, live_server,
     expect(page.get_by_role("status")).to_contain_text(next_date.strftime("%d-%m-%Y"))
     expect(page.locator("#overleggen")).to_contain_text(next_date.strftime("%d-%m-%Y"))
     assert_accessible(page)
+
+
+def test_caseworker_sets_the_cadence_and_moves_the_planned_meeting(page, live_server, caseworker):
+    placement = PlacementFactory(
+        caseworker=caseworker,
+        child__first_name="Daan",
+        child__last_name="Mulder",
+        start_date=timezone.localdate() - dt.timedelta(days=200),
+    )
+    login(page, live_server, caseworker.username)
+    page.goto(f"{live_server.url}/kinderen/{placement.child_id}/")
+    page.locator("#overleggen").get_by_role("link", name="Wijzigen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gezamenlijk overleg voor Daan Mulder")
+    page.get_by_label("Hoe vaak").select_option(label="elke 6 maanden")
+    page.get_by_label("Volgend gezamenlijk overleg").fill("2020-01-01")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator(".error-summary")).to_contain_text("kan niet in het verleden liggen")
+    expect(page.get_by_label("Hoe vaak")).to_have_value("26")
+    assert_accessible(page)
+    day = timezone.localdate() + dt.timedelta(days=40)
+    page.get_by_label("Volgend gezamenlijk overleg").fill(day.isoformat())
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("status")).to_contain_text("is ingesteld")
+    expect(page.locator("#overleggen")).to_contain_text("elke 26 weken")
+
+    page.get_by_role("link", name="Gezamenlijk overleg plannen").click()
+    page.get_by_label("Plaats").fill("Op kantoor")
+    page.get_by_role("button", name="Overleg plannen").click()
+    page.locator("#overleggen ul.history").get_by_role("link", name="Gezamenlijk overleg").click()
+    page.get_by_role("link", name="Verplaatsen of afzeggen").click()
+    later = day + dt.timedelta(days=7)
+    page.get_by_label("Datum").fill(later.isoformat())
+    assert_accessible(page)
+    page.get_by_role("button", name="Overleg verplaatsen").click()
+    expect(page.get_by_role("status")).to_contain_text("Het overleg is verplaatst naar")
+    expect(page.locator("#overleggen")).to_contain_text(later.strftime("%d-%m-%Y"))

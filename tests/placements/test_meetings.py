@@ -58,10 +58,15 @@ def test_meeting_pages_answer_every_role(
     )
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
-    for suffix in ("overleg/nieuw/", "overleg/aanvragen/", "gesprek-met-kind/"):
+    for suffix in (
+        "overleg/nieuw/",
+        "overleg/aanvragen/",
+        "overlegritme/",
+        "gesprek-met-kind/",
+    ):
         assert client.get(f"/plaatsingen/{placement.pk}/{suffix}").status_code == own
         assert client.get(f"/plaatsingen/{other_placement.pk}/{suffix}").status_code == other
-    for suffix in ("", "agenda/"):
+    for suffix in ("", "agenda/", "wijzigen/"):
         assert client.get(f"/overleggen/{mine.pk}/{suffix}").status_code == own
         assert client.get(f"/overleggen/{theirs.pk}/{suffix}").status_code == other
 
@@ -249,3 +254,116 @@ def test_a_child_under_three_gets_joint_meetings_every_six_weeks(caseworker, fam
     older = ChildFactory(date_of_birth=TODAY - dt.timedelta(days=3000))
     assert start(caseworker, baby, family).joint_meeting_interval_weeks == 6
     assert start(caseworker, older, family).joint_meeting_interval_weeks == 13
+
+
+def cadence(client, placement, **data):
+    data = {"version": placement.version, "interval_weeks": 6, **data}
+    return client.post(f"/plaatsingen/{placement.pk}/overlegritme/", data)
+
+
+def test_the_caseworker_sets_how_often_joint_meetings_take_place(caseworker, client, placement):
+    client.force_login(caseworker)
+    day = TODAY + dt.timedelta(days=20)
+    response = cadence(client, placement, next_date=day.isoformat())
+    assert response.status_code == 302
+    placement.refresh_from_db()
+    assert (placement.joint_meeting_interval_weeks, placement.next_joint_meeting_on) == (6, day)
+    body = client.get(f"/kinderen/{placement.child_id}/").content.decode()
+    assert "elke 6 weken" in body
+
+
+def test_a_next_joint_meeting_in_the_past_is_refused_with_the_input_kept(
+    caseworker, client, placement
+):
+    client.force_login(caseworker)
+    before = (placement.joint_meeting_interval_weeks, placement.next_joint_meeting_on)
+    response = cadence(client, placement, interval_weeks=26, next_date="2020-01-01")
+    body = response.content.decode()
+    assert "Het volgende gezamenlijk overleg kan niet in het verleden liggen." in body
+    assert 'value="26" selected' in body
+    placement.refresh_from_db()
+    assert (placement.joint_meeting_interval_weeks, placement.next_joint_meeting_on) == before
+
+
+def test_a_stale_cadence_form_is_told_and_saves_nothing(caseworker, client, placement):
+    client.force_login(caseworker)
+    version = placement.version
+    cadence(client, placement, next_date=(TODAY + dt.timedelta(days=9)).isoformat())
+    response = cadence(
+        client, placement, version=version, interval_weeks=26, next_date=TODAY.isoformat()
+    )
+    assert "Iemand anders heeft dit intussen gewijzigd" in response.content.decode()
+    placement.refresh_from_db()
+    assert placement.joint_meeting_interval_weeks == 6
+
+
+def test_a_planned_joint_meeting_keeps_its_date_when_the_cadence_changes(
+    caseworker, client, placement
+):
+    client.force_login(caseworker)
+    plan(client, placement, kind="joint", day=TODAY + dt.timedelta(days=30))
+    placement.refresh_from_db()
+    response = client.get(f"/plaatsingen/{placement.pk}/overlegritme/")
+    assert 'name="next_date"' not in response.content.decode()
+    cadence(client, placement, interval_weeks=8, next_date=TODAY.isoformat())
+    placement.refresh_from_db()
+    assert placement.joint_meeting_interval_weeks == 8
+    assert placement.next_joint_meeting_on == TODAY + dt.timedelta(days=30)
+
+
+def move(client, meeting, day, **extra):
+    data = {
+        "version": meeting.version,
+        "day": day.isoformat(),
+        "time": "14:30",
+        "place": "Op kantoor",
+        **extra,
+    }
+    return client.post(f"/overleggen/{meeting.pk}/wijzigen/", data)
+
+
+def test_moving_a_joint_meeting_moves_the_next_date_and_invites_again(
+    caseworker, client, placement
+):
+    client.force_login(caseworker)
+    plan(client, placement, kind="joint", day=TODAY + dt.timedelta(days=30))
+    meeting = Meeting.objects.get()
+    response = move(client, meeting, TODAY + dt.timedelta(days=3))
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    placement.refresh_from_db()
+    assert timezone.localtime(meeting.planned_at).strftime("%H:%M") == "14:30"
+    assert meeting.place == "Op kantoor" and meeting.version == 2
+    assert placement.next_joint_meeting_on == TODAY + dt.timedelta(days=3)
+
+
+def test_a_meeting_moved_into_the_past_or_from_a_stale_form_saves_nothing(
+    caseworker, client, placement
+):
+    client.force_login(caseworker)
+    start_day = TODAY + dt.timedelta(days=30)
+    plan(client, placement, kind="joint", day=start_day)
+    meeting = Meeting.objects.get()
+    body = move(client, meeting, TODAY - dt.timedelta(days=3)).content.decode()
+    assert "Het nieuwe moment ligt in het verleden." in body and "Op kantoor" in body
+    body = move(client, meeting, TODAY + dt.timedelta(days=3), version=0).content.decode()
+    assert "Iemand anders heeft dit intussen gewijzigd" in body
+    meeting.refresh_from_db()
+    assert timezone.localdate(meeting.planned_at) == start_day and meeting.version == 1
+
+
+def test_cancelling_the_next_joint_meeting_leaves_the_placement_without_a_date(
+    caseworker, client, placement
+):
+    client.force_login(caseworker)
+    plan(client, placement, kind="joint", day=TODAY + dt.timedelta(days=30))
+    meeting = Meeting.objects.get()
+    response = client.post(
+        f"/overleggen/{meeting.pk}/wijzigen/", {"version": meeting.version, "cancel": "1"}
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    placement.refresh_from_db()
+    assert meeting.status == "cancelled" and placement.next_joint_meeting_on is None
+    body = client.get(f"/overleggen/{meeting.pk}/wijzigen/").content.decode()
+    assert "kan niet meer worden verplaatst" in body
