@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("pleegzorg.urls_auth")),
     path("", include("pleegzorg.urls")),
     path("", include("placements.urls")),
+    path("", include("constellations.urls")),
 ]

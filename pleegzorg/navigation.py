@@ -27,6 +27,11 @@ NAV_ITEMS = (
     NavItem(
         _("My meetings"), "placements:my_meetings", frozenset({Role.CASEWORKER, Role.TEAM_LEAD})
     ),
+    NavItem(
+        _("Constellations"),
+        "constellations:list",
+        frozenset({Role.CASEWORKER, Role.TEAM_LEAD, Role.LIAISON, Role.HUB_HOME_PARENT}),
+    ),
     NavItem(_("Access log"), "pleegzorg:access_log", frozenset({Role.TEAM_LEAD, Role.APP_MANAGER})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.APP_MANAGER})),
 )

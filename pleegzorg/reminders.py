@@ -30,6 +30,8 @@ no_next_joint:P:S           no next joint meeting date, nothing planned and  cas
                             START_MEETING_DUE_DAYS after the start)
 no_next_joint_escalated:P:S the same, MEETING_ESCALATION_DAYS later          team lead
 agreement_overdue:A:D       an agreement still open after its date D         caseworker
+no_gathering:C:M            an open constellation that existed all of month  its liaison
+                            M (the last calendar month) had no gathering
 ==========================  ===============================================  =====================
 
 A moved meeting gets a new time T, so it is invited again; a postponed agreement gets a new D.
@@ -75,7 +77,7 @@ from django.db import connection, transaction
 from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -93,6 +95,7 @@ REPORT_ESCALATED = "report_escalated"
 NO_NEXT_JOINT = "no_next_joint"
 NO_NEXT_JOINT_ESCALATED = "no_next_joint_escalated"
 AGREEMENT_OVERDUE = "agreement_overdue"
+NO_GATHERING = "no_gathering"
 
 # A row "sending" for longer than this belongs to a worker that died; "pending" for longer than
 # this lost its task. Longer than any send of one batch takes, shorter than anyone would wait.
@@ -163,6 +166,7 @@ def reminders_scan(*, now: dt.datetime | None = None, follow_up: bool = True) ->
             *_open_reports(today, result),
             *_no_next_joint(today, result),
             *_agreements_overdue(today, result),
+            *_no_gathering(today, result),
         ]
         result.notifications = _store(due, now, result)
         email_ids = _emails_to_queue(now, result)
@@ -495,6 +499,37 @@ def _agreements_overdue(today: dt.date, result: ScanResult) -> Iterator[DueRemin
             text=_("The agreement “%(what)s” for %(child)s was due on %(day)s and is still open.")
             % {"what": what, "child": _child(row), "day": _day(row["due_on"])},
         )
+
+
+def _no_gathering(today: dt.date, result: ScanResult) -> Iterator[DueReminder]:
+    """Open constellations that existed all last month without a gathering in it: their liaison,
+    once per month (the key carries the month)."""
+    from constellations.models import Constellation
+    from constellations.selectors import last_month, without_gathering_last_month
+
+    first, _last = last_month(today)
+    month = first.strftime("%Y-%m")
+    rows = (
+        Constellation.objects.filter(without_gathering_last_month(today), liaison__isnull=False)
+        .annotate(reminder_key=_key(NO_GATHERING, "pk", Value(month)))
+        .filter(~_stored("reminder_key"))
+        .values("pk", "reminder_key", "name", "liaison_id")
+        .order_by("pk")
+    )
+    for row in _batch(rows, result):
+        yield DueReminder(
+            key=row["reminder_key"],
+            kind=NO_GATHERING,
+            due_on=today.replace(day=1),
+            recipient_id=row["liaison_id"],
+            url=_url("constellations:detail", row["pk"]),
+            text=_("%(name)s had no gathering in %(month)s. Plan one, or record the one you held.")
+            % {"name": row["name"], "month": _month(first)},
+        )
+
+
+def _month(day: dt.date) -> str:
+    return formats.date_format(day, "F Y")
 
 
 def _store(due: list[DueReminder], now: dt.datetime, result: ScanResult) -> int:

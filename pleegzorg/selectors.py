@@ -62,6 +62,39 @@ def start_actions_for(user: User) -> list[StartAction]:
                 reverse("placements:caseload"),
             )
         )
+    if user.is_hub_home_parent:
+        from constellations.models import Constellation
+
+        for constellation in Constellation.objects.filter(hub__parents=user).order_by("name"):
+            actions += [
+                StartAction(
+                    _("Log a stay"),
+                    _("A child of %(name)s comes to stay: choose the nights and a free bed.")
+                    % {"name": constellation},
+                    reverse("constellations:stay_new", args=[constellation.pk]),
+                ),
+                StartAction(
+                    _("Respite calendar"),
+                    _("Beds and nights of %(name)s, by week or month.") % {"name": constellation},
+                    reverse("constellations:calendar", args=[constellation.pk]),
+                ),
+            ]
+    if user.is_hub_home_parent or user.is_liaison:
+        actions.append(
+            StartAction(
+                _("My constellations"),
+                _("Member families, gatherings, support contacts and respite figures."),
+                reverse("constellations:list"),
+            )
+        )
+    if user.is_caseworker or user.is_team_lead:
+        actions.append(
+            StartAction(
+                _("Constellations"),
+                _("The Mockingbird constellations of the families you work with."),
+                reverse("constellations:list"),
+            )
+        )
     if user.is_team_lead or user.is_app_manager:
         actions.append(
             StartAction(

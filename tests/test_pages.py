@@ -12,10 +12,16 @@ def nav_labels(user):
 def test_navigation_shows_each_role_only_its_own_places(
     caseworker, team_lead, hub_home_parent, liaison, app_manager
 ):
-    assert nav_labels(caseworker) == ["Start", "Caseload", "Mijn overleggen"]
-    assert nav_labels(hub_home_parent) == ["Start"]
-    assert nav_labels(liaison) == ["Start"]
-    assert nav_labels(team_lead) == ["Start", "Caseload", "Mijn overleggen", "Inzagelog"]
+    assert nav_labels(caseworker) == ["Start", "Caseload", "Mijn overleggen", "Constellaties"]
+    assert nav_labels(hub_home_parent) == ["Start", "Constellaties"]
+    assert nav_labels(liaison) == ["Start", "Constellaties"]
+    assert nav_labels(team_lead) == [
+        "Start",
+        "Caseload",
+        "Mijn overleggen",
+        "Constellaties",
+        "Inzagelog",
+    ]
     assert nav_labels(app_manager) == ["Start", "Inzagelog", "Beheer"]
 
 

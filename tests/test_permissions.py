@@ -30,6 +30,9 @@ URL_MATRIX = {
     "/caseload/": answers(("caseworker", "team_lead"), others=403),
     "/plaatsingen/nieuw/": answers(("caseworker", "team_lead"), others=403),
     "/overleggen/": answers(("caseworker", "team_lead"), others=403),
+    "/constellaties/": answers(
+        ("caseworker", "team_lead", "hub_home_parent", "liaison"), others=403
+    ),
     "/meldingen/": answers(LOGGED_IN, others=None),
     "/wachtwoord-wijzigen/": answers(LOGGED_IN, others=None),
     "/beheer/": answers(("app_manager",), others=302),
@@ -93,6 +96,19 @@ def test_every_url_of_the_app_is_in_the_matrix():
         "/plaatsingen/<int:pk>/gesprek-met-kind/",
         "/plaatsingen/<int:pk>/overlegritme/",
         "/overleggen/<int:pk>/wijzigen/",
+        # Constellation routes: per role with own and other constellations in
+        # tests/constellations/test_pages.py
+        "/constellaties/<int:pk>/",
+        "/constellaties/<int:pk>/kalender/",
+        "/constellaties/<int:pk>/logeren/nieuw/",
+        "/constellaties/<int:pk>/logeren/beschikbaar/",
+        "/constellaties/<int:pk>/leden/nieuw/",
+        "/constellaties/<int:pk>/leden/<int:membership_pk>/vertrek/",
+        "/constellaties/<int:pk>/ouders/nieuw/",
+        "/constellaties/<int:pk>/bijeenkomsten/nieuw/",
+        "/constellaties/<int:pk>/contacten/nieuw/",
+        "/constellaties/<int:pk>/kinderen/<int:child_pk>/",
+        "/logeren/<int:pk>/",
         # Notifications: own and someone else's, per role, in tests/test_notifications.py
         "/meldingen/<int:pk>/",
         "/meldingen/<int:pk>/gelezen/",

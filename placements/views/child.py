@@ -81,10 +81,13 @@ def child_file(request, pk):
     access_log_write(
         user=request.user, request=request, action=Action.VIEW, purpose=Purpose.CARE, person=child
     )
+    from constellations.selectors import child_stays
+
     file = selectors.child_file(request.user, child)
     context = {
         "file": file,
         "meetings": selectors.meetings_of(file.current) if file.current else None,
+        "stays": child_stays(child),
         "child": child,
         "tab": "file",
         "sections": [section_context(child, key) for key in SECTIONS],

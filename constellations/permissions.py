@@ -1,0 +1,140 @@
+"""Who sees which constellation, and which children's care facts.
+
+* The liaison sees the constellations they run; hub-home parents the one of their hub home. Of the
+  member families' foster children they see only the care facts needed for a stay (name, age,
+  allergies, medication, diet, emergency contacts): never the case file, the parents' details or
+  decisions.
+* A caseworker sees the constellations that a family of their caseload is a member of.
+* A team lead sees every constellation in the regions of the teams they lead.
+* Application managers work in Django admin; everyone else sees none (404).
+
+Changing: the liaison and the team lead manage members, parents taking part and gatherings; the
+hub-home parents and the liaison book stays and log support contacts (a team lead may too).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from constellations.models import Constellation, Membership, RespiteStay
+from placements.models import Child, Placement
+from pleegzorg.models import User
+from pleegzorg.permissions import Policy
+
+
+def _region_ids(user: User) -> set[int]:
+    if not hasattr(user, "_led_region_ids"):
+        user._led_region_ids = set(user.led_teams.values_list("region_id", flat=True))
+    return user._led_region_ids
+
+
+def _caseload_memberships(user: User) -> QuerySet[Membership]:
+    today = timezone.localdate()
+    caseload = Placement.objects.active(today).filter(caseworker=user, family=OuterRef("family"))
+    return Membership.objects.current(today).filter(Exists(caseload))
+
+
+class ConstellationPolicy(Policy[Constellation]):
+    model = Constellation
+
+    def condition(self, user: User) -> Q | None:
+        if user.is_liaison:
+            return Q(liaison=user)
+        if user.is_hub_home_parent:
+            return Q(hub__parents=user)
+        if user.is_team_lead:
+            return Q(region__in=_region_ids(user))
+        if user.is_caseworker:
+            return Q(Exists(_caseload_memberships(user).filter(constellation=OuterRef("pk"))))
+        return None
+
+    def visible_to(self, user: User) -> QuerySet[Constellation]:
+        condition = self.condition(user)
+        if condition is None:
+            return Constellation.objects.none()
+        return Constellation.objects.filter(condition)
+
+    def can_view(self, user: User, obj: Constellation) -> bool:
+        if user.is_liaison:
+            return obj.liaison_id == user.pk
+        if user.is_hub_home_parent:
+            return obj.hub.parents.filter(pk=user.pk).exists() if hasattr(obj, "hub") else False
+        if user.is_team_lead:
+            return obj.region_id in _region_ids(user)
+        if user.is_caseworker:
+            return _caseload_memberships(user).filter(constellation=obj).exists()
+        return False
+
+    def can_change(self, user: User, obj: Constellation) -> bool:
+        """Members, parents taking part, gatherings."""
+        if user.is_liaison:
+            return obj.liaison_id == user.pk
+        return user.is_team_lead and obj.region_id in _region_ids(user)
+
+    def can_book(self, user: User, obj: Constellation) -> bool:
+        """Stays and support contacts: the hub home, the liaison, the team lead."""
+        if user.is_hub_home_parent:
+            return self.can_view(user, obj)
+        return self.can_change(user, obj)
+
+    def sees_care_facts(self, user: User, obj: Constellation) -> bool:
+        """The liaison and the hub-home parents care for the children during a stay."""
+        return (user.is_liaison or user.is_hub_home_parent) and self.can_view(user, obj)
+
+
+constellations = ConstellationPolicy()
+
+
+def member_children(constellation: Constellation, on=None) -> QuerySet[Child]:
+    """The foster children placed, on ``on``, in the constellation's member families."""
+    on = on or timezone.localdate()
+    members = Membership.objects.current(on).filter(constellation=constellation)
+    placed = Placement.objects.active(on).filter(
+        child=OuterRef("pk"), family__in=members.values("family")
+    )
+    return Child.objects.filter(Exists(placed))
+
+
+def names_visible(user: User, constellation: Constellation, stays: list[RespiteStay]) -> set[int]:
+    """Of the children in ``stays``, the ids whose name ``user`` may read on the calendar: all of
+    them for the liaison and the hub home, only their own children for a caseworker or team lead
+    (other children show as "taken"). One query at most."""
+    if constellations.sees_care_facts(user, constellation):
+        return {stay.child_id for stay in stays}
+    from placements.permissions import children
+
+    ids = {stay.child_id for stay in stays}
+    if not ids:
+        return set()
+    return set(children.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+class StayPolicy(Policy[RespiteStay]):
+    """A stay is seen by whoever sees its constellation and may read the child's name there: the
+    liaison and hub home always, a caseworker or team lead for the children of their caseload."""
+
+    model = RespiteStay
+
+    def visible_to(self, user: User) -> QuerySet[RespiteStay]:
+        stays = RespiteStay.objects.filter(constellation__in=constellations.visible_to(user))
+        if user.is_liaison or user.is_hub_home_parent:
+            return stays
+        from placements.permissions import children
+
+        return stays.filter(child__in=children.visible_to(user))
+
+    def can_view(self, user: User, obj: RespiteStay) -> bool:
+        if not constellations.can_view(user, obj.constellation):
+            return False
+        if user.is_liaison or user.is_hub_home_parent:
+            return True
+        from placements.permissions import children
+
+        return children.can_view(user, obj.child)
+
+    def can_change(self, user: User, obj: RespiteStay) -> bool:
+        return constellations.can_book(user, obj.constellation)
+
+
+stays = StayPolicy()

@@ -1,0 +1,447 @@
+"""Services for constellations: members, parents taking part, gatherings, support contacts and
+respite stays.
+
+Like placements.services: keyword-only, atomic, access-checked, written to the access log, and
+raising ValidationError per field so that forms show the message beside the field. The rules are
+checked here on every database; on PostgreSQL exclusion constraints keep them as well, so two
+people booking the same bed at the same moment cannot both succeed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from constellations.models import (
+    MAX_MEMBERS,
+    Attendance,
+    Bed,
+    Constellation,
+    Gathering,
+    Membership,
+    ParentParticipation,
+    RespiteStay,
+    SupportContact,
+)
+from constellations.permissions import constellations, member_children
+from placements.models import Child, FosterFamily, Parent, Placement
+from pleegzorg.audit import Action, Purpose, access_log_write
+from pleegzorg.models import User
+
+
+def _log(actor, request, obj, action=Action.CHANGE, person=None, detail=""):
+    access_log_write(
+        user=actor,
+        request=request,
+        action=action,
+        purpose=Purpose.CARE,
+        person=person,
+        obj=obj,
+        detail=detail,
+    )
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _day(day: dt.date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
+# -- members -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_add(
+    *,
+    actor: User,
+    constellation: Constellation,
+    family: FosterFamily,
+    joined_on: dt.date,
+    request=None,
+) -> Membership:
+    """Add a foster family. At most ten members; a family is in one constellation at a time; the
+    hub home's own family is its centre, not a member."""
+    _require(constellations.can_change(actor, constellation))
+    # Lock the constellation so that two people adding the 10th and 11th family at once are
+    # counted one after the other.
+    Constellation.objects.select_for_update().filter(pk=constellation.pk).first()
+    if family.status != FosterFamily.Status.ACTIVE:
+        raise ValidationError({"family": _("Only an active foster family can become a member.")})
+    if hasattr(family, "hub_home"):
+        raise ValidationError({"family": _("This family is a hub home.")})
+    current = Membership.objects.current(joined_on).filter(constellation=constellation)
+    if current.filter(family=family).exists():
+        raise ValidationError({"family": _("This family is already a member.")})
+    if current.count() >= MAX_MEMBERS:
+        raise ValidationError(
+            {
+                "family": _(
+                    "This constellation already has %(max)d member families, the most there can be."
+                )
+                % {"max": MAX_MEMBERS}
+            }
+        )
+    elsewhere = (
+        Membership.objects.filter(family=family)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=joined_on))
+        .select_related("constellation")
+        .first()
+    )
+    if elsewhere is not None:
+        raise ValidationError(
+            {
+                "family": _("This family is already in constellation %(name)s.")
+                % {"name": elsewhere.constellation}
+            }
+        )
+    membership = Membership(constellation=constellation, family=family, joined_on=joined_on)
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            {"family": _("This family is already in a constellation.")}
+        ) from error
+    _log(actor, request, membership, Action.CREATE)
+    return membership
+
+
+@transaction.atomic
+def member_leave(
+    *, actor: User, membership: Membership, left_on: dt.date, request=None
+) -> Membership:
+    _require(constellations.can_change(actor, membership.constellation))
+    if membership.left_on is not None:
+        raise ValidationError(_("This family has already left."))
+    if left_on < membership.joined_on:
+        raise ValidationError(
+            {
+                "left_on": _("The family joined on %(day)s: leaving must be on or after that.")
+                % {"day": _day(membership.joined_on)}
+            }
+        )
+    membership.left_on = left_on
+    membership.save(update_fields=["left_on"])
+    _log(actor, request, membership)
+    return membership
+
+
+def parents_who_may_take_part(constellation: Constellation) -> Iterable[Parent]:
+    """The parents of the foster children placed in the member families today."""
+    return Parent.objects.filter(child_links__child__in=member_children(constellation)).distinct()
+
+
+@transaction.atomic
+def parent_participation_add(
+    *, actor: User, constellation: Constellation, parent: Parent, since: dt.date, request=None
+) -> ParentParticipation:
+    _require(constellations.can_change(actor, constellation))
+    if not parents_who_may_take_part(constellation).filter(pk=parent.pk).exists():
+        raise ValidationError(
+            {"parent": _("Only parents of the member families' foster children can take part.")}
+        )
+    participation = ParentParticipation(constellation=constellation, parent=parent, since=since)
+    try:
+        with transaction.atomic():
+            participation.save()
+    except IntegrityError as error:
+        raise ValidationError({"parent": _("This parent already takes part.")}) from error
+    _log(actor, request, participation, Action.CREATE, person=parent)
+    return participation
+
+
+# -- gatherings and support contacts ------------------------------------------------------------
+
+
+@transaction.atomic
+def gathering_record(
+    *,
+    actor: User,
+    constellation: Constellation,
+    kind: str,
+    date: dt.date,
+    place: str,
+    notes: str = "",
+    attendees: dict[str, Iterable[int]] | None = None,
+    request=None,
+) -> Gathering:
+    """A gathering with who was there. ``attendees`` maps Attendance.Who to person ids, each of
+    which must belong to the constellation (checked against the people offered on the form)."""
+    _require(constellations.can_change(actor, constellation))
+    if date > timezone.localdate() + dt.timedelta(days=366):
+        raise ValidationError({"date": _("This date is more than a year ahead.")})
+    gathering = Gathering.objects.create(
+        constellation=constellation,
+        kind=kind,
+        date=date,
+        place=place,
+        notes=notes,
+        recorded_by=actor,
+    )
+    field = {
+        Attendance.Who.FOSTER_PARENT: "foster_parent_id",
+        Attendance.Who.FOSTER_CHILD: "child_id",
+        Attendance.Who.OWN_CHILD: "own_child_id",
+        Attendance.Who.PARENT: "parent_id",
+    }
+    rows = []
+    allowed = attendance_choices(constellation, date)
+    for who, ids in (attendees or {}).items():
+        valid = {pk for pk, _label in allowed[who]}
+        for pk in ids:
+            if int(pk) not in valid:
+                raise ValidationError(_("Someone on the list is not part of this constellation."))
+            rows.append(Attendance(gathering=gathering, who=who, **{field[who]: int(pk)}))
+    Attendance.objects.bulk_create(rows)
+    _log(actor, request, gathering, Action.CREATE)
+    return gathering
+
+
+def attendance_choices(constellation: Constellation, on: dt.date) -> dict[str, list]:
+    """Who can be at a gathering on ``on``: the people of the families that are members then
+    (and the hub home), their foster children, their own children and the parents taking part.
+    Four queries."""
+    from placements.models import FosterParent, OwnChild
+
+    members = Membership.objects.current(on).filter(constellation=constellation)
+    families = Q(family__in=members.values("family"))
+    if hasattr(constellation, "hub"):
+        families |= Q(family=constellation.hub.family_id)
+    children = member_children(constellation, on).order_by("first_name", "last_name")
+    parents = Parent.objects.filter(
+        Q(participations__until__isnull=True) | Q(participations__until__gte=on),
+        participations__constellation=constellation,
+        participations__since__lte=on,
+    ).distinct()
+    return {
+        Attendance.Who.FOSTER_PARENT: [
+            (p.pk, str(p))
+            for p in FosterParent.objects.filter(families).order_by("last_name", "first_name")
+        ],
+        Attendance.Who.FOSTER_CHILD: [(c.pk, str(c)) for c in children],
+        Attendance.Who.OWN_CHILD: [
+            (c.pk, str(c)) for c in OwnChild.objects.filter(families).order_by("first_name")
+        ],
+        Attendance.Who.PARENT: [(p.pk, str(p)) for p in parents.order_by("last_name")],
+    }
+
+
+@transaction.atomic
+def support_contact_record(
+    *,
+    actor: User,
+    constellation: Constellation,
+    family: FosterFamily,
+    date: dt.date,
+    kind: str,
+    note: str = "",
+    request=None,
+) -> SupportContact:
+    _require(constellations.can_book(actor, constellation))
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("This date is in the future.")})
+    if (
+        not Membership.objects.current(date)
+        .filter(constellation=constellation, family=family)
+        .exists()
+    ):
+        raise ValidationError({"family": _("This family is not a member on that date.")})
+    contact = SupportContact.objects.create(
+        constellation=constellation,
+        family=family,
+        date=date,
+        kind=kind,
+        note=note,
+        recorded_by=actor,
+    )
+    _log(actor, request, contact, Action.CREATE)
+    return contact
+
+
+# -- respite stays -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BedNight:
+    bed: Bed
+    free: bool
+    stay: RespiteStay | None = None
+
+
+def bed_availability(
+    constellation: Constellation, arrival: dt.date, departure: dt.date, *, exclude=None
+) -> list[BedNight]:
+    """Each bed of the hub home, free or not for the nights [arrival, departure). Two queries."""
+    beds = list(Bed.objects.filter(hub__constellation=constellation, active=True))
+    stays = (
+        RespiteStay.objects.filter(
+            RespiteStay.HOLDS_BED,
+            bed__in=beds,
+            arrival__lt=departure,
+            departure__gt=arrival,
+        )
+        .select_related("child")
+        .order_by("arrival")
+    )
+    if exclude is not None:
+        stays = stays.exclude(pk=exclude.pk)
+    taken = {}
+    for stay in stays:
+        taken.setdefault(stay.bed_id, stay)
+    return [BedNight(bed, bed.pk not in taken, taken.get(bed.pk)) for bed in beds]
+
+
+def _placement_for_stay(
+    constellation: Constellation, child: Child, arrival: dt.date
+) -> Placement | None:
+    members = Membership.objects.current(arrival).filter(constellation=constellation)
+    return (
+        Placement.objects.active(arrival)
+        .filter(child=child, family__in=members.values("family"))
+        .first()
+    )
+
+
+@transaction.atomic
+def stay_book(
+    *,
+    actor: User,
+    constellation: Constellation,
+    child: Child,
+    bed: Bed,
+    arrival: dt.date,
+    departure: dt.date,
+    planned: bool,
+    reason: str,
+    status: str = RespiteStay.Status.CONFIRMED,
+    notes: str = "",
+    request=None,
+) -> RespiteStay:
+    """Book a bed for a child of a member family, for the nights [arrival, departure)."""
+    _require(constellations.can_book(actor, constellation))
+    if status not in (RespiteStay.Status.REQUESTED, RespiteStay.Status.CONFIRMED):
+        raise ValidationError({"status": _("A new stay is requested or confirmed.")})
+    if departure <= arrival:
+        raise ValidationError({"departure": _("The departure must be after the arrival.")})
+    if bed.hub.constellation_id != constellation.pk or not bed.active:
+        raise ValidationError({"bed": _("Choose one of the hub home's beds.")})
+    placement = _placement_for_stay(constellation, child, arrival)
+    if placement is None:
+        raise ValidationError(
+            {
+                "child": _("%(child)s is not placed in a family of this constellation on %(day)s.")
+                % {"child": child, "day": _day(arrival)}
+            }
+        )
+    # One booking per bed at a time: later ones wait here, then see the earlier stay.
+    Bed.objects.select_for_update().filter(pk=bed.pk).first()
+    _check_free(bed, child, arrival, departure)
+    stay = RespiteStay(
+        constellation=constellation,
+        bed=bed,
+        child=child,
+        family_id=placement.family_id,
+        arrival=arrival,
+        departure=departure,
+        planned=planned,
+        reason=reason,
+        status=status,
+        notes=notes,
+        created_by=actor,
+    )
+    stay.full_clean(validate_constraints=False)
+    _save_stay(stay, force_insert=True)
+    _log(actor, request, stay, Action.CREATE, person=child)
+    return stay
+
+
+def _check_free(bed: Bed, child: Child, arrival, departure, exclude: RespiteStay | None = None):
+    overlapping = RespiteStay.objects.filter(
+        RespiteStay.HOLDS_BED, arrival__lt=departure, departure__gt=arrival
+    )
+    if exclude is not None:
+        overlapping = overlapping.exclude(pk=exclude.pk)
+    taken = overlapping.filter(bed=bed).select_related("child").first()
+    if taken is not None:
+        raise ValidationError(
+            {
+                "bed": _("%(bed)s is already taken from %(arrival)s to %(departure)s.")
+                % {"bed": bed, "arrival": _day(taken.arrival), "departure": _day(taken.departure)}
+            }
+        )
+    elsewhere = overlapping.filter(child=child).first()
+    if elsewhere is not None:
+        raise ValidationError(
+            {
+                "child": _(
+                    "%(child)s is already staying elsewhere from %(arrival)s to %(departure)s."
+                )
+                % {
+                    "child": child,
+                    "arrival": _day(elsewhere.arrival),
+                    "departure": _day(elsewhere.departure),
+                }
+            }
+        )
+
+
+def _save_stay(stay: RespiteStay, **kwargs) -> None:
+    """Save, turning the database's refusal (PostgreSQL exclusion constraints: someone booked at
+    the same moment) into the same messages as the checks above."""
+    try:
+        with transaction.atomic():
+            stay.save(**kwargs)
+    except IntegrityError as error:
+        text = str(error)
+        if "stay_bed_one_child_per_night" in text:
+            raise ValidationError(
+                {"bed": _("This bed is already taken on one of these nights.")}
+            ) from error
+        if "stay_child_one_bed_per_night" in text:
+            raise ValidationError(
+                {"child": _("This child is already staying elsewhere then.")}
+            ) from error
+        raise
+
+
+@transaction.atomic
+def stay_change(
+    *,
+    actor: User,
+    stay: RespiteStay,
+    version: int,
+    status: str,
+    notes: str,
+    request=None,
+) -> RespiteStay:
+    """Confirm, complete or cancel a stay (a cancelled stay frees its bed), or change its notes.
+    Version-checked: a stale form is told and saves nothing."""
+    from placements.services import save_versioned
+
+    _require(constellations.can_book(actor, stay.constellation))
+    if stay.status == RespiteStay.Status.CANCELLED and status != RespiteStay.Status.CANCELLED:
+        # Taking a cancelled stay back needs the bed and the child to be free again.
+        Bed.objects.select_for_update().filter(pk=stay.bed_id).first()
+        _check_free(stay.bed, stay.child, stay.arrival, stay.departure, exclude=stay)
+    if status == RespiteStay.Status.COMPLETED and stay.arrival > timezone.localdate():
+        raise ValidationError({"status": _("A stay that has not started cannot be completed.")})
+    stay.status, stay.notes = status, notes
+    try:
+        with transaction.atomic():
+            save_versioned(stay, version=version, fields=["status", "notes"])
+    except IntegrityError as error:
+        raise ValidationError(
+            _("The bed or the child is no longer free on these nights.")
+        ) from error
+    _log(actor, request, stay, person=stay.child)
+    return stay
