@@ -76,7 +76,9 @@ def test_caseworker_sets_the_cadence_and_moves_the_planned_meeting(page, live_se
     login(page, live_server, caseworker.username)
     page.goto(f"{live_server.url}/kinderen/{placement.child_id}/")
     page.locator("#overleggen").get_by_role("link", name="Wijzigen").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Gezamenlijk overleg voor Daan Mulder")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Gezamenlijk overleg voor Daan Mulder"
+    )
     page.get_by_label("Hoe vaak").select_option(label="elke 6 maanden")
     page.get_by_label("Volgend gezamenlijk overleg").fill("2020-01-01")
     page.get_by_role("button", name="Opslaan").click()
