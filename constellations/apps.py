@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class ConstellationsConfig(AppConfig):
     name = "constellations"
     verbose_name = _("Constellations")
+
+    def ready(self) -> None:
+        from constellations.demo import seed_constellations
+        from placements.demo import seed_case_files
+        from placements.demo_meetings import seed_meetings
+        from pleegzorg.demo import SEED_STEPS
+
+        # seed_demo: the constellations are built on the case files' families and placements, so
+        # they come after them whatever order the apps are loaded in (placements' own ready()
+        # adds its steps only if they are not there yet).
+        for step in (seed_case_files, seed_meetings, seed_constellations):
+            if step not in SEED_STEPS:
+                SEED_STEPS.append(step)

@@ -59,6 +59,13 @@ class Constellation(Versioned):
         verbose_name = _("constellation")
         verbose_name_plural = _("constellations")
         indexes = [models.Index(fields=["region", "status"], name="constellation_region")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                name="constellation_name_unique",
+                violation_error_message=_("Another constellation already has this name."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -216,7 +223,7 @@ class Gathering(models.Model):
     place = models.CharField(_("place"), max_length=200)
     notes = models.TextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -228,6 +235,13 @@ class Gathering(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date:%d-%m-%Y}"
+
+
+ATTENDEE_FIELDS = ("foster_parent", "child", "own_child", "parent")
+
+
+def _empty(but: str) -> dict:
+    return {f"{name}__isnull": True for name in ATTENDEE_FIELDS if name != but}
 
 
 class Attendance(models.Model):
@@ -250,14 +264,23 @@ class Attendance(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints = [
+            # Exactly one person, of the kind ``who`` says, and each person once per gathering.
             models.CheckConstraint(
                 condition=(
-                    Q(who="foster_parent", foster_parent__isnull=False)
-                    | Q(who="foster_child", child__isnull=False)
-                    | Q(who="own_child", own_child__isnull=False)
-                    | Q(who="parent", parent__isnull=False)
+                    Q(who="foster_parent", foster_parent__isnull=False, **_empty("foster_parent"))
+                    | Q(who="foster_child", child__isnull=False, **_empty("child"))
+                    | Q(who="own_child", own_child__isnull=False, **_empty("own_child"))
+                    | Q(who="parent", parent__isnull=False, **_empty("parent"))
                 ),
                 name="attendance_names_its_person",
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=["gathering", person],
+                    condition=Q(**{f"{person}__isnull": False}),
+                    name=f"attendance_once_{person}",
+                )
+                for person in ATTENDEE_FIELDS
             ),
         ]
 
@@ -290,7 +313,7 @@ class SupportContact(models.Model):
     kind = models.CharField(_("kind of contact"), max_length=10, choices=Kind)
     note = models.CharField(_("note"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
 
     class Meta:
@@ -338,7 +361,7 @@ class RespiteStay(Versioned):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.CONFIRMED)
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -22,7 +22,9 @@ def main_navigation(page):
 
 def test_caseworker_sees_start_caseload_and_their_team(page, live_server, caseworker):
     open_start_page_as(page, live_server, caseworker)
-    expect(main_navigation(page)).to_have_text(["Start", "Caseload", "Mijn overleggen"])
+    expect(main_navigation(page)).to_have_text(
+        ["Start", "Caseload", "Mijn overleggen", "Constellaties"]
+    )
     expect(page.get_by_role("heading", name=TEAM_SECTION)).to_be_visible()
 
 
@@ -31,17 +33,17 @@ def test_team_lead_sees_the_access_log_in_the_navigation_and_their_team(
 ):
     open_start_page_as(page, live_server, team_lead)
     expect(main_navigation(page)).to_have_text(
-        ["Start", "Caseload", "Mijn overleggen", "Inzagelog"]
+        ["Start", "Caseload", "Mijn overleggen", "Constellaties", "Inzagelog"]
     )
     expect(page.get_by_role("heading", name=TEAM_SECTION)).to_be_visible()
 
 
 @pytest.mark.parametrize("persona", ["hub_home_parent", "liaison"])
-def test_hub_home_parent_and_liaison_see_only_start_and_no_team(
+def test_hub_home_parent_and_liaison_see_their_constellations_and_no_team(
     page, live_server, team, persona, request
 ):
     open_start_page_as(page, live_server, request.getfixturevalue(persona))
-    expect(main_navigation(page)).to_have_text(["Start"])
+    expect(main_navigation(page)).to_have_text(["Start", "Constellaties"])
     expect(page.get_by_text("Team Utrecht Stad")).to_have_count(0)
 
 
