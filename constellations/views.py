@@ -4,6 +4,7 @@ in constellations.services, the queries in constellations.selectors."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -54,6 +55,21 @@ def _partial(request, template: str, name: str) -> str:
     if request.htmx and not request.htmx.boosted:
         return f"{template}#{name}"
     return template
+
+
+def _submit(request, form, action, success):
+    """For a valid posted form: run the service ``action`` with its cleaned data; on success
+    say ``success(result)`` and go back to the constellation page. A refusal (ValidationError)
+    puts the messages on the form, and None means: show the form again, input kept."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = action(actor=request.user, request=request, **form.cleaned_data)
+    except ValidationError as error:
+        add_errors(form, error)
+        return None
+    messages.success(request, success(result))
+    return redirect("constellations:detail", result.constellation_id)
 
 
 def _day_range(arrival: dt.date, departure: dt.date) -> str:
@@ -343,23 +359,17 @@ def member_add(request, pk):
         families=candidates,
         shown=shown,
     )
-    if data and form.is_valid():
-        try:
-            services.member_add(
-                actor=request.user,
-                constellation=constellation,
-                request=request,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(family)s is now a member of %(constellation)s.")
-                % {"family": form.cleaned_data["family"], "constellation": constellation},
-            )
-            return redirect("constellations:detail", constellation.pk)
+    done = _submit(
+        request,
+        form,
+        partial(services.member_add, constellation=constellation),
+        lambda membership: (
+            _("%(family)s is now a member of %(constellation)s.")
+            % {"family": membership.family, "constellation": constellation}
+        ),
+    )
+    if done:
+        return done
     context = {"constellation": constellation, "form": form, "search": search, "shown": shown}
     return render(request, _partial(request, "constellations/member_add.html", "results"), context)
 
@@ -373,20 +383,17 @@ def member_leave(request, pk, membership_pk):
         constellation.memberships.select_related("family"), pk=membership_pk
     )
     form = forms.MemberLeaveForm(request.POST or None, initial={"left_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_leave(
-                actor=request.user, membership=membership, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(family)s has left %(constellation)s.")
-                % {"family": membership.family, "constellation": constellation},
-            )
-            return redirect("constellations:detail", constellation.pk)
+    done = _submit(
+        request,
+        form,
+        partial(services.member_leave, membership=membership),
+        lambda left: (
+            _("%(family)s has left %(constellation)s.")
+            % {"family": left.family, "constellation": constellation}
+        ),
+    )
+    if done:
+        return done
     context = {"constellation": constellation, "membership": membership, "form": form}
     return render(request, "constellations/member_leave.html", context)
 
@@ -400,23 +407,17 @@ def parent_add(request, pk):
     form = forms.ParentAddForm(
         request.POST or None, initial={"since": timezone.localdate()}, parents=parents
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.parent_participation_add(
-                actor=request.user,
-                constellation=constellation,
-                request=request,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(parent)s takes part in %(constellation)s.")
-                % {"parent": form.cleaned_data["parent"], "constellation": constellation},
-            )
-            return redirect("constellations:detail", constellation.pk)
+    done = _submit(
+        request,
+        form,
+        partial(services.parent_participation_add, constellation=constellation),
+        lambda taking_part: (
+            _("%(parent)s takes part in %(constellation)s.")
+            % {"parent": taking_part.parent, "constellation": constellation}
+        ),
+    )
+    if done:
+        return done
     context = {
         "constellation": constellation,
         "form": form,
@@ -473,22 +474,14 @@ def contact_new(request, pk):
     members = Membership.objects.current().filter(constellation=constellation)
     families = FosterFamily.objects.filter(pk__in=members.values("family")).order_by("name")
     form = forms.SupportContactForm(request.POST or None, families=families)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.support_contact_record(
-                actor=request.user,
-                constellation=constellation,
-                request=request,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Contact with %(family)s recorded.") % {"family": form.cleaned_data["family"]},
-            )
-            return redirect("constellations:detail", constellation.pk)
+    done = _submit(
+        request,
+        form,
+        partial(services.support_contact_record, constellation=constellation),
+        lambda contact: _("Contact with %(family)s recorded.") % {"family": contact.family},
+    )
+    if done:
+        return done
     context = {
         "constellation": constellation,
         "form": form,

@@ -1,5 +1,7 @@
 """The caseload and the child file, for every role, with htmx and without."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -105,14 +107,18 @@ def test_caseload_runs_a_fixed_number_of_queries(
 def test_child_file_runs_a_fixed_number_of_queries(
     caseworker, client, placement, django_assert_max_num_queries
 ):
+    from constellations.factories import RespiteStayFactory
     from placements.factories import OwnChildFactory, ParentChildFactory
 
-    for _ in range(5):
+    for n in range(5):
         PlacementFactory(child=placement.child, caseworker=caseworker, kind="part_time")
         ParentChildFactory(child=placement.child)
         OwnChildFactory(family=placement.family)
+        RespiteStayFactory(
+            child=placement.child, arrival=placement.start_date + dt.timedelta(n * 3)
+        )
     client.force_login(caseworker)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(23):
         client.get(f"/kinderen/{placement.child.pk}/")
 
 
