@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from placements.models import Child, FosterFamily, FosterParent, OwnChild, Parent, Versioned
@@ -101,10 +102,18 @@ class HubHome(models.Model):
         return str(self.family)
 
 
+class BedQuerySet(models.QuerySet):
+    def in_use(self, constellation):
+        """The beds of the constellation's hub home that take stays."""
+        return self.filter(hub__constellation=constellation, active=True)
+
+
 class Bed(models.Model):
     hub = models.ForeignKey(HubHome, on_delete=models.CASCADE, related_name="beds")
     name = models.CharField(_("name"), max_length=50)
     active = models.BooleanField(_("in use"), default=True)
+
+    objects = BedQuerySet.as_manager()
 
     class Meta:
         ordering = ["hub", "name", "id"]
@@ -118,8 +127,7 @@ class Bed(models.Model):
 
 class MembershipQuerySet(models.QuerySet):
     def current(self, on: dt.date | None = None):
-        from django.utils import timezone
-
+        """Members on ``on`` (today): joined on or before it, not left before it."""
         on = on or timezone.localdate()
         return self.filter(Q(left_on__isnull=True) | Q(left_on__gte=on), joined_on__lte=on)
 
@@ -172,6 +180,10 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family} — {self.constellation}"
+
+    def is_current(self, on: dt.date) -> bool:
+        """The same as ``Membership.objects.current(on)``, for a row already loaded."""
+        return self.joined_on <= on and (self.left_on is None or self.left_on >= on)
 
 
 class ParentParticipation(models.Model):

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from constellations.models import Constellation, Membership, RespiteStay
 from placements.models import Child, Placement
+from placements.permissions import children
 from pleegzorg.models import User
 from pleegzorg.permissions import Policy
 
@@ -96,42 +97,34 @@ def member_children(constellation: Constellation, on=None) -> QuerySet[Child]:
     return Child.objects.filter(Exists(placed))
 
 
-def names_visible(user: User, constellation: Constellation, stays: list[RespiteStay]) -> set[int]:
-    """Of the children in ``stays``, the ids whose name ``user`` may read on the calendar: all of
-    them for the liaison and the hub home, only their own children for a caseworker or team lead
-    (other children show as "taken"). One query at most."""
-    if constellations.sees_care_facts(user, constellation):
-        return {stay.child_id for stay in stays}
-    from placements.permissions import children
-
-    ids = {stay.child_id for stay in stays}
-    if not ids:
-        return set()
-    return set(children.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
-
-
 class StayPolicy(Policy[RespiteStay]):
     """A stay is seen by whoever sees its constellation and may read the child's name there: the
     liaison and hub home always, a caseworker or team lead for the children of their caseload."""
 
     model = RespiteStay
 
+    @staticmethod
+    def _cares_for_every_child(user: User) -> bool:
+        return user.is_liaison or user.is_hub_home_parent
+
     def visible_to(self, user: User) -> QuerySet[RespiteStay]:
         stays = RespiteStay.objects.filter(constellation__in=constellations.visible_to(user))
-        if user.is_liaison or user.is_hub_home_parent:
+        if self._cares_for_every_child(user):
             return stays
-        from placements.permissions import children
-
         return stays.filter(child__in=children.visible_to(user))
 
     def can_view(self, user: User, obj: RespiteStay) -> bool:
         if not constellations.can_view(user, obj.constellation):
             return False
-        if user.is_liaison or user.is_hub_home_parent:
-            return True
-        from placements.permissions import children
+        return self._cares_for_every_child(user) or children.can_view(user, obj.child)
 
-        return children.can_view(user, obj.child)
+    def readable_child_ids(self, user: User, visible_stays: list[RespiteStay]) -> set[int]:
+        """Of stays in a constellation ``user`` sees, the children whose name they may read (on
+        the calendar the others show as "taken"). One query at most."""
+        ids = {stay.child_id for stay in visible_stays}
+        if self._cares_for_every_child(user) or not ids:
+            return ids
+        return set(children.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
 
     def can_change(self, user: User, obj: RespiteStay) -> bool:
         return constellations.can_book(user, obj.constellation)

@@ -17,7 +17,8 @@ from constellations.models import (
     ParentParticipation,
     RespiteStay,
 )
-from constellations.permissions import constellations, member_children, names_visible
+from constellations.permissions import constellations, member_children
+from constellations.permissions import stays as stay_policy
 from pleegzorg.models import User
 
 
@@ -132,12 +133,10 @@ def constellation_page(constellation: Constellation, user: User) -> dict:
         .prefetch_related("family__foster_parents")
         .order_by("left_on", "family__name")
     )
-    current = [
-        m for m in memberships if m.joined_on <= today and (m.left_on is None or m.left_on >= today)
-    ]
+    current = [m for m in memberships if m.is_current(today)]
     history = [m for m in memberships if m not in current]
     hub = getattr(constellation, "hub", None)
-    beds = list(hub.beds.filter(active=True)) if hub else []
+    beds = list(Bed.objects.in_use(constellation)) if hub else []
     gatherings = list(
         constellation.gatherings.annotate(present=Count("attendance")).order_by("-date")[:6]
     )
@@ -187,7 +186,7 @@ class Cell:
 
 def calendar(constellation: Constellation, user: User, start: dt.date, days: int) -> dict:
     """Beds x nights from ``start``: one row per night, one column per bed. Three queries."""
-    beds = list(Bed.objects.filter(hub__constellation=constellation, active=True))
+    beds = list(Bed.objects.in_use(constellation))
     end = start + dt.timedelta(days=days)
     stays = list(
         RespiteStay.objects.filter(
@@ -196,7 +195,7 @@ def calendar(constellation: Constellation, user: User, start: dt.date, days: int
         .select_related("child")
         .order_by("arrival")
     )
-    readable = names_visible(user, constellation, stays)
+    readable = stay_policy.readable_child_ids(user, stays)
     by_bed_night = {}
     for stay in stays:
         night = max(stay.arrival, start)

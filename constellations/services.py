@@ -282,7 +282,7 @@ def bed_availability(
     constellation: Constellation, arrival: dt.date, departure: dt.date, *, exclude=None
 ) -> list[BedNight]:
     """Each bed of the hub home, free or not for the nights [arrival, departure). Two queries."""
-    beds = list(Bed.objects.filter(hub__constellation=constellation, active=True))
+    beds = list(Bed.objects.in_use(constellation))
     stays = (
         RespiteStay.objects.filter(
             RespiteStay.HOLDS_BED,

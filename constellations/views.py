@@ -22,10 +22,10 @@ from constellations import forms, selectors, services
 from constellations.models import Bed, Constellation, Membership, RespiteStay
 from constellations.permissions import constellations, member_children, stays
 from placements.models import Child, FosterFamily, Placement
-from placements.views.placement import add_errors
 from pleegzorg.audit import Action, Purpose, access_log_write
 from pleegzorg.models import User
 from pleegzorg.permissions import get_visible_or_404, require_role
+from pleegzorg.views.forms import add_errors, submit, template_for
 
 Role = User.Role
 PAGE_SIZE = 25
@@ -50,26 +50,15 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _partial(request, template: str, name: str) -> str:
-    """The partial for an htmx request that asked for one, the whole page otherwise."""
-    if request.htmx and not request.htmx.boosted:
-        return f"{template}#{name}"
-    return template
+def _detail_url(result) -> str:
+    """Back to the constellation page of what was just saved."""
+    return reverse("constellations:detail", args=[result.constellation_id])
 
 
-def _submit(request, form, action, success):
-    """For a valid posted form: run the service ``action`` with its cleaned data; on success
-    say ``success(result)`` and go back to the constellation page. A refusal (ValidationError)
-    puts the messages on the form, and None means: show the form again, input kept."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = action(actor=request.user, request=request, **form.cleaned_data)
-    except ValidationError as error:
-        add_errors(form, error)
-        return None
-    messages.success(request, success(result))
-    return redirect("constellations:detail", result.constellation_id)
+def _calendar_url(stay) -> str:
+    """The calendar at the week of the stay."""
+    url = reverse("constellations:calendar", args=[stay.constellation_id])
+    return f"{url}?van={stay.arrival.isoformat()}"
 
 
 def _day_range(arrival: dt.date, departure: dt.date) -> str:
@@ -93,7 +82,7 @@ def constellation_list(request):
     queryset = selectors.constellation_list(request.user, search=search)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("pagina"))
     context = {"page": page, "search": search, "query": f"q={search}" if search else ""}
-    template = _partial(request, "constellations/list.html", "results")
+    template = template_for(request, "constellations/list.html", "results")
     return render(request, template, context)
 
 
@@ -140,7 +129,7 @@ def calendar(request, pk):
     }
     tonight = next((row for row in context["rows"] if row["night"] == today), None)
     context["free_tonight"] = tonight["free"] if tonight else None
-    return render(request, _partial(request, "constellations/calendar.html", "grid"), context)
+    return render(request, template_for(request, "constellations/calendar.html", "grid"), context)
 
 
 @login_required
@@ -158,7 +147,7 @@ def stay_new(request, pk):
     }
     data = request.POST or None
     children = member_children(constellation).order_by("first_name", "last_name")
-    beds = Bed.objects.filter(hub__constellation=constellation, active=True)
+    beds = Bed.objects.in_use(constellation)
     form = forms.StayForm(
         data,
         initial=initial,
@@ -166,28 +155,22 @@ def stay_new(request, pk):
         beds=beds,
         availability_url=reverse("constellations:stay_availability", args=[constellation.pk]),
     )
-    if data and form.is_valid():
-        try:
-            stay = services.stay_book(
-                actor=request.user,
-                constellation=constellation,
-                request=request,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Stay of %(child)s saved for %(days)s (%(bed)s).")
-                % {
-                    "child": stay.child.first_name,
-                    "days": _day_range(stay.arrival, stay.departure),
-                    "bed": stay.bed,
-                },
-            )
-            url = reverse("constellations:calendar", args=[constellation.pk])
-            return redirect(f"{url}?van={stay.arrival.isoformat()}")
+    done = submit(
+        request,
+        form,
+        partial(services.stay_book, constellation=constellation),
+        success=lambda stay: (
+            _("Stay of %(child)s saved for %(days)s (%(bed)s).")
+            % {
+                "child": stay.child.first_name,
+                "days": _day_range(stay.arrival, stay.departure),
+                "bed": stay.bed,
+            }
+        ),
+        redirect_to=_calendar_url,
+    )
+    if done:
+        return done
     context = {
         "constellation": constellation,
         "form": form,
@@ -261,21 +244,18 @@ def stay_detail(request, pk):
         )
     initial = {"version": stay.version, "status": stay.status, "notes": stay.notes}
     form = forms.StayChangeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.stay_change(
-                actor=request.user, stay=stay, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Stay of %(child)s is now %(status)s.")
-                % {"child": stay.child.first_name, "status": stay.get_status_display()},
-            )
-            url = reverse("constellations:calendar", args=[stay.constellation_id])
-            return redirect(f"{url}?van={stay.arrival.isoformat()}")
+    done = submit(
+        request,
+        form,
+        partial(services.stay_change, stay=stay),
+        success=lambda changed: (
+            _("Stay of %(child)s is now %(status)s.")
+            % {"child": changed.child.first_name, "status": changed.get_status_display()}
+        ),
+        redirect_to=_calendar_url,
+    )
+    if done:
+        return done
     context = {
         "stay": stay,
         "constellation": stay.constellation,
@@ -289,8 +269,7 @@ def stay_detail(request, pk):
 def care_facts(request, pk, child_pk):
     """What the hub home needs to care for a child during a stay, and nothing more. Logged."""
     constellation = _constellation_or_404(request, pk)
-    if not constellations.sees_care_facts(request.user, constellation):
-        _require(False)
+    _require(constellations.sees_care_facts(request.user, constellation))
     child = get_object_or_404(member_children(constellation), pk=child_pk)
     access_log_write(
         user=request.user,
@@ -359,19 +338,22 @@ def member_add(request, pk):
         families=candidates,
         shown=shown,
     )
-    done = _submit(
+    done = submit(
         request,
         form,
         partial(services.member_add, constellation=constellation),
-        lambda membership: (
+        success=lambda membership: (
             _("%(family)s is now a member of %(constellation)s.")
             % {"family": membership.family, "constellation": constellation}
         ),
+        redirect_to=_detail_url,
     )
     if done:
         return done
     context = {"constellation": constellation, "form": form, "search": search, "shown": shown}
-    return render(request, _partial(request, "constellations/member_add.html", "results"), context)
+    return render(
+        request, template_for(request, "constellations/member_add.html", "results"), context
+    )
 
 
 @login_required
@@ -383,14 +365,15 @@ def member_leave(request, pk, membership_pk):
         constellation.memberships.select_related("family"), pk=membership_pk
     )
     form = forms.MemberLeaveForm(request.POST or None, initial={"left_on": timezone.localdate()})
-    done = _submit(
+    done = submit(
         request,
         form,
         partial(services.member_leave, membership=membership),
-        lambda left: (
+        success=lambda left: (
             _("%(family)s has left %(constellation)s.")
             % {"family": left.family, "constellation": constellation}
         ),
+        redirect_to=_detail_url,
     )
     if done:
         return done
@@ -407,14 +390,15 @@ def parent_add(request, pk):
     form = forms.ParentAddForm(
         request.POST or None, initial={"since": timezone.localdate()}, parents=parents
     )
-    done = _submit(
+    done = submit(
         request,
         form,
         partial(services.parent_participation_add, constellation=constellation),
-        lambda taking_part: (
+        success=lambda taking_part: (
             _("%(parent)s takes part in %(constellation)s.")
             % {"parent": taking_part.parent, "constellation": constellation}
         ),
+        redirect_to=_detail_url,
     )
     if done:
         return done
@@ -474,11 +458,12 @@ def contact_new(request, pk):
     members = Membership.objects.current().filter(constellation=constellation)
     families = FosterFamily.objects.filter(pk__in=members.values("family")).order_by("name")
     form = forms.SupportContactForm(request.POST or None, families=families)
-    done = _submit(
+    done = submit(
         request,
         form,
         partial(services.support_contact_record, constellation=constellation),
-        lambda contact: _("Contact with %(family)s recorded.") % {"family": contact.family},
+        success=lambda contact: _("Contact with %(family)s recorded.") % {"family": contact.family},
+        redirect_to=_detail_url,
     )
     if done:
         return done

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
+from placements.meetings import suggested_participants
 from placements.models import (
     Agreement,
     ChildContact,
@@ -334,19 +335,10 @@ class _History:
 
 
 def _people(placement: Placement, detailed: bool) -> list[tuple[str, str, str]]:
-    """(party, name, email) of who takes part: as the plan form suggests them."""
-    people = [
-        (Party.FOSTER_PARENTS, str(fp), fp.email) for fp in placement.family.foster_parents.all()
+    """(party, name, email) of who takes part, as the plan form suggests them; outside the
+    detailed team only the foster parents and the caseworker (fewer rows at sector scale)."""
+    return [
+        (row["party"], row["name"], row["email"])
+        for row in suggested_participants(placement)
+        if detailed or row["party"] in (Party.FOSTER_PARENTS, Party.CASEWORKER)
     ]
-    caseworker = placement.caseworker
-    people.append((Party.CASEWORKER, caseworker.get_full_name(), caseworker.email))
-    if not detailed:
-        return people
-    if placement.youth_protector:
-        yp = placement.youth_protector
-        people.append((Party.YOUTH_PROTECTOR, f"{yp.first_name} {yp.last_name}", yp.email))
-    for link in placement.child.parent_links.all()[:2]:
-        people.append((Party.PARENTS, str(link.parent), link.parent.email))
-    if placement.child.age() >= 12:
-        people.append((Party.CHILD, str(placement.child), ""))
-    return people

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from placements.models import (
     JointMeetingRequest,
     Meeting,
     MeetingParticipant,
+    Party,
     Placement,
     RoleAuthority,
     StartMeetingAnswer,
@@ -44,6 +45,38 @@ def _log(actor, request, placement, obj, action=Action.CHANGE, detail=""):
         obj=obj,
         detail=detail,
     )
+
+
+def suggested_participants(placement: Placement) -> list[dict]:
+    """The parties of this placement (party, name, email), as the first rows of a meeting's
+    participant list: foster parents, caseworker, youth protector, parents, the child from 12.
+    Uses what the caller prefetched; fetches the rest in at most three queries."""
+    prefetch_related_objects([placement], "family__foster_parents", "child__parent_links__parent")
+    rows = [
+        {"party": Party.FOSTER_PARENTS, "name": str(fp), "email": fp.email}
+        for fp in placement.family.foster_parents.all()
+    ]
+    rows.append(
+        {
+            "party": Party.CASEWORKER,
+            "name": str(placement.caseworker),
+            "email": placement.caseworker.email,
+        }
+    )
+    if placement.youth_protector:
+        yp = placement.youth_protector
+        rows.append(
+            {
+                "party": Party.YOUTH_PROTECTOR,
+                "name": f"{yp.first_name} {yp.last_name}",
+                "email": yp.email,
+            }
+        )
+    for link in placement.child.parent_links.all():
+        rows.append({"party": Party.PARENTS, "name": str(link.parent), "email": link.parent.email})
+    if placement.child.age() >= 12:
+        rows.append({"party": Party.CHILD, "name": str(placement.child), "email": ""})
+    return rows
 
 
 @transaction.atomic

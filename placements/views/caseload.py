@@ -7,6 +7,7 @@ from placements.forms import CaseloadFilterForm
 from pleegzorg.audit import Action, Purpose, access_log_write
 from pleegzorg.models import User
 from pleegzorg.permissions import require_role
+from pleegzorg.views.forms import template_for
 
 CASELOAD_PAGE_SIZE = 25
 
@@ -35,7 +36,4 @@ def caseload(request):
         "query": query.urlencode(),
         "filtered": any(value for key, value in filters.items() if key != "sort"),
     }
-    template = "placements/caseload.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#results"
-    return render(request, template, context)
+    return render(request, template_for(request, "placements/caseload.html", "results"), context)

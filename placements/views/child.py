@@ -20,10 +20,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from placements import forms, permissions, selectors, services
-from placements.views.placement import add_errors
 from pleegzorg.audit import Action, Purpose, access_log_write
 from pleegzorg.models import AccessLogEntry
 from pleegzorg.permissions import get_visible_or_404
+from pleegzorg.views.forms import add_errors
 
 
 @dataclass(frozen=True)

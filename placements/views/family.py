@@ -7,9 +7,9 @@ from django.views.decorators.http import require_http_methods
 
 from placements import permissions, selectors, services
 from placements.forms import FamilyForm
-from placements.views.placement import add_errors
 from pleegzorg.audit import Action, Purpose, access_log_write
 from pleegzorg.permissions import get_visible_or_404
+from pleegzorg.views.forms import add_errors
 
 
 @login_required

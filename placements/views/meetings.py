@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,10 +19,11 @@ from placements import meetings as services
 from placements import permissions
 from placements.models import Meeting, Party, Placement, RoleAuthority, StartMeetingAnswer
 from placements.services import StaleRecord
-from placements.views.placement import _placement_or_404, add_errors
+from placements.views.placement import _placement_or_404
 from pleegzorg.audit import Action, Purpose, access_log_write
 from pleegzorg.models import User
 from pleegzorg.permissions import get_visible_or_404, require_role
+from pleegzorg.views.forms import add_errors, submit
 
 
 def _meeting_or_404(request, pk) -> Meeting:
@@ -42,35 +44,6 @@ def _meeting_or_404(request, pk) -> Meeting:
 
 def _file_url(placement: Placement) -> str:
     return reverse("placements:child", args=[placement.child_id]) + "#overleggen"
-
-
-def suggested_participants(placement: Placement) -> list[dict]:
-    """The parties of this placement, as the first rows of the participant list."""
-    rows = [
-        {"party": Party.FOSTER_PARENTS, "name": str(fp), "email": fp.email}
-        for fp in placement.family.foster_parents.all()
-    ]
-    rows.append(
-        {
-            "party": Party.CASEWORKER,
-            "name": str(placement.caseworker),
-            "email": placement.caseworker.email,
-        }
-    )
-    if placement.youth_protector:
-        yp = placement.youth_protector
-        rows.append(
-            {
-                "party": Party.YOUTH_PROTECTOR,
-                "name": f"{yp.first_name} {yp.last_name}",
-                "email": yp.email,
-            }
-        )
-    for link in placement.child.parent_links.select_related("parent"):
-        rows.append({"party": Party.PARENTS, "name": str(link.parent), "email": link.parent.email})
-    if placement.child.age() >= 12:
-        rows.append({"party": Party.CHILD, "name": str(placement.child), "email": ""})
-    return rows
 
 
 @login_required
@@ -96,7 +69,7 @@ def meeting_plan(request, pk):
     participants = mf.ParticipantFormSet(
         request.POST or None,
         prefix="p",
-        initial=None if request.POST else suggested_participants(placement),
+        initial=None if request.POST else services.suggested_participants(placement),
     )
     if request.method == "POST" and form.is_valid() and participants.is_valid():
         planned_at = timezone.make_aware(
@@ -341,18 +314,17 @@ def meeting_change(request, pk):
 def meeting_request(request, pk):
     placement = _placement_or_404(request, pk)
     form = mf.MeetingRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.joint_meeting_request(
-                actor=request.user, placement=placement, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The request is recorded. Now give the meeting a date."))
-            return redirect(
-                reverse("placements:meeting_plan", args=[placement.pk]) + "?soort=joint"
-            )
+    done = submit(
+        request,
+        form,
+        partial(services.joint_meeting_request, placement=placement),
+        success=lambda _request: _("The request is recorded. Now give the meeting a date."),
+        redirect_to=lambda _request: (
+            reverse("placements:meeting_plan", args=[placement.pk]) + "?soort=joint"
+        ),
+    )
+    if done:
+        return done
     return render(
         request,
         "placements/meeting_simple_form.html",
@@ -393,19 +365,17 @@ def meeting_cadence(request, pk):
         current_weeks=placement.joint_meeting_interval_weeks,
         has_planned_meeting=planned is not None,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.joint_meeting_cadence_set(
-                actor=request.user, placement=placement, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The joint meetings of %(child)s are set.") % {"child": placement.child},
-            )
-            return redirect(_file_url(placement))
+    done = submit(
+        request,
+        form,
+        partial(services.joint_meeting_cadence_set, placement=placement),
+        success=lambda _placement: (
+            _("The joint meetings of %(child)s are set.") % {"child": placement.child}
+        ),
+        redirect_to=lambda _placement: _file_url(placement),
+    )
+    if done:
+        return done
     return render(
         request,
         "placements/meeting_cadence.html",
@@ -418,19 +388,17 @@ def meeting_cadence(request, pk):
 def child_contact(request, pk):
     placement = _placement_or_404(request, pk)
     form = mf.ChildContactForm(request.POST or None, initial={"contact_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.child_contact_record(
-                actor=request.user, placement=placement, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("The conversation with %(child)s is recorded.") % {"child": placement.child},
-            )
-            return redirect(_file_url(placement))
+    done = submit(
+        request,
+        form,
+        partial(services.child_contact_record, placement=placement),
+        success=lambda _contact: (
+            _("The conversation with %(child)s is recorded.") % {"child": placement.child}
+        ),
+        redirect_to=lambda _contact: _file_url(placement),
+    )
+    if done:
+        return done
     return render(
         request,
         "placements/meeting_simple_form.html",

@@ -20,6 +20,7 @@ from placements.models import Placement
 from pleegzorg.audit import Purpose
 from pleegzorg.models import User
 from pleegzorg.permissions import get_visible_or_404
+from pleegzorg.views.forms import add_errors
 
 
 def _placement_or_404(request, pk) -> Placement:
@@ -33,14 +34,6 @@ def _placement_or_404(request, pk) -> Placement:
         person_of=lambda placement: placement.child,
         pk=pk,
     )
-
-
-def add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
