@@ -116,3 +116,42 @@ def test_liaison_records_a_monthly_meeting_with_attendance(
         "Maandelijkse bijeenkomst"
     )
     assert_accessible(page)
+
+
+def test_liaison_adds_a_family_and_a_parent_and_the_hub_logs_a_contact(
+    page, live_server, liaison, hub_home_parent, constellation, team
+):
+    from placements.factories import ParentChildFactory
+
+    newcomer = FosterFamilyFactory(name="Familie Nieuwkomer")
+    PlacementFactory(family=newcomer, caseworker__team=team)
+    sanne = constellation.memberships.first().family.placements.get().child
+    ParentChildFactory(child=sanne, parent__first_name="Mirjam", parent__last_name="Visser")
+
+    login(page, live_server, liaison.username)
+    page.goto(f"{live_server.url}/constellaties/{constellation.pk}/")
+    page.get_by_role("link", name="Pleeggezin toevoegen").click()
+    page.get_by_label("Zoek op gezinsnaam, postcode of plaats").fill("Nieuwkomer")
+    expect(page.locator("#family-results")).to_contain_text("Familie Nieuwkomer")
+    assert_accessible(page)
+    page.locator("#family-results").get_by_label("Familie Nieuwkomer", exact=False).check()
+    page.get_by_role("button", name="Pleeggezin toevoegen").click()
+    expect(page.get_by_role("status")).to_contain_text("Familie Nieuwkomer is nu lid van")
+    expect(page.locator("section:has(#members-heading)")).to_contain_text("3 lidgezinnen")
+
+    page.get_by_role("link", name="Ouder toevoegen").click()
+    page.locator("select[name=parent]").select_option(label="Mirjam Visser")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator("section:has(#parents-heading)")).to_contain_text("Mirjam Visser")
+    page.get_by_role("button", name="Uitloggen").click()
+
+    login(page, live_server, hub_home_parent.username)
+    page.goto(f"{live_server.url}/constellaties/{constellation.pk}/")
+    page.get_by_role("link", name="Contact vastleggen").click()
+    page.get_by_label("Pleeggezin").select_option(label="Familie Jansen")
+    page.get_by_label("telefoongesprek").check()
+    page.get_by_label("Notitie").fill("Even bijgepraat over de nachten")
+    assert_accessible(page)
+    page.get_by_role("button", name="Contact opslaan").click()
+    expect(page.get_by_role("status")).to_contain_text("Contact met Familie Jansen vastgelegd.")
+    expect(page.locator("section:has(#contacts-heading)")).to_contain_text("Even bijgepraat")
