@@ -71,20 +71,61 @@ def _as_person(obj: Model) -> Model | None:
     return obj if type(obj) in _person_policies else None
 
 
+class Refused(PermissionDenied):
+    """A 403 that says what was refused, so that the access log can name the record.
+
+    Raise it from a view or a service (``raise Refused(obj=placement, purpose=Purpose.CARE)``);
+    :class:`pleegzorg.middleware.RefusalLogMiddleware` writes the denied entry for it, and for any
+    plain ``PermissionDenied`` too, so that no refusal goes unlogged.
+    """
+
+    def __init__(
+        self,
+        *,
+        obj: Model | None = None,
+        person: Model | None = None,
+        purpose: str = AccessLogEntry.Purpose.CARE,
+        action: str = Action.VIEW,
+        detail: str = "",
+    ):
+        super().__init__(detail)
+        self.obj, self.person, self.purpose = obj, person, purpose
+        self.action, self.detail = action, detail
+        self.logged = False
+
+
+def log_refusal(request: HttpRequest, refusal: PermissionDenied) -> None:
+    """Write a denied entry for ``refusal`` once (a refusal re-raised further up is not logged
+    twice)."""
+    if getattr(refusal, "logged", False):
+        return
+    if isinstance(refusal, Refused):
+        obj, person, purpose = refusal.obj, refusal.person, refusal.purpose
+        action, detail = refusal.action, refusal.detail
+    else:
+        obj = person = None
+        purpose, action, detail = AccessLogEntry.Purpose.CARE, Action.VIEW, ""
+    if person is None and obj is not None:
+        person = _as_person(obj)
+    access_log_write(
+        user=request.user,
+        request=request,
+        action=Action.CHANGE if request.method == "POST" and action == Action.VIEW else action,
+        purpose=purpose,
+        obj=obj,
+        person=person,
+        outcome=Outcome.DENIED,
+        detail=detail or request.path,
+    )
+    refusal.logged = True
+
+
 def require_role(request: HttpRequest, *roles: str, purpose: str, detail: str = "") -> None:
     """Refuse (403) and log a user whose role may not use a feature at all."""
     user = request.user
     if user.is_superuser or user.role in roles:
         return
-    access_log_write(
-        user=user,
-        request=request,
-        action=Action.VIEW,
-        purpose=purpose,
-        outcome=Outcome.DENIED,
-        detail=detail,
-    )
-    raise PermissionDenied
+    raise Refused(purpose=purpose, detail=detail)
 
 
 # -- persons in the access log ----------------------------------------------------------------

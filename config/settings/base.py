@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "pleegzorg.middleware.RefusalLogMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes' documented position).
     "axes.middleware.AxesMiddleware",
 ]
