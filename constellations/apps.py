@@ -7,14 +7,6 @@ class ConstellationsConfig(AppConfig):
     verbose_name = _("Constellations")
 
     def ready(self) -> None:
-        from constellations.demo import seed_constellations
-        from placements.demo import seed_case_files
-        from placements.demo_meetings import seed_meetings
-        from pleegzorg.demo import SEED_STEPS
-
-        # seed_demo: the constellations are built on the case files' families and placements, so
-        # they come after them whatever order the apps are loaded in (placements' own ready()
-        # adds its steps only if they are not there yet).
-        for step in (seed_case_files, seed_meetings, seed_constellations):
-            if step not in SEED_STEPS:
-                SEED_STEPS.append(step)
+        # Each import registers what this app adds to the core: its seed step (demo), its kind
+        # of reminder, its menu entry and start-page actions (menu).
+        from constellations import demo, menu, reminders  # noqa: F401

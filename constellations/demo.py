@@ -1,7 +1,7 @@
 """Synthetic constellations for ``seed_demo``: hub homes, beds, members, gatherings and stays.
 
-``ConstellationsConfig.ready()`` appends :func:`seed_constellations` to
-``pleegzorg.demo.SEED_STEPS`` after the case files and meetings of ``placements``. It builds on
+:func:`seed_constellations` is the seed step ``constellations``, which needs the ``case_files``
+of ``placements``. It builds on
 the foster families and placements they made and changes none of them. Everything is made up.
 
 How many, and what kind
@@ -86,6 +86,7 @@ from placements.models import (
     ParentChild,
     Placement,
 )
+from pleegzorg.demo import register_seed_step
 from pleegzorg.models import Region, User
 
 if TYPE_CHECKING:
@@ -339,6 +340,7 @@ def _next_month(month: dt.date) -> dt.date:
 # --- the step ---------------------------------------------------------------------------------
 
 
+@register_seed_step("constellations", needs=("case_files",))
 def seed_constellations(
     scale_name: str, *, fake: Faker, rng: random.Random, log: Callable[[str], None]
 ) -> None:

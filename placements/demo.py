@@ -1,6 +1,6 @@
 """Synthetic case files for ``seed_demo``: children, parents, foster families and placements.
 
-``PlacementsConfig.ready()`` appends :func:`seed_case_files` to ``pleegzorg.demo.SEED_STEPS``.
+:func:`seed_case_files` is the seed step ``case_files`` (``pleegzorg.demo.register_seed_step``).
 Everything here is made up (Faker ``nl_NL`` plus the word lists below); no real person is in it.
 
 Blocks: what the stable keys are
@@ -69,6 +69,7 @@ from placements.models import (
     YouthProtector,
     YouthProtectorAssignment,
 )
+from pleegzorg.demo import register_seed_step
 from pleegzorg.models import User
 
 if TYPE_CHECKING:
@@ -505,6 +506,7 @@ def _capitalised(last_name: str) -> str:
 # --- the step ---------------------------------------------------------------------------------
 
 
+@register_seed_step("case_files", needs=("organisation",))
 def seed_case_files(
     scale_name: str, *, fake: Faker, rng: random.Random, log: Callable[[str], None]
 ) -> None:

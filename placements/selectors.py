@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from placements import permissions
-from placements.meetings import (
+from placements.meetings.services import (
     held_start_meeting,
     start_meeting_overdue_condition,
     with_meeting_flags,

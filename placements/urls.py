@@ -1,6 +1,7 @@
 from django.urls import path
 
-from placements.views import caseload, child, family, meetings, placement, start
+from placements.meetings import views as meetings
+from placements.views import caseload, child, family, placement, start
 
 app_name = "placements"
 

@@ -1,8 +1,9 @@
 """Synthetic demo data for the core: regions, teams, colleagues and the demo accounts.
 
 Idempotent: every record has a stable key (a name or username), so running it again adds only
-what is missing, and a larger scale extends a smaller one. Later apps add their own seeding step
-to ``SEED_STEPS``.
+what is missing, and a larger scale extends a smaller one. Each app adds its own steps with
+:func:`register_seed_step`, naming the steps it needs; :func:`seed_steps` puts them in an order
+that honours those needs (and, where several orders would, the order in which they registered).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from graphlib import CycleError
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -98,15 +100,12 @@ DEMO_ACCOUNTS = [
 
 
 def seed(scale_name: str, *, log: Callable[[str], None] = print) -> None:
-    scale = SCALES[scale_name]
     fake = Faker("nl_NL")
     fake.seed_instance(2026)
     rng = random.Random(2026)
     with transaction.atomic():
-        teams = seed_organisation(scale, fake)
-        seed_demo_accounts(teams)
-        for step in SEED_STEPS:
-            step(scale_name, fake=fake, rng=rng, log=log)
+        for step in seed_steps():
+            step.run(scale_name, fake=fake, rng=rng, log=log)
         # Last, over everything the steps made: the reminders that have fallen due (beat repeats
         # this every 15 minutes), so that the demo opens with notices behind the bell.
         seed_reminders(log=log)
@@ -114,6 +113,58 @@ def seed(scale_name: str, *, log: Callable[[str], None] = print) -> None:
         f"Seeded scale '{scale_name}': {Region.objects.count()} regions, "
         f"{Team.objects.count()} teams, {User.objects.count()} users."
     )
+
+
+# -- the steps --------------------------------------------------------------------------------
+
+SeedFunction = Callable[..., None]  # (scale_name, *, fake, rng, log)
+
+
+@dataclass(frozen=True)
+class SeedStep:
+    name: str
+    run: SeedFunction
+    needs: tuple[str, ...]
+
+
+_steps: dict[str, SeedStep] = {}
+
+
+def register_seed_step(name: str, *, needs: tuple[str, ...] = ()):
+    """Decorate a seeding function ``(scale_name, *, fake, rng, log)`` as the step ``name``,
+    to run after the steps it ``needs``. Registering a name again replaces the step."""
+
+    def register(run: SeedFunction) -> SeedFunction:
+        _steps[name] = SeedStep(name, run, tuple(needs))
+        return run
+
+    return register
+
+
+def seed_steps() -> list[SeedStep]:
+    """The registered steps, each after the steps it needs; ties keep the registration order,
+    so that the (seeded, random) demo is the same on every run."""
+    ordered: list[SeedStep] = []
+    done: set[str] = set()
+    waiting = list(_steps.values())
+    for step in waiting:
+        missing = set(step.needs) - _steps.keys()
+        if missing:
+            raise LookupError(f"Seed step {step.name!r} needs unknown steps: {sorted(missing)}")
+    while waiting:
+        ready = next((step for step in waiting if done.issuperset(step.needs)), None)
+        if ready is None:
+            raise CycleError("Seed steps need each other", [step.name for step in waiting])
+        ordered.append(ready)
+        done.add(ready.name)
+        waiting.remove(ready)
+    return ordered
+
+
+@register_seed_step("organisation")
+def seed_organisation_step(scale_name: str, *, fake: Faker, **_kwargs) -> None:
+    """Regions, teams, colleagues and the demo accounts: what every app's data belongs to."""
+    seed_demo_accounts(seed_organisation(SCALES[scale_name], fake))
 
 
 def seed_organisation(scale: Scale, fake: Faker) -> list[Team]:
@@ -204,10 +255,6 @@ def seed_demo_accounts(teams: list[Team]) -> dict[str, User]:
     own_team.lead = accounts["teamleider"]
     own_team.save(update_fields=["lead"])
     return accounts
-
-
-# Later apps append callables taking (scale_name, *, fake, rng, log).
-SEED_STEPS: list[Callable[..., None]] = []
 
 
 def accounts_table() -> str:

@@ -258,10 +258,9 @@ class Reminder(models.Model):
     due_on = models.DateField(_("due on"))
     text = models.CharField(_("notice"), max_length=300)
     url = models.CharField(max_length=300, blank=True)
-    # The meeting an invitation is about (its ICS attachment is built from it when sending).
-    meeting = models.ForeignKey(
-        "placements.Meeting", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
+    # The record the reminder is about, as its kind defines it (an invitation: the meeting its
+    # ICS file is built from when sending). An id, not a foreign key: the core knows no app.
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     notification = models.OneToOneField(
         Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminder"
     )
@@ -274,7 +273,10 @@ class Reminder(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
-        indexes = [models.Index(fields=["email_status"], name="reminder_email_status")]
+        indexes = [
+            models.Index(fields=["email_status"], name="reminder_email_status"),
+            models.Index(fields=["kind", "subject_id"], name="reminder_kind_subject"),
+        ]
 
     def __str__(self) -> str:
         return self.key

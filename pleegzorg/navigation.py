@@ -1,7 +1,14 @@
-"""The main navigation: each role sees only its own places."""
+"""The main navigation and the start page's actions: each role sees only its own places.
+
+The core knows its own entries (start, access log, administration, password); every app adds
+its entries from its own ``menu`` module with :func:`register_menu_item` and
+:func:`register_start_actions`, the way Wagtail's hooks let apps add menu items, so the core
+never imports an app. ``order`` places an entry among the others (core entries: 0 and 80-100).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -19,22 +26,35 @@ class NavItem:
     label: str | Promise
     url_name: str
     roles: frozenset[str]
+    order: int = 50
 
 
-NAV_ITEMS = (
-    NavItem(_("Start"), "pleegzorg:start", ALL_ROLES),
-    NavItem(_("Caseload"), "placements:caseload", frozenset({Role.CASEWORKER, Role.TEAM_LEAD})),
-    NavItem(
-        _("My meetings"), "placements:my_meetings", frozenset({Role.CASEWORKER, Role.TEAM_LEAD})
-    ),
-    NavItem(
-        _("Constellations"),
-        "constellations:list",
-        frozenset({Role.CASEWORKER, Role.TEAM_LEAD, Role.LIAISON, Role.HUB_HOME_PARENT}),
-    ),
-    NavItem(_("Access log"), "pleegzorg:access_log", frozenset({Role.TEAM_LEAD, Role.APP_MANAGER})),
-    NavItem(_("Administration"), "admin:index", frozenset({Role.APP_MANAGER})),
-)
+@dataclass(frozen=True)
+class StartAction:
+    title: str | Promise
+    description: str | Promise
+    url: str
+
+
+StartActions = Callable[[User], Iterable[StartAction]]
+
+_menu: dict[str, NavItem] = {}
+_start_actions: dict[str, tuple[int, StartActions]] = {}
+
+
+def register_menu_item(item: NavItem) -> None:
+    """Add ``item`` to the menu (again under the same URL name: replaced)."""
+    _menu[item.url_name] = item
+
+
+def register_start_actions(*, order: int = 50):
+    """Decorate a function ``(user) -> actions`` that offers start-page actions to some roles."""
+
+    def register(actions: StartActions) -> StartActions:
+        _start_actions[f"{actions.__module__}.{actions.__qualname__}"] = (order, actions)
+        return actions
+
+    return register
 
 
 def navigation_for(user: User, current_path: str) -> list[dict]:
@@ -42,10 +62,67 @@ def navigation_for(user: User, current_path: str) -> list[dict]:
         return []
     role = Role.APP_MANAGER if user.is_superuser else user.role
     items = []
-    for item in NAV_ITEMS:
+    for item in sorted(_menu.values(), key=lambda item: item.order):
         if role not in item.roles:
             continue
         url = reverse(item.url_name)
         current = current_path == url if url == "/" else current_path.startswith(url)
         items.append({"label": item.label, "url": url, "current": current})
     return items
+
+
+def start_actions_for(user: User) -> list[StartAction]:
+    """What this user can do in the application today, most used first."""
+    providers = sorted(_start_actions.values(), key=lambda entry: entry[0])
+    return [action for _order, actions in providers for action in actions(user)]
+
+
+# -- the core's own entries ---------------------------------------------------------------------
+
+register_menu_item(NavItem(_("Start"), "pleegzorg:start", ALL_ROLES, order=0))
+register_menu_item(
+    NavItem(
+        _("Access log"),
+        "pleegzorg:access_log",
+        frozenset({Role.TEAM_LEAD, Role.APP_MANAGER}),
+        order=80,
+    )
+)
+register_menu_item(NavItem(_("Administration"), "admin:index", frozenset({Role.APP_MANAGER}), 90))
+
+
+@register_start_actions(order=80)
+def access_log_actions(user: User) -> list[StartAction]:
+    if not (user.is_team_lead or user.is_app_manager):
+        return []
+    return [
+        StartAction(
+            _("Search the access log"),
+            _("See who viewed or changed which record, by person, user and period."),
+            reverse("pleegzorg:access_log"),
+        )
+    ]
+
+
+@register_start_actions(order=90)
+def administration_actions(user: User) -> list[StartAction]:
+    if not user.is_app_manager:
+        return []
+    return [
+        StartAction(
+            _("Manage users, teams and regions"),
+            _("Add colleagues, give them a role and put them in a team."),
+            reverse("admin:index"),
+        )
+    ]
+
+
+@register_start_actions(order=100)
+def account_actions(user: User) -> list[StartAction]:
+    return [
+        StartAction(
+            _("Change your password"),
+            _("Choose a new password of at least 12 characters."),
+            reverse("password_change"),
+        )
+    ]

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch, QuerySet
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from pleegzorg import permissions
 from pleegzorg.models import AccessLogEntry, Team, User
 
 Role = User.Role
-
-
-@dataclass(frozen=True)
-class StartAction:
-    title: str | Promise
-    description: str | Promise
-    url: str
 
 
 ROLE_INTRODUCTIONS = {
@@ -41,84 +31,6 @@ ROLE_INTRODUCTIONS = {
     ),
     Role.APP_MANAGER: _("You manage users, teams and regions, and you can search the access log."),
 }
-
-
-def start_actions_for(user: User) -> list[StartAction]:
-    """What this user can do in the application today, most used first."""
-    actions = []
-    if user.is_caseworker:
-        actions.append(
-            StartAction(
-                _("My caseload"),
-                _("Find a child, open the file, and see which placements need attention."),
-                reverse("placements:caseload"),
-            )
-        )
-    if user.is_team_lead:
-        actions.append(
-            StartAction(
-                _("Your team's caseload"),
-                _("All active placements of your team's caseworkers, and hand them over."),
-                reverse("placements:caseload"),
-            )
-        )
-    if user.is_hub_home_parent:
-        from constellations.models import Constellation
-
-        for constellation in Constellation.objects.filter(hub__parents=user).order_by("name"):
-            actions += [
-                StartAction(
-                    _("Log a stay"),
-                    _("A child of %(name)s comes to stay: choose the nights and a free bed.")
-                    % {"name": constellation},
-                    reverse("constellations:stay_new", args=[constellation.pk]),
-                ),
-                StartAction(
-                    _("Respite calendar"),
-                    _("Beds and nights of %(name)s, by week or month.") % {"name": constellation},
-                    reverse("constellations:calendar", args=[constellation.pk]),
-                ),
-            ]
-    if user.is_hub_home_parent or user.is_liaison:
-        actions.append(
-            StartAction(
-                _("My constellations"),
-                _("Member families, gatherings, support contacts and respite figures."),
-                reverse("constellations:list"),
-            )
-        )
-    if user.is_caseworker or user.is_team_lead:
-        actions.append(
-            StartAction(
-                _("Constellations"),
-                _("The Mockingbird constellations of the families you work with."),
-                reverse("constellations:list"),
-            )
-        )
-    if user.is_team_lead or user.is_app_manager:
-        actions.append(
-            StartAction(
-                _("Search the access log"),
-                _("See who viewed or changed which record, by person, user and period."),
-                reverse("pleegzorg:access_log"),
-            )
-        )
-    if user.is_app_manager:
-        actions.append(
-            StartAction(
-                _("Manage users, teams and regions"),
-                _("Add colleagues, give them a role and put them in a team."),
-                reverse("admin:index"),
-            )
-        )
-    actions.append(
-        StartAction(
-            _("Change your password"),
-            _("Choose a new password of at least 12 characters."),
-            reverse("password_change"),
-        )
-    )
-    return actions
 
 
 def teams_for_start_page(user: User) -> QuerySet[Team]:

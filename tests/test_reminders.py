@@ -26,8 +26,9 @@ from icalendar import Calendar
 
 from config.celery import app as celery_app
 from placements.factories import PlacementFactory
+from placements.meetings import ics
 from placements.models import Agreement, Meeting, MeetingParticipant, Party, Placement
-from pleegzorg import ics, reminders
+from pleegzorg import reminders
 from pleegzorg.models import Notification, Reminder, User
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

@@ -9,7 +9,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('placements', '0002_meetings'),
         ('pleegzorg', '0002_access_log_append_only'),
     ]
 
@@ -44,7 +43,7 @@ class Migration(migrations.Migration):
                 ('email_claimed_at', models.DateTimeField(blank=True, null=True)),
                 ('email_sent_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='placements.meeting')),
+                ('subject_id', models.PositiveBigIntegerField(blank=True, null=True)),
                 ('notification', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reminder', to='pleegzorg.notification')),
                 ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
@@ -61,5 +60,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='reminder',
             index=models.Index(fields=['email_status'], name='reminder_email_status'),
+        ),
+        migrations.AddIndex(
+            model_name='reminder',
+            index=models.Index(fields=['kind', 'subject_id'], name='reminder_kind_subject'),
         ),
     ]

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from pleegzorg import permissions, selectors
+from pleegzorg import navigation, permissions, selectors
 from pleegzorg.audit import Action, Purpose, access_log_write
 from pleegzorg.forms import AccessLogFilterForm
 from pleegzorg.models import AccessLogEntry
@@ -16,7 +16,7 @@ def start(request):
     user = request.user
     context = {
         "introduction": selectors.ROLE_INTRODUCTIONS.get(user.role, ""),
-        "actions": selectors.start_actions_for(user),
+        "actions": navigation.start_actions_for(user),
         "teams": selectors.teams_for_start_page(user),
     }
     return render(request, "pleegzorg/start.html", context)

@@ -56,8 +56,10 @@ def seeded(db):
     call_command("seed_demo", "--scale", "small")
 
 
-def test_the_step_is_registered_once():
-    assert core_demo.SEED_STEPS.count(demo.seed_case_files) == 1
+def test_the_step_is_registered_once_after_the_organisation():
+    steps = [step.name for step in core_demo.seed_steps()]
+    assert steps.count("case_files") == 1
+    assert steps.index("case_files") > steps.index("organisation")
 
 
 def test_small_scale_creates_every_kind_of_record(seeded):

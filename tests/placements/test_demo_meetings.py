@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F
 
-from placements import demo, demo_meetings
+from placements.meetings import demo as demo_meetings
 from placements.models import Agreement, ChildContact, Meeting, MeetingParticipant, Placement
 from pleegzorg import demo as core_demo
 from pleegzorg.models import Reminder
@@ -22,9 +22,11 @@ def meeting_counts():
 
 
 def test_the_step_runs_once_after_the_case_files():
-    steps = core_demo.SEED_STEPS
-    assert steps.count(demo_meetings.seed_meetings) == 1
-    assert steps.index(demo_meetings.seed_meetings) > steps.index(demo.seed_case_files)
+    steps = core_demo.seed_steps()
+    runs = [step.run for step in steps]
+    assert runs.count(demo_meetings.seed_meetings) == 1
+    names = [step.name for step in steps]
+    assert names.index("meetings") > names.index("case_files")
 
 
 def test_werker_has_start_meetings_joint_meetings_and_next_dates(seeded, client):

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from placements import meeting_forms as mf
-from placements import meetings as services
 from placements import permissions
+from placements.meetings import forms as mf
+from placements.meetings import services
 from placements.models import Meeting, Party, Placement, RoleAuthority, StartMeetingAnswer
 from placements.services import StaleRecord
 from placements.views.placement import _placement_or_404
@@ -109,7 +109,7 @@ def meeting_plan(request, pk):
         "form": form,
         "participants": participants,
     }
-    return render(request, "placements/meeting_plan.html", context)
+    return render(request, "placements/meetings/plan.html", context)
 
 
 def _suggested_day(placement: Placement, kind: str) -> dt.date:
@@ -203,7 +203,7 @@ def meeting_hold(request, pk):
                 (row, labels.get(row["subject"].value(), "")) for row in authorities.forms
             ],
         }
-        return render(request, "placements/meeting_start_hold.html", context)
+        return render(request, "placements/meetings/start_hold.html", context)
 
     form = mf.JointReportForm(data, meeting=meeting, initial=initial)
     if data and form.is_valid() and agreements.is_valid():
@@ -230,7 +230,7 @@ def meeting_hold(request, pk):
             )
             return redirect(_file_url(placement))
     context = {"meeting": meeting, "placement": placement, "form": form, "agreements": agreements}
-    return render(request, "placements/meeting_joint_report.html", context)
+    return render(request, "placements/meetings/joint_report.html", context)
 
 
 @login_required
@@ -304,7 +304,7 @@ def meeting_change(request, pk):
             return redirect(_file_url(placement))
     return render(
         request,
-        "placements/meeting_change.html",
+        "placements/meetings/change.html",
         {"meeting": meeting, "placement": placement, "form": form},
     )
 
@@ -327,7 +327,7 @@ def meeting_request(request, pk):
         return done
     return render(
         request,
-        "placements/meeting_simple_form.html",
+        "placements/meetings/simple_form.html",
         {
             "placement": placement,
             "form": form,
@@ -378,7 +378,7 @@ def meeting_cadence(request, pk):
         return done
     return render(
         request,
-        "placements/meeting_cadence.html",
+        "placements/meetings/cadence.html",
         {"placement": placement, "form": form, "planned": planned},
     )
 
@@ -401,7 +401,7 @@ def child_contact(request, pk):
         return done
     return render(
         request,
-        "placements/meeting_simple_form.html",
+        "placements/meetings/simple_form.html",
         {
             "placement": placement,
             "form": form,
@@ -431,7 +431,7 @@ def meeting_agenda(request, pk):
         "questions": [label for _name, label in StartMeetingAnswer.QUESTIONS],
         "open_agreements": meeting.placement.agreements.filter(status="open"),
     }
-    return render(request, "placements/meeting_agenda.html", context)
+    return render(request, "placements/meetings/agenda.html", context)
 
 
 @login_required
@@ -440,4 +440,6 @@ def my_meetings(request):
     require_role(request, User.Role.CASEWORKER, User.Role.TEAM_LEAD, purpose=Purpose.CARE)
     from placements import selectors
 
-    return render(request, "placements/my_meetings.html", selectors.my_meetings(request.user))
+    return render(
+        request, "placements/meetings/my_meetings.html", selectors.my_meetings(request.user)
+    )

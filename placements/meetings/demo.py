@@ -1,7 +1,7 @@
 """Synthetic meetings for ``seed_demo``: start meetings, joint meetings, agreements, conversations.
 
-``PlacementsConfig.ready()`` appends :func:`seed_meetings` to ``pleegzorg.demo.SEED_STEPS``, after
-the case files. It gives every active placement that has no meeting yet a history that looks like
+:func:`seed_meetings` is the seed step ``meetings``, which needs ``case_files``. It gives
+every active placement that has no meeting yet a history that looks like
 a year of real work, and leaves some of it undone on purpose so that the reminders and the
 "needs attention" flags have something to say:
 
@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
-from placements.meetings import suggested_participants
+from placements.meetings.services import suggested_participants
 from placements.models import (
     Agreement,
     ChildContact,
@@ -48,6 +48,7 @@ from placements.models import (
     RoleAuthority,
     StartMeetingAnswer,
 )
+from pleegzorg.demo import register_seed_step
 from pleegzorg.models import User
 
 if TYPE_CHECKING:
@@ -152,6 +153,7 @@ AUTHORITY = [
 ]
 
 
+@register_seed_step("meetings", needs=("case_files",))
 def seed_meetings(
     scale_name: str, *, fake: Faker, rng: random.Random, log: Callable[[str], None]
 ) -> None:
