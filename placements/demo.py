@@ -1198,6 +1198,9 @@ class _Block:
             perspective=perspective,
             youth_protector=youth_protector,
         )
+        placement.joint_meeting_interval_weeks = Placement.default_joint_meeting_interval_weeks(
+            child.obj, placement.start_date
+        )
         stint.placement = placement
         last_day = stint.end or 0
         length = stint.start - last_day

@@ -6,14 +6,15 @@ full-time placements at once, capacity, who may change what) live in ``placement
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -324,9 +325,32 @@ class YouthProtector(models.Model):
 
 
 class PlacementQuerySet(models.QuerySet):
+    """The rules of the case file that pages, reminders and dashboards count, each defined once.
+
+    Each rule is a ``Q`` (``Placement.<rule>_condition(on)``, for annotations and combined
+    filters) and a queryset method of the same name that filters by it. ``on`` is the day the
+    rule is read for (today by default), so a dashboard's as-of date and a reminder scan's day
+    ask the very same question.
+    """
+
     def active(self, on: date | None = None):
         """Placements running on ``on`` (today): started, and not ended before that day."""
         return self.filter(Placement.active_condition(on or timezone.localdate()))
+
+    def start_meeting_overdue(self, on: date | None = None):
+        return self.filter(Placement.start_meeting_overdue_condition(on or timezone.localdate()))
+
+    def joint_meeting_overdue(self, on: date | None = None):
+        return self.filter(Placement.joint_meeting_overdue_condition(on or timezone.localdate()))
+
+    def too_few_child_contacts(self, on: date | None = None):
+        return self.filter(Placement.too_few_child_contacts_condition(on or timezone.localdate()))
+
+    def with_child_contacts(self, on: date | None = None):
+        """Annotate ``child_contacts_last_year``: conversations in the 12 months up to ``on``."""
+        return self.annotate(
+            child_contacts_last_year=Placement.child_contacts_in_year(on or timezone.localdate())
+        )
 
     def occupying(self, start: date, end: date | None):
         """Placements whose period overlaps [start, end) — end None means open-ended."""
@@ -461,6 +485,79 @@ class Placement(Versioned):
         return Q(**{f"{prefix}start_date__lte": on}) & (
             Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
         )
+
+    @staticmethod
+    def start_meeting_overdue_condition(on: date) -> Q:
+        """Active on ``on``, started START_MEETING_DUE_DAYS or more before it, and no start
+        meeting held (Advies 1: every placement starts with one)."""
+        from placements.meetings.models import Meeting
+
+        held = Meeting.objects.filter(
+            placement=OuterRef("pk"), kind=Meeting.Kind.START, status=Meeting.Status.HELD
+        )
+        due = on - timedelta(days=settings.START_MEETING_DUE_DAYS)
+        return Placement.active_condition(on) & Q(start_date__lte=due) & ~Q(Exists(held))
+
+    @staticmethod
+    def joint_meeting_overdue_condition(on: date) -> Q:
+        """Active on ``on`` with nothing planned and no report open, and either its next joint
+        meeting date has passed, or it has none while it started START_MEETING_DUE_DAYS or more
+        before ``on`` (Advies 8: every active placement has a next joint meeting date).
+
+        A planned meeting whose day has passed, or a joint meeting held without a next date, is
+        a report still to write: that has its own reminder and list ("without report")."""
+        from placements.meetings.models import Meeting
+
+        meetings = Meeting.objects.filter(placement=OuterRef("pk"))
+        planned = meetings.filter(status=Meeting.Status.PLANNED)
+        held_without_next = meetings.filter(
+            kind=Meeting.Kind.JOINT, status=Meeting.Status.HELD, next_date__isnull=True
+        )
+        due = on - timedelta(days=settings.START_MEETING_DUE_DAYS)
+        return (
+            Placement.active_condition(on)
+            & ~Q(Exists(planned))
+            & ~Q(Exists(held_without_next))
+            & (
+                Q(next_joint_meeting_on__lt=on)
+                | Q(next_joint_meeting_on__isnull=True, start_date__lte=due)
+            )
+        )
+
+    @staticmethod
+    def child_contacts_in_year(on: date) -> Subquery:
+        """How many conversations with the child the placement had in the 12 months up to and
+        including ``on``."""
+        contacts = (
+            ChildContact.objects.filter(
+                placement=OuterRef("pk"),
+                contact_on__gt=on - timedelta(days=365),
+                contact_on__lte=on,
+            )
+            .order_by()
+            .values("placement")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(contacts, output_field=models.IntegerField()), 0)
+
+    @staticmethod
+    def too_few_child_contacts_condition(on: date) -> Q:
+        """Active on ``on`` and spoken with fewer than CHILD_CONTACTS_PER_YEAR times in the 12
+        months up to it (the guideline: at least 3 conversations a year)."""
+        too_few = Q(
+            models.lookups.LessThan(
+                Placement.child_contacts_in_year(on), settings.CHILD_CONTACTS_PER_YEAR
+            )
+        )
+        return Placement.active_condition(on) & too_few
+
+    @staticmethod
+    def default_joint_meeting_interval_weeks(child: Child, on: date) -> int:
+        """The cadence a placement starts with: every 6 weeks for a child under 3 on ``on`` (a
+        young child changes fast; the guideline reviews half-yearly under 3), otherwise every 13
+        weeks (3 months)."""
+        return 6 if child.age(on) < 3 else 13
 
     def is_active_on(self, on: date) -> bool:
         """:meth:`active_condition` for a placement in hand."""

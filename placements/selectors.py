@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -23,11 +22,6 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from placements import permissions
-from placements.meetings.services import (
-    held_start_meeting,
-    start_meeting_overdue_condition,
-    with_meeting_flags,
-)
 from placements.models import (
     CareKind,
     CaseworkerAssignment,
@@ -52,20 +46,37 @@ SORTS = {
 }
 
 
-def attention_condition() -> Q:
-    """What makes a placement need attention now: planned end near, no youth protector under a
-    court order, no trusted person, no start meeting held in time, next joint meeting overdue."""
-    today = timezone.localdate()
-    soon = today + timedelta(days=PLANNED_END_WARNING_DAYS)
-    start_meeting_due = today - timedelta(days=settings.START_MEETING_DUE_DAYS)
-    return (
-        Q(planned_end_date__lte=soon)
-        | Q(youth_protector__isnull=True, legal_basis__in=["ots", "guardianship"])
-        | Q(child__trusted_person_name="")
-        # Needs the has_held_start_meeting annotation (see caseload()).
-        | Q(start_date__lte=start_meeting_due, has_held_start_meeting=False)
-        | Q(next_joint_meeting_on__lt=today)
-    )
+def attention_reasons(on: date | None = None) -> dict[str, Q]:
+    """Why a placement needs attention on ``on`` (today), by name: the caseload's flag and
+    filter, and the dashboards, count exactly these. The meeting rules are the model's."""
+    on = on or timezone.localdate()
+    soon = on + timedelta(days=PLANNED_END_WARNING_DAYS)
+    return {
+        "planned_end": Q(planned_end_date__lte=soon),
+        "no_youth_protector": Q(
+            youth_protector__isnull=True, legal_basis__in=["ots", "guardianship"]
+        ),
+        "no_trusted_person": Q(child__trusted_person_name=""),
+        "start_meeting_overdue": Placement.start_meeting_overdue_condition(on),
+        "joint_meeting_overdue": Placement.joint_meeting_overdue_condition(on),
+    }
+
+
+ATTENTION_REASONS = (
+    "planned_end",
+    "no_youth_protector",
+    "no_trusted_person",
+    "start_meeting_overdue",
+    "joint_meeting_overdue",
+)
+
+
+def attention_condition(on: date | None = None) -> Q:
+    """Any of the :func:`attention_reasons`."""
+    condition = Q()
+    for reason in attention_reasons(on).values():
+        condition |= reason
+    return condition
 
 
 def caseload(
@@ -75,14 +86,16 @@ def caseload(
     kind: str = "",
     legal_basis: str = "",
     attention: bool = False,
+    reason: str = "",
     sort: str = "naam",
 ) -> QuerySet[Placement]:
-    """Active placements the user may see, with child, family and caseworker in one query."""
+    """Active placements the user may see, with child, family and caseworker in one query.
+    ``attention`` keeps those that need attention; ``reason`` those that need it for that one
+    of the :func:`attention_reasons`."""
     placements = (
         permissions.placements_policy.visible_to(user)
         .active()
         .select_related("child", "family", "caseworker", "youth_protector")
-        .annotate(has_held_start_meeting=held_start_meeting())
         .annotate(
             needs_attention=Case(
                 When(attention_condition(), then=Value(True)), default=Value(False)
@@ -101,6 +114,8 @@ def caseload(
         placements = placements.filter(legal_basis=legal_basis)
     if attention:
         placements = placements.filter(attention_condition())
+    if reason in ATTENTION_REASONS:
+        placements = placements.filter(attention_reasons()[reason])
     return placements.order_by(*SORTS.get(sort, SORTS["naam"]))
 
 
@@ -209,27 +224,20 @@ def my_meetings(user: User) -> dict:
     from placements.models import Meeting
 
     now = timezone.now()
-    today = timezone.localdate()
-    active = permissions.placements_policy.visible_to(user).active()
+    visible = permissions.placements_policy.visible_to(user)
+    active = visible.active()
     meetings = (
         Meeting.objects.filter(placement__in=active, status=Meeting.Status.PLANNED)
         .select_related("placement__child", "placement__family")
         .order_by("planned_at")
     )
-    flagged = with_meeting_flags(active.select_related("child", "family"))
+    with_names = visible.select_related("child", "family")
     return {
         "upcoming": list(meetings.filter(planned_at__gte=now)[:100]),
         "without_report": list(meetings.filter(planned_at__lt=now)[:100]),
-        "start_overdue": list(
-            flagged.filter(start_meeting_overdue_condition()).order_by("start_date")[:100]
-        ),
+        "start_overdue": list(with_names.start_meeting_overdue().order_by("start_date")[:100]),
         "joint_overdue": list(
-            active.filter(
-                Q(next_joint_meeting_on__lt=today) | Q(next_joint_meeting_on__isnull=True)
-            )
-            .exclude(meetings__status="planned", meetings__kind="joint")
-            .select_related("child", "family")
-            .order_by("next_joint_meeting_on")[:100]
+            with_names.joint_meeting_overdue().order_by("next_joint_meeting_on", "start_date")[:100]
         ),
     }
 
@@ -243,9 +251,24 @@ def meetings_of(placement: Placement) -> dict:
         .prefetch_related("participants", "answers")
         .order_by("-planned_at")
     )
-    year_ago = timezone.localdate() - timedelta(days=365)
+    today = timezone.localdate()
     contacts = list(placement.child_contacts.order_by("-contact_on")[:10])
-    recent = placement.child_contacts.filter(contact_on__gt=year_ago).count()
+    flags = (
+        Placement.objects.filter(pk=placement.pk)
+        .annotate(
+            contacts=Placement.child_contacts_in_year(today),
+            too_few=Case(
+                When(Placement.too_few_child_contacts_condition(today), then=Value(True)),
+                default=Value(False),
+            ),
+            start_overdue=Case(
+                When(Placement.start_meeting_overdue_condition(today), then=Value(True)),
+                default=Value(False),
+            ),
+        )
+        .values("contacts", "too_few", "start_overdue")
+        .get()
+    )
     held_start = any(m.kind == "start" and m.status == "held" for m in meetings)
     planned_start = any(m.kind == "start" and m.status == "planned" for m in meetings)
     return {
@@ -254,11 +277,9 @@ def meetings_of(placement: Placement) -> dict:
         "authorities": list(placement.authorities.all()),
         "requests": list(placement.meeting_requests.filter(meeting__isnull=True)),
         "contacts": contacts,
-        "contacts_last_year": recent,
-        "too_few_contacts": recent < settings.CHILD_CONTACTS_PER_YEAR,
+        "contacts_last_year": flags["contacts"],
+        "too_few_contacts": flags["too_few"],
         "start_meeting_held": held_start,
         "start_meeting_planned": planned_start,
-        "start_meeting_overdue": not held_start
-        and placement.start_date
-        <= timezone.localdate() - timedelta(days=settings.START_MEETING_DUE_DAYS),
+        "start_meeting_overdue": flags["start_overdue"],
     }

@@ -166,7 +166,9 @@ def placement_start(
         youth_protector=youth_protector,
         # Joint meetings every 3 months; every 6 weeks for a child under 3, whose development
         # moves fast (the guideline reviews it half-yearly under 3, yearly after).
-        joint_meeting_interval_weeks=6 if child.age(start_date) < 3 else 13,
+        joint_meeting_interval_weeks=Placement.default_joint_meeting_interval_weeks(
+            child, start_date
+        ),
     )
     placement.full_clean()
     try:

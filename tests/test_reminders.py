@@ -359,9 +359,9 @@ def test_no_next_joint_meeting_date_reminds_after_the_start_meeting_window(
 
     scan_on(14)
     assert keys("no_next_joint") == {f"no_next_joint:{started_placement.pk}:start"}
-    assert notified(caseworker)[-1].url == reverse(
-        "placements:meeting_plan", args=[started_placement.pk]
-    )
+    notice = Reminder.objects.get(kind="no_next_joint").notification
+    assert notice.user == caseworker
+    assert notice.url == reverse("placements:meeting_plan", args=[started_placement.pk])
 
     scan_on(27)
     assert notified(team_lead) == []
@@ -431,8 +431,8 @@ def test_an_open_agreement_past_its_date_reminds_the_caseworker(settled_placemen
 def all_kinds(caseworker, count: int) -> None:
     """``count`` sets of situations that each give one reminder of every kind on day 15."""
     for i in range(count):
-        # Started 30 days before day 15 without any meeting: start meeting not planned, no next
-        # joint meeting date (escalated after 28 days), and an agreement overdue.
+        # Started 30 days before day 15 without any meeting: start meeting not planned and
+        # overdue, no next joint meeting date (escalated after 28 days), an agreement overdue.
         started = PlacementFactory(caseworker=caseworker, start_date=DAY0 - dt.timedelta(days=15))
         Agreement.objects.create(
             placement=started, what=f"Afspraak {i}", owner=Party.PARENTS, due_on=DAY0
@@ -462,6 +462,7 @@ def test_running_the_scan_twice_stores_and_sends_nothing_twice(
     assert first.total == len(rows)
     assert {kind for _pk, key, _n in rows for kind in [key.split(":")[0]]} == {
         "start_unplanned",
+        "start_overdue",
         "no_next_joint",
         "no_next_joint_escalated",
         "report_missing",
@@ -490,16 +491,16 @@ def test_the_scan_runs_a_fixed_number_of_queries(
     Notification.objects.all().delete()
     all_kinds(caseworker, 27)  # 30 of each now
 
-    # Seven reads (one per kind, two for invitations; constellations without a gathering is
-    # the seventh), two inserts, the check for notices another
+    # Eight reads (one per source, two for invitations; constellations without a gathering is
+    # the eighth), two inserts, the check for notices another
     # scan made first, the emails to queue, the savepoint around it all, and on PostgreSQL the
     # statement that switches off JIT compilation.
     with on_day(15), django_assert_max_num_queries(len(few)) as many:
         result = reminders.reminders_scan()
-    assert len(many) == len(few) <= 14
+    assert len(many) == len(few) <= 15
     assert result.created["start_unplanned"] == 30
     assert result.created["invite"] == 30
-    assert result.total == 30 * 8
+    assert result.total == 30 * 9
 
 
 def test_a_backlog_is_worked_off_by_scans_that_follow_each_other(

@@ -1,10 +1,26 @@
-"""Forms for planning, holding and reporting meetings."""
+"""Forms for planning, holding and reporting meetings.
+
+A meeting page posts several forms at once (the meeting, its participants or agreements, the
+parties' answers). Each page has a :class:`FormGroup` that validates them together and hands the
+service its keyword arguments as ``cleaned_data``, so views post it through the shared
+``pleegzorg.views.forms.submit`` like any single form.
+"""
+
+import datetime as dt
 
 from django import forms
 from django.forms import formset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from pleegzorg.versioning import StaleRecord
 
-from placements.models import Agreement, Party, RoleAuthority, StartMeetingAnswer
+from placements.meetings.models import (
+    Agreement,
+    Meeting,
+    Party,
+    RoleAuthority,
+    StartMeetingAnswer,
+)
 from pleegzorg.forms import DateInput
 
 
@@ -21,6 +37,12 @@ class MeetingPlanForm(forms.Form):
     place = forms.CharField(
         label=_("Place"), max_length=200, help_text=_("For example: at the foster family's home.")
     )
+    # A service's message about the moment belongs beside the date.
+    error_fields = {"planned_at": "day"}
+
+    def planned_at(self) -> dt.datetime:
+        data = self.cleaned_data
+        return timezone.make_aware(dt.datetime.combine(data["day"], data["time"]))
 
 
 class ParticipantForm(forms.Form):
@@ -198,9 +220,183 @@ class CadenceForm(forms.Form):
             del self.fields["next_date"]
 
 
-class MeetingCancelForm(forms.Form):
+class MeetingChangeForm(MeetingPlanForm):
+    """Move a planned meeting, or (with the "cancel" button) call it off: then only the version
+    counts, and a missing version means the page is stale."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
+    field_order = ["version", "day", "time", "place"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.cancelling = data is not None and "cancel" in data
+        if self.cancelling:
+            for name in ("day", "time", "place"):
+                self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        if self.cancelling and "version" in self.errors:
+            raise StaleRecord
+        return data
+
+    def service_data(self) -> dict:
+        data = {"version": self.cleaned_data["version"], "cancel": self.cancelling}
+        if not self.cancelling:
+            data |= {"planned_at": self.planned_at(), "place": self.cleaned_data["place"]}
+        return data
 
 
-class MeetingMoveForm(MeetingCancelForm, MeetingPlanForm):
-    pass
+# -- pages with several forms -------------------------------------------------------------------
+
+
+class FormGroup:
+    """Forms posted together: valid when every one is; ``main`` shows the service's refusals.
+    ``cleaned_data`` is what the service takes (see each page's ``service_data``)."""
+
+    def __init__(self, main: forms.Form, **parts):
+        self.main, self.parts = main, parts
+
+    @property
+    def fields(self):
+        return self.main.fields
+
+    @property
+    def error_fields(self) -> dict:
+        return getattr(self.main, "error_fields", {})
+
+    def add_error(self, field, error) -> None:
+        self.main.add_error(field, error)
+
+    def is_valid(self) -> bool:
+        results = [self.main.is_valid(), *(part.is_valid() for part in self._all_parts())]
+        return all(results)
+
+    def _all_parts(self):
+        for part in self.parts.values():
+            yield from part.values() if isinstance(part, dict) else [part]
+
+    @property
+    def cleaned_data(self) -> dict:
+        return self.service_data()
+
+    def service_data(self) -> dict:
+        raise NotImplementedError
+
+
+def filled(formset, field: str) -> list[dict]:
+    """The rows of a formset in which ``field`` was filled in (empty extra rows left out)."""
+    return [row for row in formset.cleaned_data if row.get(field)]
+
+
+class MeetingPlanPage(FormGroup):
+    """The moment and place, and who takes part (suggested from the placement's parties)."""
+
+    def __init__(self, data, *, kind: str, initial_day: dt.date, suggested: list[dict]):
+        super().__init__(
+            MeetingPlanForm(data, initial={"day": initial_day}),
+            participants=ParticipantFormSet(data, prefix="p", initial=None if data else suggested),
+        )
+        self.kind = kind
+
+    def service_data(self) -> dict:
+        return {
+            "kind": self.kind,
+            "planned_at": self.main.planned_at(),
+            "place": self.main.cleaned_data["place"],
+            "participants": filled(self.parts["participants"], "name"),
+        }
+
+
+def held_initial(meeting: Meeting) -> dict:
+    return {"version": meeting.version, "held_on": timezone.localtime(meeting.planned_at).date()}
+
+
+class StartMeetingPage(FormGroup):
+    """Advies 1: who was there, each party's answers to the six questions, who decides what,
+    and the agreements with an owner and a date."""
+
+    def __init__(self, data, *, meeting: Meeting):
+        parties = list(dict.fromkeys(p.party for p in meeting.participants.all()))
+        existing = {a.subject: a for a in meeting.placement.authorities.all()}
+        super().__init__(
+            HeldForm(data, meeting=meeting, initial=held_initial(meeting)),
+            agreements=AgreementFormSet(data, prefix="a"),
+            authorities=AuthorityFormSet(
+                data,
+                prefix="r",
+                initial=[
+                    {
+                        "subject": value,
+                        "decides": getattr(existing.get(value), "decides", ""),
+                        "note": getattr(existing.get(value), "note", ""),
+                    }
+                    for value, _label in RoleAuthority.Subject.choices
+                ],
+            ),
+            answers={
+                party: AnswersForm(
+                    data, prefix=f"q-{party}", instance=StartMeetingAnswer(party=party)
+                )
+                for party in parties
+            },
+        )
+
+    def context(self) -> dict:
+        labels = dict(RoleAuthority.Subject.choices)
+        authorities = self.parts["authorities"]
+        return {
+            "form": self.main,
+            "agreements": self.parts["agreements"],
+            "answers": [(Party(p).label, f) for p, f in self.parts["answers"].items()],
+            "authorities": authorities,
+            "authority_rows": [
+                (row, labels.get(row["subject"].value(), "")) for row in authorities.forms
+            ],
+        }
+
+    def service_data(self) -> dict:
+        data = self.main.cleaned_data
+        return {
+            "version": data["version"],
+            "held_on": data["held_on"],
+            "attended": {int(pk) for pk in data["attended"]},
+            "answers": {party: f.cleaned_data for party, f in self.parts["answers"].items()},
+            "authorities": filled(self.parts["authorities"], "decides"),
+            "agreements": filled(self.parts["agreements"], "what"),
+        }
+
+
+class JointReportPage(FormGroup):
+    """Advies 8: the report on the agenda, the next date, new and finished agreements."""
+
+    def __init__(self, data, *, meeting: Meeting):
+        super().__init__(
+            JointReportForm(data, meeting=meeting, initial=held_initial(meeting)),
+            agreements=AgreementFormSet(data, prefix="a"),
+        )
+
+    def context(self) -> dict:
+        return {"form": self.main, "agreements": self.parts["agreements"]}
+
+    def service_data(self) -> dict:
+        data = self.main.cleaned_data
+        return {
+            "version": data["version"],
+            "held_on": data["held_on"],
+            "attended": {int(pk) for pk in data["attended"]},
+            "report": {name: data[name] for name in JointReportForm.REPORT_FIELDS},
+            "next_date": data["next_date"],
+            "agreements": filled(self.parts["agreements"], "what"),
+            "closed_agreements": data["close_agreements"],
+        }
+
+
+class MeetingChangePage(FormGroup):
+    """Move or cancel: one form, whose service data says which."""
+
+    def __init__(self, form: MeetingChangeForm):
+        super().__init__(form)
+
+    def service_data(self) -> dict:
+        return self.main.service_data()

@@ -1,5 +1,9 @@
 """The reminders of the meeting domain, registered with the core's engine (``pleegzorg.reminders``).
 
+"no_next_joint", "joint_overdue" and "start_overdue" are exactly the placements that
+``Placement.objects.joint_meeting_overdue()`` and ``start_meeting_overdue()`` return, the rules the
+caseload's flag and "Mijn overleggen" show (tests/placements/test_rule_agreement.py).
+
 The rules (only active placements; only the placement's current caseworker; days from settings):
 
 ==========================  ===============================================  =====================
@@ -22,6 +26,11 @@ no_next_joint:P:S           no next joint meeting date, nothing planned and  cas
                             meeting, or "start" (then it falls due
                             START_MEETING_DUE_DAYS after the start)
 no_next_joint_escalated:P:S the same, MEETING_ESCALATION_DAYS later          team lead
+joint_overdue:P:D           the next joint meeting date D has passed and     caseworker
+                            nothing is planned and no report open
+joint_overdue_escalated:P:D the same, MEETING_ESCALATION_DAYS later          team lead
+start_overdue:P             no start meeting held START_MEETING_DUE_DAYS     caseworker
+                            after the placement started
 agreement_overdue:A:D       an agreement still open after its date D         caseworker
 ==========================  ===============================================  =====================
 
@@ -38,7 +47,7 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.core import mail
-from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,6 +68,9 @@ REPORT_ESCALATED = "report_escalated"
 NO_NEXT_JOINT = "no_next_joint"
 NO_NEXT_JOINT_ESCALATED = "no_next_joint_escalated"
 AGREEMENT_OVERDUE = "agreement_overdue"
+START_OVERDUE = "start_overdue"
+JOINT_OVERDUE = "joint_overdue"
+JOINT_OVERDUE_ESCALATED = "joint_overdue_escalated"
 
 Status = Meeting.Status
 
@@ -358,42 +370,72 @@ def open_reports(scan: Scan) -> Iterator[DueReminder]:
             )
 
 
-@register_reminder_source(NO_NEXT_JOINT, NO_NEXT_JOINT_ESCALATED)
-def no_next_joint(scan: Scan) -> Iterator[DueReminder]:
-    """Active placements without a next joint meeting date, where no planned meeting or open
-    report explains it (those have their own reminders)."""
+@register_reminder_source(START_OVERDUE)
+def start_overdue(scan: Scan) -> Iterator[DueReminder]:
+    """Placements whose start meeting is overdue (``Placement.start_meeting_overdue_condition``,
+    the rule the caseload and "Mijn overleggen" show): the caseworker, once."""
+    due_days = settings.START_MEETING_DUE_DAYS
+    rows = (
+        Placement.objects.start_meeting_overdue(scan.today)
+        .annotate(reminder_key=engine.key(START_OVERDUE, "pk"))
+        .filter(~engine.stored("reminder_key"))
+        .values("pk", "reminder_key", "start_date", "caseworker_id", "child_id", **_CHILD)
+        .order_by("start_date", "pk")
+    )
+    for row in engine.batch(rows, scan):
+        due_on = row["start_date"] + dt.timedelta(days=due_days)
+        yield DueReminder(
+            key=row["reminder_key"],
+            kind=START_OVERDUE,
+            due_on=due_on,
+            recipient_id=row["caseworker_id"],
+            url=engine.url("placements:child", row["child_id"]) + "#overleggen",
+            text=_("The start meeting for %(child)s should have been held by %(day)s.")
+            % {"child": engine.full_name(row, "child"), "day": engine.day_text(due_on)},
+        )
+
+
+@register_reminder_source(
+    NO_NEXT_JOINT, NO_NEXT_JOINT_ESCALATED, JOINT_OVERDUE, JOINT_OVERDUE_ESCALATED
+)
+def joint_meeting_overdue(scan: Scan) -> Iterator[DueReminder]:
+    """Placements whose joint meeting is overdue (``Placement.joint_meeting_overdue_condition``,
+    the rule the caseload and "Mijn overleggen" show). Without a next date: ``no_next_joint:P:S``
+    (S: the day of the last held meeting, or "start"); with a next date D that passed while
+    nothing was planned: ``joint_overdue:P:D``. The team lead MEETING_ESCALATION_DAYS later."""
     today = scan.today
     due_days = settings.START_MEETING_DUE_DAYS
-    escalation_days = settings.MEETING_ESCALATION_DAYS
-    meetings = Meeting.objects.filter(placement=OuterRef("pk"))
+    escalation_days = dt.timedelta(days=settings.MEETING_ESCALATION_DAYS)
     last_held = Subquery(
-        meetings.filter(status=Status.HELD).order_by("-held_on").values("held_on")[:1]
+        Meeting.objects.filter(placement=OuterRef("pk"), status=Status.HELD)
+        .order_by("-held_on")
+        .values("held_on")[:1]
     )
     since = Coalesce(Cast("last_held", CharField()), Value("start"))
-    since_start = today - dt.timedelta(days=due_days)  # started on or before: due
-    notice_due = Q(last_held__lt=today) | Q(last_held__isnull=True, start_date__lte=since_start)
+    without_date = Q(next_joint_meeting_on__isnull=True)
     escalation_due = Q(has_escalation=False, caseworker__team__lead__isnull=False) & (
-        Q(last_held__lte=today - dt.timedelta(days=escalation_days))
+        Q(without_date, last_held__lte=today - escalation_days)
         | Q(
+            without_date,
             last_held__isnull=True,
-            start_date__lte=since_start - dt.timedelta(days=escalation_days),
+            start_date__lte=today - dt.timedelta(days=due_days) - escalation_days,
         )
+        | Q(next_joint_meeting_on__lt=today - escalation_days)
     )
+    date_passed = Cast("next_joint_meeting_on", CharField())
     rows = (
-        Placement.objects.active(today)
-        .filter(next_joint_meeting_on__isnull=True, start_date__lte=since_start)
-        .filter(~Exists(meetings.filter(status=Status.PLANNED)))
-        .filter(
-            ~Exists(
-                meetings.filter(kind=Meeting.Kind.JOINT, status=Status.HELD, next_date__isnull=True)
-            )
-        )
+        Placement.objects.joint_meeting_overdue(today)
         .annotate(
             last_held=last_held,
-            notice_key=engine.key(NO_NEXT_JOINT, "pk", since),
-            escalation_key=engine.key(NO_NEXT_JOINT_ESCALATED, "pk", since),
+            notice_key=Case(
+                When(without_date, then=engine.key(NO_NEXT_JOINT, "pk", since)),
+                default=engine.key(JOINT_OVERDUE, "pk", date_passed),
+            ),
+            escalation_key=Case(
+                When(without_date, then=engine.key(NO_NEXT_JOINT_ESCALATED, "pk", since)),
+                default=engine.key(JOINT_OVERDUE_ESCALATED, "pk", date_passed),
+            ),
         )
-        .filter(notice_due)
         .annotate(
             has_notice=engine.stored("notice_key"), has_escalation=engine.stored("escalation_key")
         )
@@ -404,6 +446,7 @@ def no_next_joint(scan: Scan) -> Iterator[DueReminder]:
             "escalation_key",
             "last_held",
             "start_date",
+            "next_joint_meeting_on",
             "has_notice",
             "has_escalation",
             "caseworker_id",
@@ -414,37 +457,57 @@ def no_next_joint(scan: Scan) -> Iterator[DueReminder]:
         .order_by("start_date", "pk")
     )
     for row in engine.batch(rows, scan):
-        last_held_on = engine.as_date(row["last_held"])
-        since_day = last_held_on or row["start_date"] + dt.timedelta(days=due_days)
+        passed = row["next_joint_meeting_on"]
+        if passed is None:
+            last_held_on = engine.as_date(row["last_held"])
+            since_day = last_held_on or row["start_date"] + dt.timedelta(days=due_days)
+        else:
+            since_day = passed + dt.timedelta(days=1)
+        names = {
+            "child": engine.full_name(row, "child"),
+            "caseworker": engine.full_name(row, "caseworker"),
+            "day": engine.day_text(passed) if passed else "",
+            "days": (today - since_day).days,
+        }
         url = engine.url("placements:meeting_plan", row["pk"])
         if not row["has_notice"]:
             yield DueReminder(
                 key=row["notice_key"],
-                kind=NO_NEXT_JOINT,
+                kind=NO_NEXT_JOINT if passed is None else JOINT_OVERDUE,
                 due_on=since_day,
                 recipient_id=row["caseworker_id"],
                 url=url,
-                text=_("%(child)s has no date for the next joint meeting. Plan one.")
-                % {"child": engine.full_name(row, "child")},
+                text=(
+                    _("%(child)s has no date for the next joint meeting. Plan one.")
+                    if passed is None
+                    else _(
+                        "The joint meeting for %(child)s was due on %(day)s and has not been "
+                        "planned. Plan it."
+                    )
+                )
+                % names,
             )
         lead_id = row["caseworker__team__lead_id"]
-        escalate_on = since_day + dt.timedelta(days=escalation_days)
+        escalate_on = since_day + escalation_days
         if not row["has_escalation"] and lead_id and escalate_on <= today:
             yield DueReminder(
                 key=row["escalation_key"],
-                kind=NO_NEXT_JOINT_ESCALATED,
+                kind=NO_NEXT_JOINT_ESCALATED if passed is None else JOINT_OVERDUE_ESCALATED,
                 due_on=escalate_on,
                 recipient_id=lead_id,
                 url=url,
-                text=_(
-                    "%(child)s has had no date for the next joint meeting for %(days)d days "
-                    "(caseworker: %(caseworker)s)."
+                text=(
+                    _(
+                        "%(child)s has had no date for the next joint meeting for %(days)d days "
+                        "(caseworker: %(caseworker)s)."
+                    )
+                    if passed is None
+                    else _(
+                        "The joint meeting for %(child)s was due on %(day)s, %(days)d days ago, "
+                        "and has not been planned (caseworker: %(caseworker)s)."
+                    )
                 )
-                % {
-                    "child": engine.full_name(row, "child"),
-                    "days": (today - since_day).days,
-                    "caseworker": engine.full_name(row, "caseworker"),
-                },
+                % names,
             )
 
 

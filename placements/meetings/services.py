@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, prefetch_related_objects
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -280,6 +279,29 @@ def meeting_move(
 
 
 @transaction.atomic
+def meeting_change(
+    *,
+    actor: User,
+    meeting: Meeting,
+    version: int,
+    cancel: bool = False,
+    planned_at: dt.datetime | None = None,
+    place: str = "",
+    request=None,
+) -> Meeting:
+    """Cancel the meeting (``cancel``), or move it to ``planned_at`` and ``place``."""
+    if cancel:
+        return meeting_cancel(actor=actor, meeting=meeting, version=version, request=request)
+    return meeting_move(
+        actor=actor,
+        meeting=meeting,
+        version=version,
+        planned_at=planned_at,
+        place=place,
+        request=request,
+    )
+
+
 def meeting_cancel(*, actor: User, meeting: Meeting, version: int, request=None) -> Meeting:
     """Call off a planned meeting. A cancelled start meeting can be planned again; a cancelled
     joint meeting leaves the placement without a next date until one is planned."""
@@ -376,33 +398,3 @@ def child_contact_record(
     )
     _log(actor, request, placement, contact, Action.CREATE)
     return contact
-
-
-# -- flags -----------------------------------------------------------------------------------
-
-
-def held_start_meeting():
-    """For a placement queryset: has it held its start meeting?"""
-    placement_ref = OuterRef("pk")
-    return Exists(
-        Meeting.objects.filter(
-            placement=placement_ref, kind=Meeting.Kind.START, status=Meeting.Status.HELD
-        )
-    )
-
-
-def start_meeting_overdue_condition() -> Q:
-    """No held start meeting while the placement started more than the set number of days ago."""
-    due = timezone.localdate() - dt.timedelta(days=settings.START_MEETING_DUE_DAYS)
-    return Q(start_date__lte=due, has_held_start_meeting=False)
-
-
-def with_meeting_flags(placements: QuerySet[Placement]) -> QuerySet[Placement]:
-    """Annotate: a held start meeting? conversations with the child in the last 12 months."""
-    year_ago = timezone.localdate() - dt.timedelta(days=365)
-    return placements.annotate(
-        has_held_start_meeting=held_start_meeting(),
-        child_contacts_last_year=Count(
-            "child_contacts", filter=Q(child_contacts__contact_on__gt=year_ago), distinct=True
-        ),
-    )

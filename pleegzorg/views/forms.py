@@ -13,9 +13,12 @@ from django.shortcuts import redirect
 
 
 def add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: per field where the field exists."""
+    """Put a service's ValidationError on the form: per field where the field exists, or where
+    the form's ``error_fields`` maps the service's name to one (``{"planned_at": "day"}``)."""
     if hasattr(error, "error_dict"):
+        renamed = getattr(form, "error_fields", {})
         for field, messages_ in error.message_dict.items():
+            field = renamed.get(field, field)
             form.add_error(field if field in form.fields else None, messages_)
     else:
         form.add_error(None, error)
