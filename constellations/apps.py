@@ -18,3 +18,15 @@ class ConstellationsConfig(AppConfig):
         for step in (seed_case_files, seed_meetings, seed_constellations):
             if step not in SEED_STEPS:
                 SEED_STEPS.append(step)
+
+        # -- panels on other apps' pages (issue 9: placements imports nothing from here) --
+        from constellations.panels import child_stays_panel
+        from pleegzorg import panels
+
+        panels.register(
+            "child_file",
+            name="stays",
+            template="constellations/includes/child_stays_panel.html",
+            context=child_stays_panel,
+        )
+        # -- end of panels --
