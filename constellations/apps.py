@@ -10,3 +10,13 @@ class ConstellationsConfig(AppConfig):
         # Each import registers what this app adds to the core: its seed step (demo), its kind
         # of reminder, its menu entry and start-page actions (menu).
         from constellations import demo, menu, reminders  # noqa: F401
+        from constellations.panels import child_stays_panel
+        from pleegzorg import panels
+
+        # A section on the child file of placements (which imports nothing from here).
+        panels.register(
+            "child_file",
+            name="stays",
+            template="constellations/includes/child_stays_panel.html",
+            context=child_stays_panel,
+        )

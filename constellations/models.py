@@ -18,9 +18,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from placements.models import Child, FosterFamily, FosterParent, OwnChild, Parent, Versioned
+from placements.models import Child, FosterFamily, FosterParent, OwnChild, Parent
 from pleegzorg.db import DateRange, PostgresExclusionConstraint
 from pleegzorg.models import Region
+from pleegzorg.versioning import Versioned
 
 MAX_MEMBERS = 10
 MIN_MEMBERS = 6

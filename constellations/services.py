@@ -34,6 +34,7 @@ from constellations.permissions import constellations, member_children
 from placements.models import Child, FosterFamily, Parent, Placement
 from pleegzorg.audit import Action, Purpose, access_log_write
 from pleegzorg.models import User
+from pleegzorg.versioning import save_versioned
 
 
 def _log(actor, request, obj, action=Action.CHANGE, person=None, detail=""):
@@ -426,8 +427,6 @@ def stay_change(
 ) -> RespiteStay:
     """Confirm, complete or cancel a stay (a cancelled stay frees its bed), or change its notes.
     Version-checked: a stale form is told and saves nothing."""
-    from placements.services import save_versioned
-
     _require(constellations.can_book(actor, stay.constellation))
     if stay.status == RespiteStay.Status.CANCELLED and status != RespiteStay.Status.CANCELLED:
         # Taking a cancelled stay back needs the bed and the child to be free again.

@@ -1,7 +1,9 @@
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from placements import permissions
 from placements.models import (
     CareKind,
     Child,
@@ -15,6 +17,7 @@ from placements.models import (
 from placements.validators import normalise_postcode, validate_bsn, validate_postcode
 from pleegzorg.forms import DateInput
 from pleegzorg.models import User
+from pleegzorg.versioning import VersionedModelForm
 
 
 class CaseloadFilterForm(forms.Form):
@@ -55,20 +58,6 @@ class CaseloadFilterForm(forms.Form):
             "attention": data.get("attention", False),
             "sort": data.get("sort") or "naam",
         }
-
-
-class VersionedModelForm(forms.ModelForm):
-    """Carries the version the user saw, so a save over someone else's change is refused."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["version"] = self.instance.version
-
-    def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
 class ChildDetailsForm(VersionedModelForm):
@@ -142,12 +131,14 @@ class HandoverForm(AssignmentChangeForm):
         label=_("New caseworker"),
         queryset=User.objects.none(),
         empty_label=_("Choose a caseworker"),
+        error_messages={"invalid_choice": permissions.HANDOVER_REFUSED},
     )
     field_order = ["version", "new_caseworker"]
 
-    def __init__(self, *args, caseworkers, **kwargs):
+    def __init__(self, *args, user: User, placement: Placement, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_caseworker"].queryset = caseworkers
+        # The same list the service accepts (placements.services.placement_hand_over).
+        self.fields["new_caseworker"].queryset = permissions.handover_candidates(user, placement)
 
 
 class ChildStepForm(forms.Form):
@@ -250,8 +241,10 @@ class GuidanceStepForm(forms.Form):
         empty_label=_("None (voluntary placement) or not known yet"),
     )
 
-    def __init__(self, *args, caseworkers, **kwargs):
+    def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
+        # The same list the service accepts (placements.services.placement_start).
+        caseworkers = permissions.start_candidates(user)
         self.fields["caseworker"].queryset = caseworkers
         if caseworkers.count() == 1:
             self.fields["caseworker"].initial = caseworkers.first()
@@ -366,3 +359,146 @@ class YouthProtectorChangeForm(AssignmentChangeForm):
         self.fields["handover_note"].help_text = _(
             "What the new youth protector needs to know: agreements, worries, what is going well."
         )
+
+
+class PlacementStartFlow:
+    """The four steps of starting a placement, as one form that works without JavaScript.
+
+    Each step posts the earlier steps' answers along as hidden fields, so nothing is stored on
+    the server until the last step. The steps up to the one posted are bound to the data (going
+    back or searching for a family does not check the step being left); later ones start from
+    what was typed. ``step`` is the step to show next; ``ready`` says all four are valid and the
+    last one was posted, so the placement can start.
+    """
+
+    STEPS = [
+        ("s0", ChildStepForm, _("Child")),
+        ("s1", FamilyStepForm, _("Foster family")),
+        ("s2", PlacementStepForm, _("Placement")),
+        ("s3", GuidanceStepForm, _("Guidance")),
+    ]
+    LAST = len(STEPS) - 1
+    # Which step shows a refusal from the service, by the field it concerns.
+    FIELD_STEP = {"family": 1, "kind": 2, "start_date": 2, "planned_end_date": 2, "caseworker": 3}
+
+    def __init__(self, user: User, data=None):
+        self.data = data
+        posted = (data or {}).get("step", "")
+        self.submitted = min(int(posted), self.LAST) if posted.isdigit() else 0
+        self.action = data.get("action", "next") if data else "show"
+        kwargs = [
+            {"children": permissions.children.visible_to(user).order_by("first_name")},
+            {},
+            {},
+            {"user": user},
+        ]
+        # Going back or searching for a family does not check the step being left.
+        bound_upto = self.submitted - 1 if self.action in {"back", "search"} else self.submitted
+        self.forms = [
+            self._form(index, form_class, prefix, bound=index <= bound_upto, **kwargs[index])
+            for index, (prefix, form_class, _title) in enumerate(self.STEPS)
+        ]
+        self.step = self._step_to_show()
+
+    def _form(self, index, form_class, prefix, *, bound, **kwargs):
+        if self.data is not None and bound:
+            return form_class(self.data, prefix=prefix, **kwargs)
+        initial = {
+            key.removeprefix(f"{prefix}-"): value
+            for key, value in (self.data or {}).items()
+            if key.startswith(f"{prefix}-")
+        }
+        return form_class(prefix=prefix, initial=initial, **kwargs)
+
+    def _step_to_show(self) -> int:
+        if self.action == "back":
+            return max(self.submitted - 1, 0)
+        if self.action != "next":
+            return self.submitted
+        invalid = next((i for i in range(self.submitted + 1) if not self.forms[i].is_valid()), None)
+        if invalid is not None:
+            return invalid
+        return min(self.submitted + 1, self.LAST)
+
+    @property
+    def ready(self) -> bool:
+        return (
+            self.action == "next"
+            and self.submitted == self.LAST
+            and all(form.is_valid() for form in self.forms)
+        )
+
+    def start_fields(self) -> dict:
+        """The keyword arguments of ``services.placement_start_for_child``."""
+        child_form, family_form, placement_form, guidance_form = self.forms
+        return {
+            "child": child_form.cleaned_data.get("existing"),
+            "new_child": child_form.new_child_fields(),
+            "family": family_form.cleaned_data["family"],
+            **placement_form.cleaned_data,
+            **guidance_form.cleaned_data,
+        }
+
+    def show_refusal(self, error) -> None:
+        """Put each of the service's messages on its field, in its step; show the first step
+        with a message."""
+        if not hasattr(error, "error_dict"):
+            self.forms[-1].add_error(None, error)
+            self.step = self.LAST
+            return
+        steps = []
+        for field, messages in error.message_dict.items():
+            step = self.FIELD_STEP.get(field, 0)
+            form = self.forms[step]
+            form.add_error(field if field in form.fields else None, messages)
+            steps.append(step)
+        self.step = min(steps)
+
+    @property
+    def family_search(self) -> str:
+        return (self.data or {}).get("s1-search", "")
+
+    @property
+    def chosen_family(self) -> str:
+        return (self.data or {}).get("s1-family", "")
+
+    def context(self) -> dict:
+        return {
+            "steps": [title for _prefix, _form_class, title in self.STEPS],
+            "step": self.step,
+            "form": self.forms[self.step],
+            "carried": self._carried(),
+            "chosen_family": self.chosen_family,
+            "summary": self._summary(),
+        }
+
+    def _carried(self) -> list[tuple[str, str]]:
+        """The other steps' answers, posted along as hidden fields."""
+        if not self.data:
+            return []
+        keep = self.STEPS[self.step][0]
+        return [
+            (key, value)
+            for key, values in self.data.lists()
+            if key[:3] in {"s0-", "s1-", "s2-", "s3-"} and not key.startswith(f"{keep}-")
+            for value in values
+        ]
+
+    def _summary(self) -> list[tuple[str, str]]:
+        """What has been chosen in the steps before this one, to show above the form."""
+        rows = []
+        for index, form in enumerate(self.forms[: self.step]):
+            if form.is_bound and form.is_valid():
+                rows.append((str(self.STEPS[index][2]), self._chosen(index, form)))
+        return rows
+
+    @staticmethod
+    def _chosen(index: int, form) -> str:
+        cleaned = form.cleaned_data
+        if index == 0:
+            child = cleaned.get("existing")
+            return str(child) if child else "{first_name} {last_name}".format(**cleaned)
+        if index == 1:
+            return str(cleaned["family"])
+        kind = dict(form.fields["kind"].choices)[cleaned["kind"]]
+        return f"{kind}, {date_format(cleaned['start_date'], 'SHORT_DATE_FORMAT')}"

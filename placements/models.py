@@ -20,16 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from placements.validators import validate_bsn, validate_postcode
 from pleegzorg.db import DateRange, PostgresExclusionConstraint
-
-
-class Versioned(models.Model):
-    """Optimistic locking: a form carries the version it showed; saving another version fails."""
-
-    version = models.PositiveIntegerField(default=1, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
+from pleegzorg.versioning import Versioned
 
 
 class CareKind(models.TextChoices):

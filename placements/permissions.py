@@ -9,6 +9,7 @@ constellations; application managers work in Django admin, where every read is l
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from placements.models import Child, FosterFamily, Meeting, Placement, YouthProtector
 from pleegzorg.models import User
@@ -124,3 +125,37 @@ class MeetingPolicy(Policy[Meeting]):
 
 
 meetings = MeetingPolicy()
+
+
+# -- whom a placement may go to ---------------------------------------------------------------
+# One definition each, used by the forms for their choices and by the services to refuse.
+
+
+def start_candidates(user: User) -> QuerySet[User]:
+    """Caseworkers a user may start a placement for: a caseworker themselves; a team lead the
+    active caseworkers of the teams they lead."""
+    if user.is_team_lead:
+        return User.objects.filter(
+            role=User.Role.CASEWORKER, is_active=True, team__lead=user
+        ).order_by("first_name", "last_name")
+    if user.is_caseworker:
+        return User.objects.filter(pk=user.pk)
+    return User.objects.none()
+
+
+HANDOVER_REFUSED = _(
+    "You cannot hand this placement over to this caseworker. Choose a caseworker from the list."
+)
+
+
+def handover_candidates(user: User, placement: Placement) -> QuerySet[User]:
+    """Active caseworkers the placement can go to: the team of its current caseworker (a team
+    lead may also choose from the other teams they lead)."""
+    teams = Q(team=placement.caseworker.team_id)
+    if user.is_team_lead:
+        teams |= Q(team__lead=user)
+    return (
+        User.objects.filter(teams, role=User.Role.CASEWORKER, is_active=True)
+        .exclude(pk=placement.caseworker_id)
+        .order_by("first_name", "last_name")
+    )

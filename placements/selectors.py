@@ -32,7 +32,7 @@ from placements.models import (
     ParentChild,
     Placement,
 )
-from pleegzorg.models import User
+from pleegzorg.models import AccessLogEntry, User
 
 PLANNED_END_WARNING_DAYS = 30
 
@@ -283,3 +283,27 @@ def meetings_of(placement: Placement) -> dict:
         "start_meeting_planned": planned_start,
         "start_meeting_overdue": flags["start_overdue"],
     }
+
+
+def placements_for_actions(user: User) -> QuerySet[Placement]:
+    """The placements the user may see, with what the action pages show (child, family, the
+    caseworker's team for the handover choices)."""
+    return permissions.placements_policy.visible_to(user).select_related(
+        "child", "family", "caseworker__team"
+    )
+
+
+def latest_placement(child: Child) -> Placement | None:
+    """The child's most recent placement: the one a new decision is about."""
+    return child.placements.order_by("-start_date").select_related("family").first()
+
+
+def parent_links(child: Child) -> QuerySet[ParentChild]:
+    return child.parent_links.select_related("parent")
+
+
+def child_access_log(child: Child) -> QuerySet[AccessLogEntry]:
+    """'Wie heeft dit dossier bekeken': every access log entry about this child, newest first."""
+    return AccessLogEntry.objects.filter(
+        person_type__app_label="placements", person_type__model="child", person_id=child.pk
+    ).select_related("on_behalf_of")

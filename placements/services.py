@@ -1,14 +1,16 @@
 """Every change to a case file. Keyword-only, atomic, permission-checked, written to the access log.
 
 Services raise ``ValidationError`` with messages per field, so that forms can show them beside the
-fields; ``StaleRecord`` when someone else saved the record after the form was opened.
+fields; ``StaleRecord`` when someone else saved the record after the form was opened; ``Refused``
+(a 403 that the access log records) when the actor may not make the change. Every row they save
+is validated first (``full_clean()``, or ``save_versioned``, which validates the fields it saves).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,45 +26,30 @@ from placements.models import (
     Parent,
     ParentChild,
     Placement,
-    Versioned,
     VoiceNote,
     YouthProtector,
     YouthProtectorAssignment,
 )
 from placements.validators import normalise_postcode
-from pleegzorg.audit import Action, Purpose, access_log_write
+from pleegzorg.actions import log_change, require_change
+from pleegzorg.audit import Action, Purpose
 from pleegzorg.models import User
+from pleegzorg.permissions import Refused
+
+# The version check lives in the core now (pleegzorg.versioning). These names stay importable
+# from here only for placements.meetings and placements.views.meetings, until they import the
+# core's: StaleRecord and save_versioned, and require_change (once ``_require_change`` here).
+from pleegzorg.versioning import StaleRecord as StaleRecord
+from pleegzorg.versioning import save_versioned
+
+_require_change = require_change
 
 
-class StaleRecord(ValidationError):
-    def __init__(self):
-        super().__init__(
-            _(
-                "Someone else changed this in the meantime. Your changes have not been saved: "
-                "look at the current version below and make your change again."
-            ),
-            code="stale",
-        )
-
-
-def save_versioned(instance: Versioned, *, version: int, fields: list[str]) -> None:
-    """Save ``fields`` only if nobody saved the row since ``version`` was shown, then bump it."""
-    instance.full_clean(exclude=[f.name for f in instance._meta.fields if f.name not in fields])
-    values = {name: getattr(instance, name) for name in fields}
-    values["updated_at"] = timezone.now()
-    updated = (
-        type(instance)
-        ._default_manager.filter(pk=instance.pk, version=version)
-        .update(version=version + 1, **values)
-    )
-    if not updated:
-        raise StaleRecord
-    instance.version = version + 1
-
-
-def _require_change(user: User, policy, obj) -> None:
-    if not policy.can_change(user, obj):
-        raise PermissionDenied
+def _create(row):
+    """Validate a new row the way every service does, then insert it."""
+    row.full_clean()
+    row.save(force_insert=True)
+    return row
 
 
 def family_occupancy(family: FosterFamily, on: date, end: date | None = None) -> int:
@@ -143,8 +130,8 @@ def placement_start(
         (actor.is_caseworker and caseworker.pk == actor.pk)
         or (actor.is_team_lead and caseworker.team_id and caseworker.team.lead_id == actor.pk)
     ):
-        raise PermissionDenied
-    if caseworker.role != User.Role.CASEWORKER:
+        raise Refused(obj=child, action=Action.CREATE, purpose=Purpose.CARE)
+    if not permissions.start_candidates(actor).filter(pk=caseworker.pk).exists():
         raise ValidationError({"caseworker": _("Choose a caseworker.")})
     family = FosterFamily.objects.select_for_update().get(pk=family.pk)
     check_placement_fits(
@@ -181,24 +168,21 @@ def placement_start(
                 % {"child": child}
             }
         ) from error
-    CaseworkerAssignment.objects.create(
-        placement=placement, caseworker=caseworker, start_date=start_date, assigned_by=actor
+    _create(
+        CaseworkerAssignment(
+            placement=placement, caseworker=caseworker, start_date=start_date, assigned_by=actor
+        )
     )
     if youth_protector is not None:
-        YouthProtectorAssignment.objects.create(
-            placement=placement,
-            youth_protector=youth_protector,
-            start_date=start_date,
-            assigned_by=actor,
+        _create(
+            YouthProtectorAssignment(
+                placement=placement,
+                youth_protector=youth_protector,
+                start_date=start_date,
+                assigned_by=actor,
+            )
         )
-    access_log_write(
-        user=actor,
-        request=request,
-        action=Action.CREATE,
-        purpose=Purpose.CARE,
-        person=child,
-        obj=placement,
-    )
+    log_change(actor=actor, request=request, action=Action.CREATE, person=child, obj=placement)
     return placement
 
 
@@ -215,7 +199,7 @@ def placement_end(
     request=None,
 ) -> Placement:
     """End a placement. A reason is required; for a premature ending also who ended it."""
-    _require_change(actor, permissions.placements_policy, placement)
+    require_change(actor, permissions.placements_policy, placement, person=placement.child)
     # Work on a fresh copy: the caller's instance stays as it was if anything is refused.
     placement = Placement.objects.select_related("child").get(pk=placement.pk)
     if placement.end_date is not None:
@@ -227,11 +211,9 @@ def placement_end(
     save_versioned(
         placement, version=version, fields=["end_date", "end_reason", "ended_by", "end_note"]
     )
-    access_log_write(
-        user=actor,
+    log_change(
+        actor=actor,
         request=request,
-        action=Action.CHANGE,
-        purpose=Purpose.CARE,
         person=placement.child,
         obj=placement,
         detail="plaatsing beëindigd",
@@ -255,9 +237,10 @@ def placement_hand_over(
     """Hand a placement over to another caseworker (Advies 6 and 7).
 
     The team lead or the current caseworker makes the change; a handover note is required; the
-    old assignment ends the day before the new one starts.
+    old assignment ends the day before the new one starts. The new caseworker is one of
+    ``permissions.handover_candidates`` (the same list the form offers); anyone else is refused.
     """
-    _require_change(actor, permissions.placements_policy, placement)
+    require_change(actor, permissions.placements_policy, placement, person=placement.child)
     placement = Placement.objects.select_related("child").get(pk=placement.pk)
     on_date = on_date or timezone.localdate()
     errors = _handover_errors(
@@ -270,6 +253,10 @@ def placement_hand_over(
         errors["new_caseworker"] = _("Choose an active caseworker.")
     elif new_caseworker.pk == placement.caseworker_id:
         errors["new_caseworker"] = _("This caseworker already has this placement.")
+    elif (
+        not permissions.handover_candidates(actor, placement).filter(pk=new_caseworker.pk).exists()
+    ):
+        errors["new_caseworker"] = str(permissions.HANDOVER_REFUSED)
     if errors:
         raise ValidationError(errors)
     return _reassign(
@@ -309,54 +296,55 @@ def _reassign(
     current = assignments.filter(end_date__isnull=True).first()
     if current is not None:
         current.end_date = max(on_date - timedelta(days=1), current.start_date)
+        current.full_clean()
         current.save(update_fields=["end_date"])
-    assignment = assignments.create(
-        start_date=on_date, assigned_by=actor, **{role: person}, **handover
+    assignment = _create(
+        assignments.model(
+            placement=placement, start_date=on_date, assigned_by=actor, **{role: person}, **handover
+        )
     )
     setattr(placement, role, person)
     save_versioned(placement, version=version, fields=[role])
-    access_log_write(
-        user=actor,
-        request=request,
-        action=Action.CHANGE,
-        purpose=Purpose.CARE,
-        person=placement.child,
-        obj=placement,
-        detail=detail,
-    )
+    log_change(actor=actor, request=request, person=placement.child, obj=placement, detail=detail)
     return assignment
 
 
 @transaction.atomic
 def child_update(*, actor: User, child: Child, version: int, changes: dict, request=None) -> Child:
     """Change some fields of a child's file (one section of the file at a time)."""
-    _require_change(actor, permissions.children, child)
+    require_change(actor, permissions.children, child, person=child)
     child = Child.objects.get(pk=child.pk)
     for name, value in changes.items():
         setattr(child, name, value)
     save_versioned(child, version=version, fields=list(changes))
-    access_log_write(
-        user=actor,
-        request=request,
-        action=Action.CHANGE,
-        purpose=Purpose.CARE,
-        person=child,
-        detail=", ".join(changes),
-    )
+    log_change(actor=actor, request=request, person=child, detail=", ".join(changes))
     return child
+
+
+@transaction.atomic
+def placement_start_for_child(
+    *,
+    actor: User,
+    child: Child | None,
+    new_child: dict,
+    request=None,
+    **placement,
+) -> Placement:
+    """Start a placement (``placement_start``) for ``child``, or, when it is None, for a new
+    child registered from ``new_child`` in the same transaction: a refused placement leaves no
+    child behind that would be in nobody's caseload."""
+    if child is None:
+        child = child_create(actor=actor, request=request, **new_child)
+    return placement_start(actor=actor, child=child, request=request, **placement)
 
 
 def child_create(*, actor: User, request=None, **fields) -> Child:
     """Register a new child. Only as part of starting a placement, so that it lands in a caseload
     in the same transaction (a child without a placement is in nobody's caseload)."""
     if not (actor.is_caseworker or actor.is_team_lead):
-        raise PermissionDenied
-    child = Child(**fields)
-    child.full_clean()
-    child.save(force_insert=True)
-    access_log_write(
-        user=actor, request=request, action=Action.CREATE, purpose=Purpose.CARE, person=child
-    )
+        raise Refused(action=Action.CREATE, purpose=Purpose.CARE)
+    child = _create(Child(**fields))
+    log_change(actor=actor, request=request, action=Action.CREATE, person=child)
     return child
 
 
@@ -364,17 +352,10 @@ def child_create(*, actor: User, request=None, **fields) -> Child:
 def decision_record(*, actor: User, placement: Placement, request=None, **fields) -> Decision:
     """Record a decision about a placement; whether the foster parents were consulted, and their
     view when they were, is part of it (Advies 2)."""
-    _require_change(actor, permissions.placements_policy, placement)
-    decision = Decision(placement=placement, recorded_by=actor, **fields)
-    decision.full_clean()
-    decision.save(force_insert=True)
-    access_log_write(
-        user=actor,
-        request=request,
-        action=Action.CREATE,
-        purpose=Purpose.CARE,
-        person=placement.child,
-        obj=decision,
+    require_change(actor, permissions.placements_policy, placement, person=placement.child)
+    decision = _create(Decision(placement=placement, recorded_by=actor, **fields))
+    log_change(
+        actor=actor, request=request, action=Action.CREATE, person=placement.child, obj=decision
     )
     return decision
 
@@ -384,20 +365,11 @@ def voice_note_add(
     *, actor: User, child: Child, said_on: date, text: str, request=None
 ) -> VoiceNote:
     """Record what the child said it wants, in its own words."""
-    _require_change(actor, permissions.children, child)
+    require_change(actor, permissions.children, child, person=child)
     if said_on > timezone.localdate():
         raise ValidationError({"said_on": _("This date is in the future.")})
-    note = VoiceNote(child=child, said_on=said_on, text=text, recorded_by=actor)
-    note.full_clean()
-    note.save(force_insert=True)
-    access_log_write(
-        user=actor,
-        request=request,
-        action=Action.CREATE,
-        purpose=Purpose.CARE,
-        person=child,
-        obj=note,
-    )
+    note = _create(VoiceNote(child=child, said_on=said_on, text=text, recorded_by=actor))
+    log_change(actor=actor, request=request, action=Action.CREATE, person=child, obj=note)
     return note
 
 
@@ -407,7 +379,7 @@ def family_update(
 ) -> FosterFamily:
     """Change a family's details or status. A status change is added to its history; a family
     that stops needs a stop date and a reason, and one that is not stopped has neither."""
-    _require_change(actor, permissions.families, family)
+    require_change(actor, permissions.families, family, person=family)
     family = FosterFamily.objects.get(pk=family.pk)
     old_status = family.status
     if "postcode" in changes:
@@ -419,21 +391,16 @@ def family_update(
     family.full_clean()
     save_versioned(family, version=version, fields=list(changes))
     if family.status != old_status:
-        FosterFamilyStatusChange.objects.create(
-            family=family,
-            status=family.status,
-            changed_on=family.stop_date or timezone.localdate(),
-            note=family.stop_note,
-            changed_by=actor,
+        _create(
+            FosterFamilyStatusChange(
+                family=family,
+                status=family.status,
+                changed_on=family.stop_date or timezone.localdate(),
+                note=family.stop_note,
+                changed_by=actor,
+            )
         )
-    access_log_write(
-        user=actor,
-        request=request,
-        action=Action.CHANGE,
-        purpose=Purpose.CARE,
-        person=family,
-        detail=", ".join(changes),
-    )
+    log_change(actor=actor, request=request, person=family, detail=", ".join(changes))
     return family
 
 
@@ -453,11 +420,9 @@ def parent_save(
 ) -> ParentChild:
     """Add a parent to a child, or change one: the person, their relation to this child, whether
     they have custody and how they take part."""
-    _require_change(actor, permissions.children, child)
+    require_change(actor, permissions.children, child, person=child)
     if link is None:
-        parent = Parent(**{name: data[name] for name in PARENT_FIELDS})
-        parent.full_clean()
-        parent.save(force_insert=True)
+        parent = _create(Parent(**{name: data[name] for name in PARENT_FIELDS}))
         link = ParentChild(parent=parent, child=child, **{name: data[name] for name in LINK_FIELDS})
         action = Action.CREATE
     else:
@@ -467,12 +432,11 @@ def parent_save(
         save_versioned(parent, version=version, fields=list(PARENT_FIELDS))
         for name in LINK_FIELDS:
             setattr(link, name, data[name])
+        link.parent = parent  # so that the caller sees the person as saved
         action = Action.CHANGE
     link.full_clean()
     link.save()
-    access_log_write(
-        user=actor, request=request, action=action, purpose=Purpose.CARE, person=child, obj=parent
-    )
+    log_change(actor=actor, request=request, action=action, person=child, obj=parent)
     return link
 
 
@@ -491,7 +455,7 @@ def youth_protector_change(
 ) -> YouthProtectorAssignment:
     """Record that another youth protector takes over (Advies 6 and 7): same rules as a
     caseworker handover — a note is required and the old assignment ends the day before."""
-    _require_change(actor, permissions.placements_policy, placement)
+    require_change(actor, permissions.placements_policy, placement, person=placement.child)
     placement = Placement.objects.select_related("child").get(pk=placement.pk)
     on_date = on_date or timezone.localdate()
     errors = _handover_errors(

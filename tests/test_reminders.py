@@ -612,10 +612,10 @@ def test_two_scans_at_once_store_each_reminder_once(requires_postgresql, casewor
 
     assert errors == []
     assert len(results) == 2
-    expected = 3 * 8  # one of each of the eight kinds per set
+    expected = 3 * 9  # one of each of the nine kinds per set
     assert Reminder.objects.count() == expected
     assert len(keys()) == expected
-    # Both found the same 24; the second waited for the first, then stored none of them.
+    # Both found the same 27; the second waited for the first, then stored none of them.
     assert sorted(result.total for result in results) == [0, expected]
     in_app = Reminder.objects.filter(recipient__isnull=False)
     assert Notification.objects.count() == in_app.count()

@@ -12,7 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from placements.models import Placement, Versioned
+from placements.models import Placement
+from pleegzorg.versioning import Versioned
 
 
 class Party(models.TextChoices):

@@ -27,9 +27,10 @@ from placements.models import (
     RoleAuthority,
     StartMeetingAnswer,
 )
-from placements.services import _require_change, save_versioned
+from pleegzorg.actions import require_change
 from pleegzorg.audit import Action, Purpose, access_log_write
 from pleegzorg.models import User
+from pleegzorg.versioning import save_versioned
 
 QUESTION_FIELDS = [name for name, _label in StartMeetingAnswer.QUESTIONS]
 
@@ -94,7 +95,7 @@ def meeting_plan(
     Refuses a date before the placement's start and a second start meeting. Planning a joint
     meeting answers the open requests for one and sets the placement's next joint meeting date.
     """
-    _require_change(actor, permissions.placements_policy, placement)
+    require_change(actor, permissions.placements_policy, placement, person=placement.child)
     _check_meeting_date(placement, timezone.localdate(planned_at))
     meeting = Meeting(
         placement=placement, kind=kind, planned_at=planned_at, place=place, created_by=actor
@@ -149,7 +150,7 @@ def start_meeting_hold(
     """Record a held start meeting: who came, each present party's answers to the six
     questions, who decides on what, and the agreements (each with an owner)."""
     placement = meeting.placement
-    _require_change(actor, permissions.placements_policy, placement)
+    require_change(actor, permissions.placements_policy, placement, person=placement.child)
     if held_on < placement.start_date:
         raise ValidationError({"held_on": _("The meeting is before the placement starts.")})
     meeting = Meeting.objects.get(pk=meeting.pk)
@@ -195,7 +196,7 @@ def joint_meeting_report(
     """Close the report of a joint meeting (the Advies-8 agenda). The next date is required: it
     schedules the next joint meeting, with the same participants and place."""
     placement = meeting.placement
-    _require_change(actor, permissions.placements_policy, placement)
+    require_change(actor, permissions.placements_policy, placement, person=placement.child)
     errors = {}
     if next_date is None:
         errors["next_date"] = _("Fill in when you evaluate next: that schedules the next meeting.")
@@ -262,7 +263,7 @@ def meeting_move(
     participants again (a new time is a new reminder key; the ICS SEQUENCE follows the version).
     """
     placement = meeting.placement
-    _require_change(actor, permissions.placements_policy, placement)
+    require_change(actor, permissions.placements_policy, placement, person=placement.child)
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError(_("Only a planned meeting can be moved."))
     if planned_at < timezone.now():
@@ -306,7 +307,7 @@ def meeting_cancel(*, actor: User, meeting: Meeting, version: int, request=None)
     """Call off a planned meeting. A cancelled start meeting can be planned again; a cancelled
     joint meeting leaves the placement without a next date until one is planned."""
     placement = meeting.placement
-    _require_change(actor, permissions.placements_policy, placement)
+    require_change(actor, permissions.placements_policy, placement, person=placement.child)
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError(_("Only a planned meeting can be cancelled."))
     was_next = meeting.kind == Meeting.Kind.JOINT and planned_joint_meeting(placement) == meeting
@@ -344,7 +345,7 @@ def joint_meeting_cadence_set(
     """Change how often the placement's joint meetings take place and, when no joint meeting is
     planned yet, the date of the next one. A planned meeting keeps its date: move that meeting.
     """
-    _require_change(actor, permissions.placements_policy, placement)
+    require_change(actor, permissions.placements_policy, placement, person=placement.child)
     fields = ["joint_meeting_interval_weeks"]
     placement.joint_meeting_interval_weeks = interval_weeks
     if next_date is not None and planned_joint_meeting(placement) is None:
@@ -371,7 +372,7 @@ def joint_meeting_request(
 ) -> JointMeetingRequest:
     """Advies 8: one party asking is enough. A reason is required; planning the next joint
     meeting answers the request."""
-    _require_change(actor, permissions.placements_policy, placement)
+    require_change(actor, permissions.placements_policy, placement, person=placement.child)
     if not reason.strip():
         raise ValidationError({"reason": _("Write down why the meeting is needed.")})
     item = JointMeetingRequest.objects.create(
@@ -390,7 +391,7 @@ def joint_meeting_request(
 def child_contact_record(
     *, actor: User, placement: Placement, contact_on: dt.date, note: str = "", request=None
 ) -> ChildContact:
-    _require_change(actor, permissions.placements_policy, placement)
+    require_change(actor, permissions.placements_policy, placement, person=placement.child)
     if contact_on > timezone.localdate():
         raise ValidationError({"contact_on": _("This date is in the future.")})
     contact = ChildContact.objects.create(

@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from pleegzorg.actions import log_view
 
 from placements import permissions
 from placements.meetings import forms as mf
 from placements.meetings import selectors, services
 from placements.models import Meeting, Placement, StartMeetingAnswer
-from placements.views.placement import _placement_or_404
+from placements.views.placement import placement_or_404
+from pleegzorg.actions import log_view
 from pleegzorg.audit import Action, Purpose, access_log_write
 from pleegzorg.models import User
 from pleegzorg.permissions import get_visible_or_404, require_role
@@ -50,7 +50,7 @@ def _file_url_of(meeting: Meeting) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_plan(request, pk):
-    placement = _placement_or_404(request, pk)
+    placement = placement_or_404(request, pk)
     if request.method == "GET":
         log_view(request, person=placement.child, obj=placement, detail="overleg plannen")
     kind = Meeting.Kind(
@@ -162,7 +162,7 @@ def _changed_message(meeting: Meeting) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_request(request, pk):
-    placement = _placement_or_404(request, pk)
+    placement = placement_or_404(request, pk)
     form = mf.MeetingRequestForm(request.POST or None)
     done = submit(
         request,
@@ -192,7 +192,7 @@ def meeting_request(request, pk):
 @require_http_methods(["GET", "POST"])
 def meeting_cadence(request, pk):
     """How often this placement's joint meetings take place, and when the next one is."""
-    placement = _placement_or_404(request, pk)
+    placement = placement_or_404(request, pk)
     if request.method == "GET":
         access_log_write(
             user=request.user,
@@ -236,7 +236,7 @@ def meeting_cadence(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def child_contact(request, pk):
-    placement = _placement_or_404(request, pk)
+    placement = placement_or_404(request, pk)
     form = mf.ChildContactForm(request.POST or None, initial={"contact_on": timezone.localdate()})
     done = submit(
         request,

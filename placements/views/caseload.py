@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.vary import vary_on_headers
 
 from placements import selectors
 from placements.forms import CaseloadFilterForm
-from pleegzorg.audit import Action, Purpose, access_log_write
+from pleegzorg.actions import log_view
+from pleegzorg.audit import Action, Purpose
 from pleegzorg.models import User
 from pleegzorg.permissions import require_role
 from pleegzorg.views.forms import template_for
@@ -13,6 +15,7 @@ CASELOAD_PAGE_SIZE = 25
 
 
 @login_required
+@vary_on_headers("HX-Request")  # with htmx the same URL answers only the results
 def caseload(request):
     """'Mijn caseload': a caseworker's active placements; a team lead sees the team's."""
     require_role(request, User.Role.CASEWORKER, User.Role.TEAM_LEAD, purpose=Purpose.CARE)
@@ -21,12 +24,8 @@ def caseload(request):
     placements = selectors.caseload(request.user, **filters)
     page = Paginator(placements, CASELOAD_PAGE_SIZE).get_page(request.GET.get("pagina"))
     if filters["search"]:
-        access_log_write(
-            user=request.user,
-            request=request,
-            action=Action.SEARCH,
-            purpose=Purpose.CARE,
-            detail=f"caseload: {filters['search']}",
+        log_view(
+            request, person=None, action=Action.SEARCH, detail=f"caseload: {filters['search']}"
         )
     query = request.GET.copy()
     query.pop("pagina", None)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -18,18 +18,21 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from placements import forms, permissions, selectors, services
-from pleegzorg.audit import Action, Purpose, access_log_write
-from pleegzorg.models import AccessLogEntry
+from pleegzorg import panels
+from pleegzorg.actions import log_view
+from pleegzorg.audit import Purpose
 from pleegzorg.permissions import get_visible_or_404
-from pleegzorg.views.forms import add_errors
+from pleegzorg.versioning import StaleRecord, VersionedModelForm
+from pleegzorg.views.forms import add_errors, submit
 
 
 @dataclass(frozen=True)
 class Section:
     title: str | Promise
-    form_class: type[forms.VersionedModelForm]
+    form_class: type[VersionedModelForm]
     save_label: str | Promise
 
 
@@ -75,19 +78,30 @@ def _child_or_404(request, pk):
     return get_visible_or_404(permissions.children, request, purpose=Purpose.CARE, pk=pk)
 
 
+def _section_or_404(key: str) -> Section:
+    if key not in SECTIONS:
+        raise Http404
+    return SECTIONS[key]
+
+
+def _in_file(child, anchor: str = "") -> str:
+    """The child file, at one of its sections."""
+    return reverse("placements:child", args=[child.pk]) + (f"#{anchor}" if anchor else "")
+
+
+# The slot other apps add panels to (pleegzorg.panels), such as the respite stays.
+CHILD_FILE_PANELS = "child_file"
+
+
 @login_required
 def child_file(request, pk):
     child = _child_or_404(request, pk)
-    access_log_write(
-        user=request.user, request=request, action=Action.VIEW, purpose=Purpose.CARE, person=child
-    )
-    from constellations.selectors import child_stays
-
+    log_view(request, person=child)
     file = selectors.child_file(request.user, child)
     context = {
         "file": file,
         "meetings": selectors.meetings_of(file.current) if file.current else None,
-        "stays": child_stays(child),
+        "panels": panels.for_page(CHILD_FILE_PANELS, request.user, child),
         "child": child,
         "tab": "file",
         "sections": [section_context(child, key) for key in SECTIONS],
@@ -96,69 +110,47 @@ def child_file(request, pk):
 
 
 @login_required
+@vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def child_section_edit(request, pk, section):
     """GET shows the section's form; POST saves it. With htmx only the section is swapped."""
-    if section not in SECTIONS:
-        raise Http404
+    spec = _section_or_404(section)
     child = _child_or_404(request, pk)
-    spec = SECTIONS[section]
     form = spec.form_class(request.POST or None, instance=child)
-    stale_rows = None  # what is saved now, when someone else saved in the meantime
-    if request.method == "POST" and form.is_valid():
+    context = {"child": child, "section": section_context(child, section), "stale_rows": None}
+    if request.method == "GET":
+        log_view(request, person=child, detail=f"bewerken: {section}")
+    elif form.is_valid():
         try:
             child = services.child_update(
-                actor=request.user,
-                child=child,
-                version=form.cleaned_data["version"],
-                changes=form.changes(),
-                request=request,
+                actor=request.user, child=child, request=request, **form.versioned_changes()
             )
         except ValidationError as error:
-            if isinstance(error, services.StaleRecord):
+            if isinstance(error, StaleRecord):
                 # Show what is saved now; keep what the user typed in the form.
-                current = type(child).objects.get(pk=child.pk)
-                stale_rows = section_rows(current, section)
-                form = spec.form_class(request.POST, instance=current)
-                form.data = form.data.copy()
-                form.data["version"] = current.version
-                form.is_valid()
-            form.add_error(None, error)
+                form = form.over_current()
+                context["stale_rows"] = section_rows(form.saved_now, section)
+            add_errors(form, error)
         else:
-            if request.htmx:
-                context = {
-                    "child": child,
-                    "section": section_context(child, section),
-                    "saved": True,
-                }
-                return render(request, "placements/child_file.html#section-view", context)
-            return redirect(reverse("placements:child", args=[child.pk]) + f"#{section}")
-    else:
-        access_log_write(
-            user=request.user,
-            request=request,
-            action=Action.VIEW,
-            purpose=Purpose.CARE,
-            person=child,
-            detail=f"bewerken: {section}",
-        )
-    context = {
-        "child": child,
-        "section": section_context(child, section),
-        "form": form,
-        "stale_rows": stale_rows,
-    }
-    template = "placements/child_section_edit.html"
+            return _section_saved(request, child, section)
+    context["form"] = form
     if request.htmx:
-        template = "placements/child_file.html#section-form"
-    return render(request, template, context)
+        return render(request, "placements/child_file.html#section-form", context)
+    return render(request, "placements/child_section_edit.html", context)
+
+
+def _section_saved(request, child, section: str):
+    """After a save: with htmx the section as the file shows it, else back to the file."""
+    if not request.htmx:
+        return redirect(_in_file(child, section))
+    context = {"child": child, "section": section_context(child, section), "saved": True}
+    return render(request, "placements/child_file.html#section-view", context)
 
 
 @login_required
 def child_section(request, pk, section):
     """One section as shown on the file: what 'Annuleren' swaps back in with htmx."""
-    if section not in SECTIONS:
-        raise Http404
+    _section_or_404(section)
     child = _child_or_404(request, pk)
     context = {"child": child, "section": section_context(child, section)}
     return render(request, "placements/child_file.html#section-view", context)
@@ -168,17 +160,8 @@ def child_section(request, pk, section):
 def child_access_log(request, pk):
     """'Wie heeft dit dossier bekeken': this child's access log, for its caseworker and lead."""
     child = _child_or_404(request, pk)
-    access_log_write(
-        user=request.user,
-        request=request,
-        action=Action.VIEW,
-        purpose=Purpose.AUDIT,
-        person=child,
-        detail="wie heeft dit dossier bekeken",
-    )
-    entries = AccessLogEntry.objects.filter(
-        person_type__app_label="placements", person_type__model="child", person_id=child.pk
-    ).select_related("on_behalf_of")
+    log_view(request, person=child, purpose=Purpose.AUDIT, detail="wie heeft dit dossier bekeken")
+    entries = selectors.child_access_log(child)
     page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
     context = {"child": child, "page": page, "tab": "log", "query": ""}
     return render(request, "placements/child_access_log.html", context)
@@ -188,25 +171,20 @@ def child_access_log(request, pk):
 @require_http_methods(["GET", "POST"])
 def decision_new(request, pk):
     child = _child_or_404(request, pk)
-    placement = child.placements.order_by("-start_date").select_related("family").first()
+    placement = selectors.latest_placement(child)
     form = forms.DecisionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_record(
-                actor=request.user, placement=placement, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("Decision recorded: %(subject)s") % form.cleaned_data)
-            return redirect(reverse("placements:child", args=[child.pk]) + "#besluiten")
-    context = {
-        "child": child,
-        "form": form,
-        "title": _("Record a decision"),
-        "submit": _("Save decision"),
-    }
-    return render(request, "placements/child_add.html", context)
+    done = submit(
+        request,
+        form,
+        partial(services.decision_record, placement=placement),
+        success=lambda decision: (
+            _("Decision recorded: %(subject)s") % {"subject": decision.subject}
+        ),
+        redirect_to=lambda decision: _in_file(child, "besluiten"),
+    )
+    return done or _child_add_page(
+        request, child, form, title=_("Record a decision"), button=_("Save decision")
+    )
 
 
 @login_required
@@ -214,25 +192,20 @@ def decision_new(request, pk):
 def voice_note_new(request, pk):
     child = _child_or_404(request, pk)
     form = forms.VoiceNoteForm(request.POST or None, initial={"said_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.voice_note_add(
-                actor=request.user, child=child, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request, _("What %(child)s said has been recorded.") % {"child": child}
-            )
-            return redirect(reverse("placements:child", args=[child.pk]) + "#stem")
-    context = {
-        "child": child,
-        "form": form,
-        "title": _("Record the voice of the child"),
-        "submit": _("Save what the child said"),
-    }
-    return render(request, "placements/child_add.html", context)
+    done = submit(
+        request,
+        form,
+        partial(services.voice_note_add, child=child),
+        success=lambda note: _("What %(child)s said has been recorded.") % {"child": child},
+        redirect_to=lambda note: _in_file(child, "stem"),
+    )
+    return done or _child_add_page(
+        request,
+        child,
+        form,
+        title=_("Record the voice of the child"),
+        button=_("Save what the child said"),
+    )
 
 
 @login_required
@@ -242,32 +215,27 @@ def parent_edit(request, pk, link_pk=None):
     child = _child_or_404(request, pk)
     link = None
     if link_pk is not None:
-        link = get_object_or_404(child.parent_links.select_related("parent"), pk=link_pk)
+        link = get_object_or_404(selectors.parent_links(child), pk=link_pk)
     initial = forms.ParentForm.initial_for(link) if link else {}
     form = forms.ParentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.parent_save(
-                actor=request.user,
-                child=child,
-                data=data,
-                link=link,
-                version=data.get("version"),
-                request=request,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(name)s saved.") % {"name": f"{data['first_name']} {data['last_name']}"},
-            )
-            return redirect(reverse("placements:child", args=[child.pk]) + "#ouders")
-    context = {
-        "child": child,
-        "form": form,
-        "title": _("Change parent") if link else _("Add a parent"),
-        "submit": _("Save parent"),
-    }
+    done = submit(
+        request,
+        form,
+        partial(_parent_save, child=child, link=link),
+        success=lambda saved: _("%(name)s saved.") % {"name": saved.parent},
+        redirect_to=lambda saved: _in_file(child, "ouders"),
+    )
+    title = _("Change parent") if link else _("Add a parent")
+    return done or _child_add_page(request, child, form, title=title, button=_("Save parent"))
+
+
+def _parent_save(*, actor, request, child, link, **data):
+    return services.parent_save(
+        actor=actor, child=child, data=data, link=link, version=data.get("version"), request=request
+    )
+
+
+def _child_add_page(request, child, form, *, title, button):
+    """The page of a small form about the child: a decision, a voice note, a parent."""
+    context = {"child": child, "form": form, "title": title, "submit": button}
     return render(request, "placements/child_add.html", context)

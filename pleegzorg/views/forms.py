@@ -51,3 +51,21 @@ def template_for(request, template: str, partial: str) -> str:
     if request.htmx and not request.htmx.boosted:
         return f"{template}#{partial}"
     return template
+
+
+def submit_changes(
+    request,
+    form,
+    action: Callable[..., Any],
+    *,
+    success: Callable[[Any], str],
+    redirect_to: Callable[[Any], str],
+) -> HttpResponse | None:
+    """``submit`` for a form of changes to a versioned record
+    (``pleegzorg.versioning.VersionedModelForm``): the service ``action`` gets the actor, the
+    request, and the version the user saw with the changed fields, rather than every field."""
+
+    def save_changes(*, actor, request, **_cleaned):
+        return action(actor=actor, request=request, **form.versioned_changes())
+
+    return submit(request, form, save_changes, success=success, redirect_to=redirect_to)

@@ -27,8 +27,8 @@ from constellations.models import Constellation, Gathering, Membership, RespiteS
 from constellations.permissions import constellations, stays
 from placements.factories import FosterFamilyFactory, PlacementFactory
 from placements.models import FosterFamily
-from placements.services import StaleRecord
 from pleegzorg.models import AccessLogEntry
+from pleegzorg.versioning import StaleRecord
 
 DAY = dt.timedelta(days=1)
 Status = RespiteStay.Status

@@ -191,3 +191,29 @@ def test_a_new_youth_protector_needs_a_handover_note_and_keeps_the_history(
     placement.refresh_from_db()
     assert placement.youth_protector == new
     assert placement.youth_protector_assignments.get(youth_protector=old).end_date is not None
+
+
+def test_posting_a_caseworker_of_another_team_is_refused_with_the_message(
+    caseworker, other_caseworker, client, placement
+):
+    assignments = list(placement.caseworker_assignments.values_list("pk", "end_date"))
+    client.force_login(caseworker)
+    response = client.post(
+        f"/plaatsingen/{placement.pk}/overdragen/",
+        {
+            "version": 1,
+            "new_caseworker": other_caseworker.pk,
+            "handover_note": "Omgang met moeder loopt goed.",
+            "family_informed": "on",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "U kunt deze plaatsing niet aan deze pleegzorgwerker overdragen. "
+        "Kies een pleegzorgwerker uit de lijst." in body
+    )
+    assert "Omgang met moeder loopt goed." in body
+    placement.refresh_from_db()
+    assert placement.caseworker == caseworker and placement.version == 1
+    assert list(placement.caseworker_assignments.values_list("pk", "end_date")) == assignments

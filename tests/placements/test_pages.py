@@ -199,3 +199,30 @@ def test_a_stale_form_is_told_and_keeps_the_input(caseworker, team_lead, client,
     assert "Iemand anders heeft dit intussen gewijzigd" in body
     assert "gluten" in body and "lactose" in body  # the user's input and what is saved now
     assert Child.objects.get(pk=child.pk).allergies == "lactose"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/caseload/", "/kinderen/{child}/zorg/wijzigen/", "/plaatsingen/nieuw/"],
+)
+def test_pages_that_answer_a_partial_to_htmx_vary_on_it(url, caseworker, client, placement):
+    """Full page or partial at the same URL: a cache must keep the two apart."""
+    client.force_login(caseworker)
+    url = url.format(child=placement.child_id)
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200
+        assert "HX-Request" in response["Vary"]
+
+
+def test_the_child_file_shows_the_respite_stays_panel_of_constellations(
+    caseworker, client, placement
+):
+    from constellations.factories import RespiteStayFactory
+
+    stay = RespiteStayFactory(child=placement.child, arrival=placement.start_date)
+    client.force_login(caseworker)
+    response = client.get(f"/kinderen/{placement.child_id}/")
+    body = response.content.decode()
+    assert [panel.name for panel in response.context["panels"]] == ["stays"]
+    assert 'id="logeren"' in body and str(stay.constellation) in body

@@ -70,3 +70,73 @@ def test_opening_a_child_in_admin_is_logged(app_manager, placement, client):
     assert client.get(f"/beheer/placements/child/{placement.child.pk}/change/").status_code == 200
     entry = AccessLogEntry.objects.get(action="view", purpose="administration")
     assert entry.person_id == placement.child.pk
+
+
+# -- every refused access to a case file is in the access log ---------------------------------
+# A record someone may not see answers 404 (get_visible_or_404 logs it); a feature their role may
+# not use answers 403 (Refused, logged by RefusalLogMiddleware). Either way a denied entry.
+HIDDEN_URLS = [
+    ("/kinderen/{child}/", "child"),
+    ("/kinderen/{child}/inzage/", "child"),
+    ("/kinderen/{child}/kind/", "child"),
+    ("/kinderen/{child}/zorg/wijzigen/", "child"),
+    ("/kinderen/{child}/besluiten/nieuw/", "child"),
+    ("/kinderen/{child}/stem/nieuw/", "child"),
+    ("/kinderen/{child}/ouders/nieuw/", "child"),
+    ("/kinderen/{child}/ouders/{link}/", "child"),
+    ("/plaatsingen/{placement}/beeindigen/", "child"),
+    ("/plaatsingen/{placement}/overdragen/", "child"),
+    ("/plaatsingen/{placement}/jeugdbeschermer/", "child"),
+    ("/pleeggezinnen/{family}/", "family"),
+    ("/pleeggezinnen/{family}/wijzigen/", "family"),
+]
+ROLE_URLS = ["/caseload/", "/plaatsingen/nieuw/"]
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize(("url", "person"), HIDDEN_URLS)
+def test_a_case_file_url_answers_404_and_logs_the_denied_attempt(
+    url, person, method, other_caseworker, client, placement
+):
+    from placements.factories import ParentChildFactory
+
+    link = ParentChildFactory(child=placement.child)
+    url = url.format(
+        child=placement.child_id, link=link.pk, placement=placement.pk, family=placement.family_id
+    )
+    client.force_login(other_caseworker)
+    assert getattr(client, method)(url).status_code == 404
+    entry = AccessLogEntry.objects.get(outcome="denied")
+    subject = placement.child if person == "child" else placement.family
+    assert entry.user == other_caseworker
+    assert (entry.person_type.model_class(), entry.person_id) == (type(subject), subject.pk)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("url", ROLE_URLS)
+def test_a_case_file_url_answers_403_and_logs_the_denied_attempt(
+    url, method, hub_home_parent, client, placement
+):
+    client.force_login(hub_home_parent)
+    assert getattr(client, method)(url).status_code == 403
+    entry = AccessLogEntry.objects.get(outcome="denied")
+    assert entry.user == hub_home_parent and entry.detail == url
+    assert entry.action == ("change" if method == "post" else "view")
+
+
+def test_a_refused_change_from_a_service_is_logged_with_its_record(other_caseworker, placement, rf):
+    """A service's refusal (a 403 a view did not foresee) reaches the log naming the record."""
+    from placements import services
+    from pleegzorg.middleware import RefusalLogMiddleware
+    from pleegzorg.permissions import Refused
+
+    request = rf.post("/kinderen/")
+    request.user = other_caseworker
+    with pytest.raises(Refused) as refusal:
+        services.voice_note_add(
+            actor=other_caseworker, child=placement.child, said_on=placement.start_date, text="x"
+        )
+    RefusalLogMiddleware(lambda request: None).process_exception(request, refusal.value)
+    entry = AccessLogEntry.objects.get(outcome="denied")
+    assert entry.user == other_caseworker and entry.action == "change"
+    assert entry.person_id == placement.child_id and entry.object_id == placement.child_id

@@ -18,6 +18,7 @@ from placements.models import CareKind, FosterFamily, Placement
 from placements.validators import bsn_is_valid, normalise_postcode, validate_postcode
 from pleegzorg.factories import UserFactory
 from pleegzorg.models import AccessLogEntry
+from pleegzorg.versioning import StaleRecord
 
 TODAY = timezone.localdate()
 
@@ -211,9 +212,95 @@ def test_a_stale_form_is_told_and_overwrites_nothing(caseworker, placement):
     services.child_update(
         actor=caseworker, child=child, version=seen, changes={"allergies": "noten"}
     )
-    with pytest.raises(services.StaleRecord):
+    with pytest.raises(StaleRecord):
         services.child_update(
             actor=caseworker, child=child, version=seen, changes={"allergies": "geen"}
         )
     child.refresh_from_db()
     assert child.allergies == "noten"
+
+
+def test_a_handover_to_a_caseworker_of_another_team_is_refused_on_the_field(
+    caseworker, other_caseworker, placement
+):
+    assignments = list(placement.caseworker_assignments.values_list("pk", "end_date"))
+    with pytest.raises(ValidationError) as error:
+        services.placement_hand_over(
+            actor=caseworker,
+            placement=placement,
+            version=placement.version,
+            new_caseworker=other_caseworker,
+            handover_note="Omgang loopt goed.",
+            family_informed=True,
+        )
+    assert error.value.message_dict["new_caseworker"] == [
+        "U kunt deze plaatsing niet aan deze pleegzorgwerker overdragen. "
+        "Kies een pleegzorgwerker uit de lijst."
+    ]
+    placement.refresh_from_db()
+    assert placement.caseworker == caseworker and placement.version == 1
+    assert list(placement.caseworker_assignments.values_list("pk", "end_date")) == assignments
+
+
+def test_a_team_lead_may_hand_over_to_any_team_they_lead(team_lead, placement, region):
+    from pleegzorg.factories import TeamFactory
+
+    second_team = TeamFactory(region=region, lead=team_lead)
+    colleague = UserFactory(team=second_team)
+    services.placement_hand_over(
+        actor=team_lead,
+        placement=placement,
+        version=placement.version,
+        new_caseworker=colleague,
+        handover_note="Overdracht naar het tweede team.",
+        family_informed=True,
+    )
+    placement.refresh_from_db()
+    assert placement.caseworker == colleague
+
+
+def test_the_handover_form_offers_exactly_whom_the_service_accepts(
+    team_lead, caseworker, team, other_caseworker, placement
+):
+    from placements import permissions
+    from placements.forms import HandoverForm
+
+    colleague = UserFactory(team=team)
+    UserFactory(team=team, is_active=False)
+    for actor in (team_lead, caseworker):
+        choices = HandoverForm(user=actor, placement=placement).fields["new_caseworker"].queryset
+        assert list(choices) == list(permissions.handover_candidates(actor, placement))
+        assert list(choices) == [colleague]
+
+
+def test_a_team_lead_cannot_start_a_placement_for_an_inactive_caseworker(
+    team_lead, team, child, family
+):
+    gone = UserFactory(team=team, is_active=False)
+    with pytest.raises(ValidationError) as error:
+        start(team_lead, child, family, caseworker=gone)
+    assert error.value.message_dict["caseworker"] == ["Kies een pleegzorgwerker."]
+    assert not Placement.objects.exists()
+
+
+def test_a_refused_change_names_the_record_for_the_access_log(other_caseworker, placement):
+    from pleegzorg.permissions import Refused
+
+    child = placement.child
+    allergies = child.allergies
+    with pytest.raises(Refused) as error:
+        services.child_update(
+            actor=other_caseworker, child=child, version=1, changes={"allergies": "kiwi"}
+        )
+    assert error.value.obj == child and error.value.person == child
+    with pytest.raises(Refused) as error:
+        services.placement_end(
+            actor=other_caseworker,
+            placement=placement,
+            version=1,
+            end_date=TODAY,
+            end_reason="return_home",
+        )
+    assert error.value.obj == placement and error.value.person == child
+    child.refresh_from_db()
+    assert child.allergies == allergies and Placement.objects.get(pk=placement.pk).end_date is None

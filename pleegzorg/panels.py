@@ -1,0 +1,51 @@
+"""Panels that an app adds to another app's page, without that page importing the app.
+
+A page names a slot (the child file's is ``"child_file"``) and shows, in its place, every panel
+registered for it: a template, and a callable that gives the template its context for the user
+looking and the record shown. An app registers its panels when it is ready::
+
+    panels.register("child_file", name="stays", template="...", context=child_stays_panel)
+
+The same shape as ``register_person_policy``, after Wagtail's hooks: the page knows the slot, the
+app knows its panel, neither imports the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Context = Callable[[Any, Any], dict]
+
+
+@dataclass(frozen=True)
+class Panel:
+    name: str
+    template: str
+    context: Context
+
+
+@dataclass(frozen=True)
+class ShownPanel:
+    """A panel ready to render: ``{% include panel.template with panel=panel.context %}``."""
+
+    name: str
+    template: str
+    context: dict
+
+
+_panels: dict[str, dict[str, Panel]] = {}
+
+
+def register(slot: str, *, name: str, template: str, context: Context) -> None:
+    """Add a panel to ``slot``; registering a name again replaces it (ready() may run twice)."""
+    _panels.setdefault(slot, {})[name] = Panel(name=name, template=template, context=context)
+
+
+def for_page(slot: str, user, obj) -> list[ShownPanel]:
+    """The panels of ``slot`` in the order they were registered, each with its context."""
+    return [
+        ShownPanel(name=panel.name, template=panel.template, context=panel.context(user, obj))
+        for panel in _panels.get(slot, {}).values()
+    ]
