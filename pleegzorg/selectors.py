@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pleegzorg import permissions
-from pleegzorg.models import AccessLogEntry, Team, User
+from pleegzorg.models import AccessLogEntry, Notification, Team, User
 
 Role = User.Role
 
@@ -75,3 +75,8 @@ def access_log_entries(
 
 def _start_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def notifications_of(user: User) -> QuerySet[Notification]:
+    """A user's own notices, newest first. Nobody, whatever their role, sees another's."""
+    return Notification.objects.filter(user=user)

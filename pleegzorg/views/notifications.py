@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -15,22 +14,19 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
+from pleegzorg import selectors
 from pleegzorg.context_processors import NotificationBell
-from pleegzorg.models import Notification, User
 
 TEMPLATE = "pleegzorg/notifications.html"
 
 
-def notifications_of(user: User) -> QuerySet[Notification]:
-    """A user's own notices, newest first. Nobody, whatever their role, sees another's."""
-    return Notification.objects.filter(user=user)
-
-
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")  # with htmx the same URL answers only the list
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(notifications_of(request.user), settings.PAGE_SIZE).get_page(
+    page = Paginator(selectors.notifications_of(request.user), settings.PAGE_SIZE).get_page(
         request.GET.get("pagina")
     )
     template = f"{TEMPLATE}#list" if request.htmx else TEMPLATE
@@ -39,9 +35,10 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one notice as read. With htmx: the notice, the count and the bell are swapped."""
-    notification = get_object_or_404(notifications_of(request.user), pk=pk)
+    notification = get_object_or_404(selectors.notifications_of(request.user), pk=pk)
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
@@ -53,13 +50,16 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
     """Mark every unread notice of this user as read."""
     count = (
-        notifications_of(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
+        selectors.notifications_of(request.user)
+        .filter(read_at__isnull=True)
+        .update(read_at=timezone.now())
     )
     if request.htmx:
-        page = Paginator(notifications_of(request.user), settings.PAGE_SIZE).get_page(
+        page = Paginator(selectors.notifications_of(request.user), settings.PAGE_SIZE).get_page(
             request.POST.get("pagina")
         )
         back_url = f"{reverse('pleegzorg:notifications')}?pagina={page.number}"
@@ -81,7 +81,7 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 @require_GET
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow a notice's link; opening it counts as reading it."""
-    notification = get_object_or_404(notifications_of(request.user), pk=pk)
+    notification = get_object_or_404(selectors.notifications_of(request.user), pk=pk)
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])

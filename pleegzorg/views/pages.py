@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.vary import vary_on_headers
 
 from pleegzorg import navigation, permissions, selectors
 from pleegzorg.audit import Action, Purpose, access_log_write
@@ -23,6 +24,7 @@ def start(request):
 
 
 @login_required
+@vary_on_headers("HX-Request")  # with htmx the same URL answers only the search
 def access_log(request):
     """Search the access log. Looking at the log is itself logged."""
     purpose = Purpose.AUDIT
