@@ -24,7 +24,7 @@ from constellations.factories import (
     RespiteStayFactory,
 )
 from constellations.models import Constellation, Gathering, Membership, RespiteStay
-from constellations.permissions import constellations, stays
+from constellations.permissions import constellations, memberships, stays
 from placements.factories import FosterFamilyFactory, PlacementFactory
 from placements.models import FosterFamily
 from placements.services import StaleRecord
@@ -530,6 +530,26 @@ def test_who_sees_which_stay(request, persona, world):
     assert len(visible) == len(set(visible))
     assert set(visible) == expected
     assert {s for s in RespiteStay.objects.all() if stays.can_view(user, s)} == expected
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_memberships_are_seen_and_changed_with_their_constellation(
+    request, persona, world, constellation, other_constellation
+):
+    user = request.getfixturevalue(persona)
+    sees_ours, sees_other, changes, *_ = PERSONAS[persona]
+    expected = set()
+    if sees_ours:
+        expected |= set(constellation.memberships.all())
+    if sees_other:
+        expected |= set(other_constellation.memberships.all())
+
+    visible = list(memberships.visible_to(user))
+
+    assert len(visible) == len(set(visible))
+    assert set(visible) == expected
+    assert {m for m in Membership.objects.all() if memberships.can_view(user, m)} == expected
+    assert all(memberships.can_change(user, m) == changes for m in constellation.memberships.all())
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
