@@ -264,6 +264,11 @@ def care_facts(request, pk, child_pk):
 # -- members, parents, gatherings, support contacts ---------------------------------------------
 
 
+def _simple_form(request, constellation, form, *, title: str, button: str):
+    context = {"constellation": constellation, "form": form, "title": title, "submit": button}
+    return render(request, "constellations/simple_form.html", context)
+
+
 def _member_added(membership) -> str:
     return _("%(family)s is now a member of %(constellation)s.") % {
         "family": membership.family,
@@ -349,13 +354,9 @@ def parent_add(request, pk):
     add = partial(services.parent_participation_add, constellation=constellation)
     if done := submit(request, form, add, success=_parent_added, redirect_to=_detail_url):
         return done
-    context = {
-        "constellation": constellation,
-        "form": form,
-        "title": _("A parent takes part"),
-        "submit": _("Save"),
-    }
-    return render(request, "constellations/simple_form.html", context)
+    return _simple_form(
+        request, constellation, form, title=_("A parent takes part"), button=_("Save")
+    )
 
 
 @login_required
@@ -386,10 +387,6 @@ def contact_new(request, pk):
     record = partial(services.support_contact_record, constellation=constellation)
     if done := submit(request, form, record, success=_contact_recorded, redirect_to=_detail_url):
         return done
-    context = {
-        "constellation": constellation,
-        "form": form,
-        "title": _("Log a support contact"),
-        "submit": _("Save contact"),
-    }
-    return render(request, "constellations/simple_form.html", context)
+    return _simple_form(
+        request, constellation, form, title=_("Log a support contact"), button=_("Save contact")
+    )
