@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -153,8 +151,12 @@ class GatheringForm(forms.ModelForm):
     def attendance_fields(self):
         return [self[f"present_{who}"] for who in Attendance.Who.values]
 
-    def attendees(self) -> dict[str, list[int]]:
-        return {who: self.cleaned_data[f"present_{who}"] for who in Attendance.Who.values}
+    def clean(self):
+        """The cleaned data is what services.gathering_record takes: the ticked people become
+        ``attendees``, a mapping of Attendance.Who to person ids."""
+        data = super().clean()
+        data["attendees"] = {who: data.pop(f"present_{who}", []) for who in Attendance.Who.values}
+        return data
 
 
 class SupportContactForm(forms.ModelForm):
@@ -168,7 +170,3 @@ class SupportContactForm(forms.ModelForm):
         self.fields["family"].queryset = families
         self.fields["family"].empty_label = _("Choose a family")
         self.fields["date"].initial = timezone.localdate()
-
-
-def week_start(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())

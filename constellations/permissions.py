@@ -14,14 +14,15 @@ hub-home parents and the liaison book stays and log support contacts (a team lea
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from constellations.models import Constellation, Membership, RespiteStay
 from placements.models import Child, Placement
 from placements.permissions import children
+from pleegzorg.audit import Action, Purpose
 from pleegzorg.models import User
-from pleegzorg.permissions import Policy
+from pleegzorg.permissions import Policy, Refused
 
 
 def _region_ids(user: User) -> set[int]:
@@ -87,6 +88,28 @@ class ConstellationPolicy(Policy[Constellation]):
 constellations = ConstellationPolicy()
 
 
+def refuse_unless(
+    allowed: bool,
+    *,
+    obj: Model,
+    person: Model | None = None,
+    action: str = Action.VIEW,
+) -> None:
+    """Refuse (403) what a policy does not allow, naming the record (and the person it concerns)
+    so that the access log shows what was refused."""
+    if not allowed:
+        raise Refused(obj=obj, person=person, purpose=Purpose.CARE, action=action)
+
+
+def refuse_care_facts_unless_allowed(user: User, constellation: Constellation, child_pk) -> None:
+    """The care facts page: refuse (403) who may not read care facts in this constellation. The
+    log entry names the child when it is one of the constellation's."""
+    if constellations.sees_care_facts(user, constellation):
+        return
+    child = member_children(constellation).filter(pk=child_pk).first()
+    raise Refused(obj=child or constellation, person=child, purpose=Purpose.CARE)
+
+
 def member_children(constellation: Constellation, on=None) -> QuerySet[Child]:
     """The foster children placed, on ``on``, in the constellation's member families."""
     on = on or timezone.localdate()
@@ -131,3 +154,21 @@ class StayPolicy(Policy[RespiteStay]):
 
 
 stays = StayPolicy()
+
+
+class MembershipPolicy(Policy[Membership]):
+    """A membership, current or ended, is seen and changed with its constellation."""
+
+    model = Membership
+
+    def visible_to(self, user: User) -> QuerySet[Membership]:
+        return Membership.objects.filter(constellation__in=constellations.visible_to(user))
+
+    def can_view(self, user: User, obj: Membership) -> bool:
+        return constellations.can_view(user, obj.constellation)
+
+    def can_change(self, user: User, obj: Membership) -> bool:
+        return constellations.can_change(user, obj.constellation)
+
+
+memberships = MembershipPolicy()

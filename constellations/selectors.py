@@ -6,19 +6,31 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from constellations.models import (
     MIN_MEMBERS,
+    Attendance,
     Bed,
     Constellation,
     Gathering,
+    Membership,
     ParentParticipation,
     RespiteStay,
 )
 from constellations.permissions import constellations, member_children
 from constellations.permissions import stays as stay_policy
+from placements.models import Child, FosterFamily, FosterParent, OwnChild, Parent, Placement
 from pleegzorg.models import User
 
 
@@ -224,6 +236,56 @@ def calendar(constellation: Constellation, user: User, start: dt.date, days: int
     return {"beds": beds, "rows": rows, "stays": stays, "readable": readable}
 
 
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class Period:
+    """The nights the calendar shows, and where "previous" and "next" go."""
+
+    start: dt.date
+    days: int
+    previous: dt.date
+    following: dt.date
+
+    @property
+    def end(self) -> dt.date:
+        return self.start + dt.timedelta(days=self.days - 1)
+
+
+def calendar_period(day: dt.date, *, month: bool) -> Period:
+    """The week (from Monday) or the calendar month that holds ``day``."""
+    if month:
+        start = day.replace(day=1)
+        days = ((start + dt.timedelta(days=32)).replace(day=1) - start).days
+        previous = (start - dt.timedelta(days=1)).replace(day=1)
+        return Period(start, days, previous, start + dt.timedelta(days=days))
+    start = week_start(day)
+    return Period(start, 7, start - dt.timedelta(days=7), start + dt.timedelta(days=7))
+
+
+def calendar_page(
+    constellation: Constellation, user: User, *, day: dt.date, month: bool, today: dt.date
+) -> dict:
+    """The calendar page for the week or month of ``day``: the grid, the way to the periods
+    around it and how many beds are free tonight (when tonight is shown)."""
+    period = calendar_period(day, month=month)
+    grid = calendar(constellation, user, period.start, period.days)
+    tonight = next((row for row in grid["rows"] if row["night"] == today), None)
+    return {
+        "constellation": constellation,
+        "start": period.start,
+        "end": period.end,
+        "previous": period.previous,
+        "following": period.following,
+        "today": today,
+        "can_book": constellations.can_book(user, constellation),
+        **grid,
+        "free_tonight": tonight["free"] if tonight else None,
+    }
+
+
 def child_stays(child) -> list[RespiteStay]:
     """The child's stays at hub homes, newest first, for the child file. One query."""
     return list(
@@ -231,3 +293,156 @@ def child_stays(child) -> list[RespiteStay]:
         .select_related("constellation", "bed")
         .order_by("-arrival")[:20]
     )
+
+
+def care_facts_stays(constellation: Constellation, child: Child) -> list[RespiteStay]:
+    """The child's last ten stays at this hub home (cancelled ones left out), for the care facts
+    page. One query."""
+    return list(
+        RespiteStay.objects.filter(RespiteStay.HOLDS_BED, constellation=constellation, child=child)
+        .select_related("bed")
+        .order_by("-arrival")[:10]
+    )
+
+
+# -- booking a stay ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BedNight:
+    bed: Bed
+    free: bool
+    stay: RespiteStay | None = None
+
+
+def bed_availability(
+    constellation: Constellation, arrival: dt.date, departure: dt.date, *, exclude=None
+) -> list[BedNight]:
+    """Each bed of the hub home, free or not for the nights [arrival, departure). Two queries."""
+    beds = list(Bed.objects.in_use(constellation))
+    stays = (
+        RespiteStay.objects.filter(
+            RespiteStay.HOLDS_BED,
+            bed__in=beds,
+            arrival__lt=departure,
+            departure__gt=arrival,
+        )
+        .select_related("child")
+        .order_by("arrival")
+    )
+    if exclude is not None:
+        stays = stays.exclude(pk=exclude.pk)
+    taken = {}
+    for stay in stays:
+        taken.setdefault(stay.bed_id, stay)
+    return [BedNight(bed, bed.pk not in taken, taken.get(bed.pk)) for bed in beds]
+
+
+def bed_choices(constellation: Constellation, arrival: dt.date, departure: dt.date) -> dict:
+    """The beds to offer on the stay form for these nights, and how many nights they are; none
+    while the departure is not after the arrival."""
+    if departure <= arrival:
+        return {"availability": [], "nights": 0}
+    beds = bed_availability(constellation, arrival, departure)
+    return {"availability": beds, "nights": (departure - arrival).days}
+
+
+def stay_choices(constellation: Constellation) -> dict[str, QuerySet]:
+    """What the stay form offers: the member families' foster children and the beds in use."""
+    return {
+        "children": member_children(constellation).order_by("first_name", "last_name"),
+        "beds": Bed.objects.in_use(constellation),
+    }
+
+
+def stay_placement(
+    constellation: Constellation, child: Child, arrival: dt.date
+) -> Placement | None:
+    """The placement that lets ``child`` stay: in a member family on the day of arrival."""
+    members = Membership.objects.current(arrival).filter(constellation=constellation)
+    return (
+        Placement.objects.active(arrival)
+        .filter(child=child, family__in=members.values("family"))
+        .first()
+    )
+
+
+# -- members, parents, gatherings, support contacts --------------------------------------------
+
+
+def member_candidates(constellation: Constellation) -> QuerySet[FosterFamily]:
+    """Active foster families with a child placed by a caseworker of the constellation's region,
+    with the constellation each is in now (if any), and not a hub home."""
+    today = timezone.localdate()
+    placed_here = Placement.objects.active(today).filter(
+        family=OuterRef("pk"), caseworker__team__region=constellation.region_id
+    )
+    now_in = Membership.objects.current(today).filter(family=OuterRef("pk"))
+    return (
+        FosterFamily.objects.filter(Exists(placed_here), status=FosterFamily.Status.ACTIVE)
+        .exclude(hub_home__isnull=False)
+        .annotate(now_in=Subquery(now_in.values("constellation__name")[:1]))
+        .order_by("name", "pk")
+    )
+
+
+def member_candidates_shown(
+    candidates: QuerySet[FosterFamily], *, search: str, chosen: str | None = None
+) -> list[FosterFamily]:
+    """The candidates a search finds (by name, postcode or town; twenty at most), with the family
+    that was chosen on the page first, so that it stays chosen after an error."""
+    shown = []
+    if search:
+        shown = list(
+            candidates.filter(
+                Q(name__icontains=search)
+                | Q(postcode__iexact=search.replace(" ", "").upper())
+                | Q(city__icontains=search)
+            )[:20]
+        )
+    if chosen and chosen.isdigit():
+        pk = int(chosen)
+        shown = list(candidates.filter(pk=pk)) + [f for f in shown if f.pk != pk]
+    return shown
+
+
+def member_families(constellation: Constellation, on: dt.date | None = None):
+    """The families that are members on ``on`` (today), by name."""
+    members = Membership.objects.current(on).filter(constellation=constellation)
+    return FosterFamily.objects.filter(pk__in=members.values("family")).order_by("name")
+
+
+def parents_who_may_take_part(constellation: Constellation) -> QuerySet[Parent]:
+    """The parents of the foster children placed in the member families today."""
+    return (
+        Parent.objects.filter(child_links__child__in=member_children(constellation))
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def attendance_choices(constellation: Constellation, on: dt.date) -> dict[str, list]:
+    """Who can be at a gathering on ``on``: the people of the families that are members then
+    (and the hub home), their foster children, their own children and the parents taking part.
+    Four queries."""
+    members = Membership.objects.current(on).filter(constellation=constellation)
+    families = Q(family__in=members.values("family"))
+    if hasattr(constellation, "hub"):
+        families |= Q(family=constellation.hub.family_id)
+    children = member_children(constellation, on).order_by("first_name", "last_name")
+    parents = Parent.objects.filter(
+        Q(participations__until__isnull=True) | Q(participations__until__gte=on),
+        participations__constellation=constellation,
+        participations__since__lte=on,
+    ).distinct()
+    return {
+        Attendance.Who.FOSTER_PARENT: [
+            (p.pk, str(p))
+            for p in FosterParent.objects.filter(families).order_by("last_name", "first_name")
+        ],
+        Attendance.Who.FOSTER_CHILD: [(c.pk, str(c)) for c in children],
+        Attendance.Who.OWN_CHILD: [
+            (c.pk, str(c)) for c in OwnChild.objects.filter(families).order_by("first_name")
+        ],
+        Attendance.Who.PARENT: [(p.pk, str(p)) for p in parents.order_by("last_name")],
+    }

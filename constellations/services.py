@@ -1,25 +1,27 @@
 """Services for constellations: members, parents taking part, gatherings, support contacts and
 respite stays.
 
-Like placements.services: keyword-only, atomic, access-checked, written to the access log, and
-raising ValidationError per field so that forms show the message beside the field. The rules are
-checked here on every database; on PostgreSQL exclusion constraints keep them as well, so two
-people booking the same bed at the same moment cannot both succeed.
+Like placements.services: keyword-only, atomic, access-checked (a refusal is a ``Refused`` that
+names the record, so that the access log shows it), written to the access log, and raising
+ValidationError per field so that forms show the message beside the field. Every row is
+validated with ``full_clean()`` before it is saved. The rules are checked here on every database;
+on PostgreSQL exclusion constraints keep them as well, so two people booking the same bed at the
+same moment cannot both succeed. The reads they need are in constellations.selectors.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from constellations.models import (
+    ATTENDEE_FIELDS,
     MAX_MEMBERS,
     Attendance,
     Bed,
@@ -30,8 +32,9 @@ from constellations.models import (
     RespiteStay,
     SupportContact,
 )
-from constellations.permissions import constellations, member_children
-from placements.models import Child, FosterFamily, Parent, Placement
+from constellations.permissions import constellations, refuse_unless
+from constellations.selectors import attendance_choices, parents_who_may_take_part, stay_placement
+from placements.models import Child, FosterFamily, Parent
 from pleegzorg.audit import Action, Purpose, access_log_write
 from pleegzorg.models import User
 from pleegzorg.versioning import save_versioned
@@ -47,11 +50,6 @@ def _log(actor, request, obj, action=Action.CHANGE, person=None, detail=""):
         obj=obj,
         detail=detail,
     )
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _day(day: dt.date) -> str:
@@ -72,7 +70,9 @@ def member_add(
 ) -> Membership:
     """Add a foster family. At most ten members; a family is in one constellation at a time; the
     hub home's own family is its centre, not a member."""
-    _require(constellations.can_change(actor, constellation))
+    refuse_unless(
+        constellations.can_change(actor, constellation), obj=constellation, action=Action.CREATE
+    )
     # Lock the constellation so that two people adding the 10th and 11th family at once are
     # counted one after the other.
     Constellation.objects.select_for_update().filter(pk=constellation.pk).first()
@@ -106,6 +106,8 @@ def member_add(
             }
         )
     membership = Membership(constellation=constellation, family=family, joined_on=joined_on)
+    # The constraints are checked above with clearer messages, and by the database below.
+    membership.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             membership.save()
@@ -121,7 +123,13 @@ def member_add(
 def member_leave(
     *, actor: User, membership: Membership, left_on: dt.date, request=None
 ) -> Membership:
-    _require(constellations.can_change(actor, membership.constellation))
+    """End a membership on ``left_on``; it stays as history. Refuses a family that has already
+    left, and a day before it joined."""
+    refuse_unless(
+        constellations.can_change(actor, membership.constellation),
+        obj=membership,
+        action=Action.CHANGE,
+    )
     if membership.left_on is not None:
         raise ValidationError(_("This family has already left."))
     if left_on < membership.joined_on:
@@ -132,26 +140,30 @@ def member_leave(
             }
         )
     membership.left_on = left_on
+    membership.full_clean(validate_constraints=False)
     membership.save(update_fields=["left_on"])
     _log(actor, request, membership)
     return membership
-
-
-def parents_who_may_take_part(constellation: Constellation) -> Iterable[Parent]:
-    """The parents of the foster children placed in the member families today."""
-    return Parent.objects.filter(child_links__child__in=member_children(constellation)).distinct()
 
 
 @transaction.atomic
 def parent_participation_add(
     *, actor: User, constellation: Constellation, parent: Parent, since: dt.date, request=None
 ) -> ParentParticipation:
-    _require(constellations.can_change(actor, constellation))
+    """A parent of a member family's foster child takes part from ``since``; once at a time."""
+    refuse_unless(
+        constellations.can_change(actor, constellation),
+        obj=constellation,
+        person=parent,
+        action=Action.CREATE,
+    )
     if not parents_who_may_take_part(constellation).filter(pk=parent.pk).exists():
         raise ValidationError(
             {"parent": _("Only parents of the member families' foster children can take part.")}
         )
     participation = ParentParticipation(constellation=constellation, parent=parent, since=since)
+    # One open participation per parent: the database decides, with the message below.
+    participation.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             participation.save()
@@ -162,6 +174,14 @@ def parent_participation_add(
 
 
 # -- gatherings and support contacts ------------------------------------------------------------
+
+
+ATTENDEE_FIELD = {
+    Attendance.Who.FOSTER_PARENT: "foster_parent_id",
+    Attendance.Who.FOSTER_CHILD: "child_id",
+    Attendance.Who.OWN_CHILD: "own_child_id",
+    Attendance.Who.PARENT: "parent_id",
+}
 
 
 @transaction.atomic
@@ -177,11 +197,14 @@ def gathering_record(
     request=None,
 ) -> Gathering:
     """A gathering with who was there. ``attendees`` maps Attendance.Who to person ids, each of
-    which must belong to the constellation (checked against the people offered on the form)."""
-    _require(constellations.can_change(actor, constellation))
+    which must belong to the constellation (checked against the people offered on the form);
+    someone listed twice is there once."""
+    refuse_unless(
+        constellations.can_change(actor, constellation), obj=constellation, action=Action.CREATE
+    )
     if date > timezone.localdate() + dt.timedelta(days=366):
         raise ValidationError({"date": _("This date is more than a year ahead.")})
-    gathering = Gathering.objects.create(
+    gathering = Gathering(
         constellation=constellation,
         kind=kind,
         date=date,
@@ -189,52 +212,22 @@ def gathering_record(
         notes=notes,
         recorded_by=actor,
     )
-    field = {
-        Attendance.Who.FOSTER_PARENT: "foster_parent_id",
-        Attendance.Who.FOSTER_CHILD: "child_id",
-        Attendance.Who.OWN_CHILD: "own_child_id",
-        Attendance.Who.PARENT: "parent_id",
-    }
+    gathering.full_clean()
+    gathering.save(force_insert=True)
     rows = []
     allowed = attendance_choices(constellation, date)
     for who, ids in (attendees or {}).items():
         valid = {pk for pk, _label in allowed[who]}
-        for pk in ids:
-            if int(pk) not in valid:
+        for pk in dict.fromkeys(int(pk) for pk in ids):
+            if pk not in valid:
                 raise ValidationError(_("Someone on the list is not part of this constellation."))
-            rows.append(Attendance(gathering=gathering, who=who, **{field[who]: int(pk)}))
+            row = Attendance(gathering=gathering, who=who, **{ATTENDEE_FIELD[who]: pk})
+            # The people were checked against the constellation above; what is left is ``who``.
+            row.full_clean(exclude=["gathering", *ATTENDEE_FIELDS], validate_constraints=False)
+            rows.append(row)
     Attendance.objects.bulk_create(rows)
     _log(actor, request, gathering, Action.CREATE)
     return gathering
-
-
-def attendance_choices(constellation: Constellation, on: dt.date) -> dict[str, list]:
-    """Who can be at a gathering on ``on``: the people of the families that are members then
-    (and the hub home), their foster children, their own children and the parents taking part.
-    Four queries."""
-    from placements.models import FosterParent, OwnChild
-
-    members = Membership.objects.current(on).filter(constellation=constellation)
-    families = Q(family__in=members.values("family"))
-    if hasattr(constellation, "hub"):
-        families |= Q(family=constellation.hub.family_id)
-    children = member_children(constellation, on).order_by("first_name", "last_name")
-    parents = Parent.objects.filter(
-        Q(participations__until__isnull=True) | Q(participations__until__gte=on),
-        participations__constellation=constellation,
-        participations__since__lte=on,
-    ).distinct()
-    return {
-        Attendance.Who.FOSTER_PARENT: [
-            (p.pk, str(p))
-            for p in FosterParent.objects.filter(families).order_by("last_name", "first_name")
-        ],
-        Attendance.Who.FOSTER_CHILD: [(c.pk, str(c)) for c in children],
-        Attendance.Who.OWN_CHILD: [
-            (c.pk, str(c)) for c in OwnChild.objects.filter(families).order_by("first_name")
-        ],
-        Attendance.Who.PARENT: [(p.pk, str(p)) for p in parents.order_by("last_name")],
-    }
 
 
 @transaction.atomic
@@ -248,7 +241,11 @@ def support_contact_record(
     note: str = "",
     request=None,
 ) -> SupportContact:
-    _require(constellations.can_book(actor, constellation))
+    """A support contact of the hub home with a family that is a member on ``date``, not in the
+    future."""
+    refuse_unless(
+        constellations.can_book(actor, constellation), obj=constellation, action=Action.CREATE
+    )
     if date > timezone.localdate():
         raise ValidationError({"date": _("This date is in the future.")})
     if (
@@ -257,7 +254,7 @@ def support_contact_record(
         .exists()
     ):
         raise ValidationError({"family": _("This family is not a member on that date.")})
-    contact = SupportContact.objects.create(
+    contact = SupportContact(
         constellation=constellation,
         family=family,
         date=date,
@@ -265,52 +262,13 @@ def support_contact_record(
         note=note,
         recorded_by=actor,
     )
+    contact.full_clean()
+    contact.save(force_insert=True)
     _log(actor, request, contact, Action.CREATE)
     return contact
 
 
 # -- respite stays -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BedNight:
-    bed: Bed
-    free: bool
-    stay: RespiteStay | None = None
-
-
-def bed_availability(
-    constellation: Constellation, arrival: dt.date, departure: dt.date, *, exclude=None
-) -> list[BedNight]:
-    """Each bed of the hub home, free or not for the nights [arrival, departure). Two queries."""
-    beds = list(Bed.objects.in_use(constellation))
-    stays = (
-        RespiteStay.objects.filter(
-            RespiteStay.HOLDS_BED,
-            bed__in=beds,
-            arrival__lt=departure,
-            departure__gt=arrival,
-        )
-        .select_related("child")
-        .order_by("arrival")
-    )
-    if exclude is not None:
-        stays = stays.exclude(pk=exclude.pk)
-    taken = {}
-    for stay in stays:
-        taken.setdefault(stay.bed_id, stay)
-    return [BedNight(bed, bed.pk not in taken, taken.get(bed.pk)) for bed in beds]
-
-
-def _placement_for_stay(
-    constellation: Constellation, child: Child, arrival: dt.date
-) -> Placement | None:
-    members = Membership.objects.current(arrival).filter(constellation=constellation)
-    return (
-        Placement.objects.active(arrival)
-        .filter(child=child, family__in=members.values("family"))
-        .first()
-    )
 
 
 @transaction.atomic
@@ -329,14 +287,19 @@ def stay_book(
     request=None,
 ) -> RespiteStay:
     """Book a bed for a child of a member family, for the nights [arrival, departure)."""
-    _require(constellations.can_book(actor, constellation))
+    refuse_unless(
+        constellations.can_book(actor, constellation),
+        obj=constellation,
+        person=child,
+        action=Action.CREATE,
+    )
     if status not in (RespiteStay.Status.REQUESTED, RespiteStay.Status.CONFIRMED):
         raise ValidationError({"status": _("A new stay is requested or confirmed.")})
     if departure <= arrival:
         raise ValidationError({"departure": _("The departure must be after the arrival.")})
     if bed.hub.constellation_id != constellation.pk or not bed.active:
         raise ValidationError({"bed": _("Choose one of the hub home's beds.")})
-    placement = _placement_for_stay(constellation, child, arrival)
+    placement = stay_placement(constellation, child, arrival)
     if placement is None:
         raise ValidationError(
             {
@@ -346,7 +309,7 @@ def stay_book(
         )
     # One booking per bed at a time: later ones wait here, then see the earlier stay.
     Bed.objects.select_for_update().filter(pk=bed.pk).first()
-    _check_free(bed, child, arrival, departure)
+    check_bed_and_child_free(bed, child, arrival, departure)
     stay = RespiteStay(
         constellation=constellation,
         bed=bed,
@@ -366,7 +329,11 @@ def stay_book(
     return stay
 
 
-def _check_free(bed: Bed, child: Child, arrival, departure, exclude: RespiteStay | None = None):
+def check_bed_and_child_free(
+    bed: Bed, child: Child, arrival, departure, exclude: RespiteStay | None = None
+) -> None:
+    """Refuse (ValidationError on the field) a bed taken on one of the nights [arrival,
+    departure), or a child staying elsewhere then. Call it holding the bed's lock."""
     overlapping = RespiteStay.objects.filter(
         RespiteStay.HOLDS_BED, arrival__lt=departure, departure__gt=arrival
     )
@@ -426,12 +393,17 @@ def stay_change(
     request=None,
 ) -> RespiteStay:
     """Confirm, complete or cancel a stay (a cancelled stay frees its bed), or change its notes.
-    Version-checked: a stale form is told and saves nothing."""
-    _require(constellations.can_book(actor, stay.constellation))
+    Version-checked (which validates the row too): a stale form is told and saves nothing."""
+    refuse_unless(
+        constellations.can_book(actor, stay.constellation),
+        obj=stay,
+        person=stay.child,
+        action=Action.CHANGE,
+    )
     if stay.status == RespiteStay.Status.CANCELLED and status != RespiteStay.Status.CANCELLED:
         # Taking a cancelled stay back needs the bed and the child to be free again.
         Bed.objects.select_for_update().filter(pk=stay.bed_id).first()
-        _check_free(stay.bed, stay.child, stay.arrival, stay.departure, exclude=stay)
+        check_bed_and_child_free(stay.bed, stay.child, stay.arrival, stay.departure, exclude=stay)
     if status == RespiteStay.Status.COMPLETED and stay.arrival > timezone.localdate():
         raise ValidationError({"status": _("A stay that has not started cannot be completed.")})
     stay.status, stay.notes = status, notes

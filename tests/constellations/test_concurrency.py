@@ -125,7 +125,7 @@ def test_without_the_lock_the_exclusion_constraint_alone_keeps_one_stay(last_bed
     """No bed lock, and every booking passes the check in Python before any of them saves: the
     database must refuse all but one."""
     checked = threading.Barrier(PEOPLE, timeout=10)
-    check_free = services._check_free
+    check_free = services.check_bed_and_child_free
 
     def check_then_wait(*args, **kwargs):
         check_free(*args, **kwargs)
@@ -133,7 +133,7 @@ def test_without_the_lock_the_exclusion_constraint_alone_keeps_one_stay(last_bed
 
     no_lock = SimpleNamespace(objects=SimpleNamespace(select_for_update=Bed.objects.none))
     monkeypatch.setattr(services, "Bed", no_lock)
-    monkeypatch.setattr(services, "_check_free", check_then_wait)
+    monkeypatch.setattr(services, "check_bed_and_child_free", check_then_wait)
     jobs = [
         (last_bed.actor.pk, child.pk, last_bed.bed.pk, last_bed.arrival, last_bed.departure)
         for child in last_bed.children
@@ -158,7 +158,7 @@ def test_one_child_booked_in_both_beds_at_once_gets_one_stay(
     child = PlacementFactory(caseworker=caseworker, family=member_family).child
     arrival = today + 5 * DAY
     checked = threading.Barrier(2, timeout=10)
-    check_free = services._check_free
+    check_free = services.check_bed_and_child_free
 
     def check_then_wait(*args, **kwargs):
         check_free(*args, **kwargs)
@@ -169,7 +169,7 @@ def test_one_child_booked_in_both_beds_at_once_gets_one_stay(
         for user, bed in zip((hub_home_parent, liaison), beds, strict=True)
     ]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(services, "_check_free", check_then_wait)
+        patch.setattr(services, "check_bed_and_child_free", check_then_wait)
         stays, refusals = _outcome(_book_in_threads(jobs, start_together=False))
 
     assert not checked.broken

@@ -1,8 +1,10 @@
-"""Constellation pages: every URL for every role, bad input on the forms, htmx, query counts."""
+"""Constellation pages: every URL for every role, every refusal in the access log, bad input on
+the forms, htmx, query counts."""
 
 import datetime as dt
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from constellations.factories import (
@@ -147,6 +149,136 @@ def test_a_child_of_another_constellation_is_404_for_the_hub_home(client, hub_ho
     client.force_login(hub_home_parent)
     url = f"/constellaties/{world['c'].pk}/kinderen/{world['other_child'].pk}/"
     assert client.get(url).status_code == 404
+
+
+# -- every refusal is in the access log -----------------------------------------------------------
+
+Entry = AccessLogEntry
+FORMS = ("stay_new", "contact_new", "member_add", "member_leave", "parent_add", "gathering_new")
+
+
+def denied(user, obj=None):
+    """The denied entries of ``user``, about ``obj`` if given."""
+    entries = Entry.objects.filter(user=user, outcome=Entry.Outcome.DENIED)
+    if obj is None:
+        return entries
+    return entries.filter(object_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+
+def names(entry, record) -> bool:
+    return (entry.object_type.model_class(), entry.object_id) == (type(record), record.pk)
+
+
+@pytest.mark.parametrize("persona", ["caseworker", "team_lead", "hub_home_parent", "app_manager"])
+def test_every_403_is_in_the_access_log_naming_what_was_refused(
+    persona, persona_client, world, request
+):
+    client, user = persona_client(persona), request.getfixturevalue(persona)
+    own = urls(world["c"], world["m"], world["child"])
+    refused = [n for n in own if persona == "app_manager" or EXPECTED[persona][n] == 403]
+    if persona == "app_manager":
+        own["stay"] = f"/logeren/{world['mine'].pk}/"
+        refused.append("stay")
+    assert refused
+    for name in refused:
+        assert client.get(own[name]).status_code == 403, name
+        (entry,) = denied(user).filter(detail=own[name])
+        assert entry.action == Entry.Action.VIEW
+        if persona == "app_manager":
+            continue  # refused for the role, before any record is looked up
+        # The care facts page names the child whose facts were asked for.
+        record = world["child"] if name == "care_facts" else world["c"]
+        assert names(entry, record), name
+        if name == "care_facts":
+            assert entry.person_id == world["child"].pk
+
+
+@pytest.mark.parametrize("persona", ["caseworker", "hub_home_parent"])
+def test_a_refused_change_is_in_the_access_log(persona, persona_client, world, request):
+    client, user = persona_client(persona), request.getfixturevalue(persona)
+    own = urls(world["c"], world["m"], world["child"])
+    for name in [n for n in FORMS if EXPECTED[persona][n] == 403]:
+        assert client.post(own[name], {}).status_code == 403, name
+        (entry,) = denied(user).filter(detail=own[name])
+        assert entry.action == Entry.Action.CHANGE and names(entry, world["c"]), name
+
+
+def test_a_caseworker_who_sees_a_stay_but_posts_a_change_is_refused_and_logged(
+    client, caseworker, world
+):
+    stay = world["mine"]
+    client.force_login(caseworker)
+    assert client.get(f"/logeren/{stay.pk}/").status_code == 200
+    data = {"version": stay.version, "status": "cancelled", "notes": ""}
+    assert client.post(f"/logeren/{stay.pk}/", data).status_code == 403
+    (entry,) = denied(caseworker, stay)
+    assert entry.action == Entry.Action.CHANGE and entry.person_id == stay.child_id
+    stay.refresh_from_db()
+    assert stay.status == RespiteStay.Status.CONFIRMED
+
+
+@pytest.mark.parametrize(
+    ("persona", "hidden_stays"),
+    [
+        ("caseworker", ["theirs", "far"]),
+        ("team_lead", ["theirs", "far"]),
+        ("hub_home_parent", ["far"]),
+        ("liaison", ["far"]),
+    ],
+)
+def test_every_404_of_a_record_that_exists_is_in_the_access_log(
+    persona, hidden_stays, persona_client, world, request
+):
+    client, user = persona_client(persona), request.getfixturevalue(persona)
+    for name, url in urls(world["o"], world["om"], world["other_child"]).items():
+        before = denied(user, world["o"]).count()
+        assert client.get(url).status_code == 404, name
+        assert denied(user, world["o"]).count() == before + 1, name
+    for stay in (world[name] for name in hidden_stays):
+        assert client.get(f"/logeren/{stay.pk}/").status_code == 404
+        (entry,) = denied(user, stay)
+        assert entry.person_id == stay.child_id
+
+
+@pytest.mark.parametrize("persona", ["hub_home_parent", "liaison"])
+def test_care_facts_of_a_child_outside_the_constellation_are_404_and_logged(
+    persona, persona_client, world, request
+):
+    client, user = persona_client(persona), request.getfixturevalue(persona)
+    child = world["other_child"]
+    assert client.get(f"/constellaties/{world['c'].pk}/kinderen/{child.pk}/").status_code == 404
+    (entry,) = denied(user, child)
+    assert entry.person_id == child.pk
+
+
+@pytest.mark.parametrize("persona", ["team_lead", "liaison"])
+def test_another_constellations_member_is_404_and_logged(persona, persona_client, world, request):
+    client, user = persona_client(persona), request.getfixturevalue(persona)
+    url = f"/constellaties/{world['c'].pk}/leden/{world['om'].pk}/vertrek/"
+    assert client.get(url).status_code == 404
+    assert denied(user, world["om"]).count() == 1
+
+
+def test_a_liaison_posting_to_another_constellation_is_404_and_logged(client, liaison, world):
+    client.force_login(liaison)
+    url = f"/constellaties/{world['o'].pk}/leden/nieuw/"
+    assert client.post(url, {"family": world["om"].family_id}).status_code == 404
+    assert denied(liaison, world["o"]).count() == 1
+    assert not world["o"].memberships.exclude(pk=world["om"].pk).exists()
+
+
+# -- htmx ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["list", "calendar", "member_add"])
+def test_a_page_that_answers_an_htmx_partial_varies_on_hx_request(page, client, liaison, world):
+    """The full page and its partial share a URL: a cache must keep them apart."""
+    url = {"list": "/constellaties/"} | urls(world["c"], world["m"], world["child"])
+    client.force_login(liaison)
+    full = client.get(url[page])
+    part = client.get(url[page], headers={"HX-Request": "true"})
+    assert "<html" in full.content.decode() and "<html" not in part.content.decode()
+    assert "HX-Request" in full["Vary"] and "HX-Request" in part["Vary"]
 
 
 # -- bad input ------------------------------------------------------------------------------------

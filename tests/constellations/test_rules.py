@@ -23,8 +23,14 @@ from constellations.factories import (
     MembershipFactory,
     RespiteStayFactory,
 )
-from constellations.models import Constellation, Gathering, Membership, RespiteStay
-from constellations.permissions import constellations, stays
+from constellations.models import (
+    Constellation,
+    Gathering,
+    Membership,
+    RespiteStay,
+    SupportContact,
+)
+from constellations.permissions import constellations, memberships, stays
 from placements.factories import FosterFamilyFactory, PlacementFactory
 from placements.models import FosterFamily
 from pleegzorg.models import AccessLogEntry
@@ -249,6 +255,49 @@ def test_postgresql_refuses_memberships_that_overlap_in_time(
         joined_on=today - 49 * DAY,
         left_on=today - 20 * DAY,
     )
+
+
+# -- gatherings and support contacts ---------------------------------------------------------------
+
+
+def gather(actor, constellation, **fields):
+    fields = {
+        "kind": Gathering.Kind.MONTHLY,
+        "date": constellation.start_date,
+        "place": "Hub",
+    } | fields
+    return services.gathering_record(actor=actor, constellation=constellation, **fields)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [({"place": ""}, "place"), ({"kind": "party"}, "kind"), ({"place": "x" * 201}, "place")],
+)
+def test_a_gathering_is_validated_before_it_is_saved(liaison, constellation, fields, field):
+    with refused(field):
+        gather(liaison, constellation, **fields)
+    assert not Gathering.objects.exists()
+
+
+def test_someone_ticked_twice_is_at_a_gathering_once(liaison, constellation, placed_child, today):
+    gathering = gather(
+        liaison, constellation, date=today, attendees={"foster_child": [placed_child.pk] * 2}
+    )
+    assert gathering.attendance.count() == 1
+
+
+def test_a_support_contact_is_validated_before_it_is_saved(
+    hub_home_parent, hub, member_family, today
+):
+    with refused("kind"):
+        services.support_contact_record(
+            actor=hub_home_parent,
+            constellation=hub.constellation,
+            family=member_family,
+            date=today,
+            kind="pigeon",
+        )
+    assert not SupportContact.objects.exists()
 
 
 # -- respite stays ---------------------------------------------------------------------------------
@@ -530,6 +579,26 @@ def test_who_sees_which_stay(request, persona, world):
     assert len(visible) == len(set(visible))
     assert set(visible) == expected
     assert {s for s in RespiteStay.objects.all() if stays.can_view(user, s)} == expected
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_memberships_are_seen_and_changed_with_their_constellation(
+    request, persona, world, constellation, other_constellation
+):
+    user = request.getfixturevalue(persona)
+    sees_ours, sees_other, changes, *_ = PERSONAS[persona]
+    expected = set()
+    if sees_ours:
+        expected |= set(constellation.memberships.all())
+    if sees_other:
+        expected |= set(other_constellation.memberships.all())
+
+    visible = list(memberships.visible_to(user))
+
+    assert len(visible) == len(set(visible))
+    assert set(visible) == expected
+    assert {m for m in Membership.objects.all() if memberships.can_view(user, m)} == expected
+    assert all(memberships.can_change(user, m) == changes for m in constellation.memberships.all())
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
