@@ -55,6 +55,8 @@ def test_hub_home_parent_logs_a_planned_and_an_unplanned_stay(
     page.get_by_label("Vertrek").fill((today + dt.timedelta(days=2)).isoformat())
     page.get_by_label("Vertrek").dispatch_event("change")
     expect(page.locator("#bed-choices")).to_contain_text("2 nachten")
+    # Typing the date and the change event each reload the beds: tick one after the last.
+    page.wait_for_load_state("networkidle")
     page.get_by_label("Logeerbed 1").check()
     page.get_by_role("button", name="Logeerafspraak opslaan").click()
     expect(page.get_by_role("status")).to_contain_text("Logeerafspraak van Sanne opgeslagen voor")
@@ -68,6 +70,7 @@ def test_hub_home_parent_logs_a_planned_and_an_unplanned_stay(
     page.get_by_label("Aankomst").fill(today.isoformat())
     page.get_by_label("Aankomst").dispatch_event("change")
     expect(page.locator("#bed-choices")).to_contain_text("bezet")
+    page.wait_for_load_state("networkidle")
     page.get_by_label("ongepland").check()
     page.get_by_label("Reden").select_option(label="noodsituatie")
     # Try the taken bed first: a clear message, the input kept.
