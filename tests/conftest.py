@@ -1,9 +1,11 @@
 """Fixtures shared by the whole suite: one persona per role, and services that must be there."""
 
+import io
 import os
 
 import pytest
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
 
 from pleegzorg.factories import RegionFactory, TeamFactory, UserFactory
 from pleegzorg.models import User
@@ -91,3 +93,48 @@ def dutch():
 
     with translation.override("nl"):
         yield
+
+
+# -- the demo, seeded once ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def demo_data(django_db_setup, django_db_blocker):
+    """``seed_demo --scale small``, run once for the whole session inside a transaction that is
+    rolled back at its end. Use it through ``seeded``.
+
+    Seeding takes a second or more and some 25 tests only read what it made. Each of those tests
+    still runs in its own transaction (a savepoint inside this one), so whatever a test changes,
+    seeding again on a later day included, is undone after it. The tests that use it run after
+    all others (``pytest_collection_modifyitems`` below): no other test sees the demo's rows.
+    """
+    from django.utils import translation
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        # As the atomic blocks of a TestCase: a durable block inside it behaves as in any test.
+        outer._from_testcase = True
+        outer.__enter__()
+        try:
+            with translation.override("nl"):
+                call_command("seed_demo", "--scale", "small", stdout=io.StringIO())
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def seeded(demo_data, db):
+    """The small demo (see ``demo_data``), in this test's own transaction."""
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The tests on the shared demo run last, so that its rows, rolled back only at the end of the
+    session, are never seen by a test that expects an empty database."""
+    items.sort(key=lambda item: "demo_data" in getattr(item, "fixturenames", ()))

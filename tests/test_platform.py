@@ -164,8 +164,7 @@ def test_filesystem_broker_delivers_a_task_without_any_server(tmp_path):
         queue.close()
 
 
-def test_seed_demo_creates_the_demo_accounts_and_is_idempotent(db):
-    call_command("seed_demo", "--scale", "small")
+def test_seed_demo_creates_the_demo_accounts_and_is_idempotent(seeded):
     counts = (Region.objects.count(), Team.objects.count(), User.objects.count())
     call_command("seed_demo", "--scale", "small")
     assert (Region.objects.count(), Team.objects.count(), User.objects.count()) == counts
@@ -184,8 +183,7 @@ def test_seed_demo_creates_the_demo_accounts_and_is_idempotent(db):
     assert not User.objects.get(username="pzw-0001").has_usable_password()
 
 
-def test_seed_demo_at_a_larger_scale_extends_the_smaller_one(db):
-    call_command("seed_demo", "--scale", "small")
+def test_seed_demo_at_a_larger_scale_extends_the_smaller_one(seeded):
     call_command("seed_demo", "--scale", "org")
     assert Team.objects.count() == demo.SCALES["org"].teams
     assert (

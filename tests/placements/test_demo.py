@@ -51,11 +51,6 @@ def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
-@pytest.fixture
-def seeded(db):
-    call_command("seed_demo", "--scale", "small")
-
-
 def test_the_step_is_registered_once():
     assert core_demo.SEED_STEPS.count(demo.seed_case_files) == 1
 
