@@ -2,6 +2,8 @@
 
 import io
 import os
+import sys
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -98,6 +100,14 @@ def dutch():
 # -- the demo, seeded once ------------------------------------------------------------------------
 
 
+FACTORY_MODULES = (
+    "factory",
+    "pleegzorg.factories",
+    "placements.factories",
+    "constellations.factories",
+)
+
+
 @pytest.fixture(scope="session")
 def demo_data(django_db_setup, django_db_blocker):
     """``seed_demo --scale small``, run once for the whole session inside a transaction that is
@@ -116,7 +126,9 @@ def demo_data(django_db_setup, django_db_blocker):
         outer._from_testcase = True
         outer.__enter__()
         try:
-            with translation.override("nl"):
+            # factory-boy is a dev dependency only: the demo must seed without the factories.
+            without_factories = dict.fromkeys(FACTORY_MODULES)
+            with translation.override("nl"), mock.patch.dict(sys.modules, without_factories):
                 call_command("seed_demo", "--scale", "small", stdout=io.StringIO())
         except BaseException:
             transaction.set_rollback(True)

@@ -191,6 +191,24 @@ def test_seed_demo_at_a_larger_scale_extends_the_smaller_one(seeded):
     )
 
 
+def test_seed_demo_needs_no_factory_boy():
+    """factory-boy is a dev dependency (pyproject.toml): the demo's code must not import it."""
+    code = (
+        "import sys; sys.modules['factory'] = None\n"
+        "import django; django.setup()\n"
+        "from django.apps import apps\n"
+        "import pleegzorg.management.commands.seed_demo\n"
+        "for app in apps.get_app_configs():\n"
+        "    if app.name in ('pleegzorg', 'placements', 'constellations'):\n"
+        "        __import__(app.name + '.demo')\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def test_seed_demo_never_runs_in_production(db, settings):
     settings.IS_PRODUCTION = True
     with pytest.raises(CommandError, match="never runs with production settings"):

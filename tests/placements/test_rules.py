@@ -8,14 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from placements import services
-from placements.factories import (
-    ChildFactory,
-    FosterFamilyFactory,
-    PlacementFactory,
-    valid_bsn,
-)
+from placements.factories import ChildFactory, FosterFamilyFactory, PlacementFactory
 from placements.models import CareKind, FosterFamily, Placement
-from placements.validators import bsn_is_valid, normalise_postcode, validate_postcode
+from placements.validators import bsn_is_valid, normalise_postcode, valid_bsn, validate_postcode
 from pleegzorg.factories import UserFactory
 from pleegzorg.models import AccessLogEntry
 
