@@ -2,12 +2,10 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.timezone import localdate
 
 from placements.models import Placement
 from pleegzorg.factories import UserFactory
-
-TODAY = timezone.localdate()
 
 
 @pytest.mark.parametrize(
@@ -38,7 +36,7 @@ def test_ending_without_a_reason_keeps_the_input_and_changes_nothing(caseworker,
         f"/plaatsingen/{placement.pk}/beeindigen/",
         {
             "version": 1,
-            "end_date": TODAY.isoformat(),
+            "end_date": localdate().isoformat(),
             "end_reason": "",
             "end_note": "Gaat terug naar moeder",
         },
@@ -68,7 +66,7 @@ def test_ending_a_placement_redirects_to_the_file_with_a_confirmation(
         f"/plaatsingen/{placement.pk}/beeindigen/",
         {
             "version": 1,
-            "end_date": TODAY.isoformat(),
+            "end_date": localdate().isoformat(),
             "end_reason": "premature",
             "ended_by": "foster_family",
         },

@@ -1,12 +1,11 @@
 """Starting a placement through the guided flow, without JavaScript and with bad input."""
 
 import pytest
-from django.utils import timezone
+from django.utils.timezone import localdate
 
 from placements.factories import FosterFamilyFactory, PlacementFactory, YouthProtectorFactory
 from placements.models import Child, FosterFamily, Placement
 
-TODAY = timezone.localdate()
 URL = "/plaatsingen/nieuw/"
 
 
@@ -54,7 +53,7 @@ def test_a_caseworker_starts_a_placement_for_a_new_child(caseworker, client, fam
         "s1-family": family.pk,
         "s2-kind": "full_time",
         "s2-legal_basis": "ots",
-        "s2-start_date": TODAY.isoformat(),
+        "s2-start_date": localdate().isoformat(),
         "s2-planned_end_date": "",
         "s2-perspective": "grow_up",
         "s3-caseworker": caseworker.pk,
@@ -78,7 +77,7 @@ def test_a_full_family_is_refused_on_the_family_step_and_nothing_is_saved(casewo
         "s1-family": full.pk,
         "s2-kind": "full_time",
         "s2-legal_basis": "ots",
-        "s2-start_date": TODAY.isoformat(),
+        "s2-start_date": localdate().isoformat(),
         "s2-perspective": "undecided",
         "s3-caseworker": caseworker.pk,
     }
@@ -90,7 +89,7 @@ def test_a_full_family_is_refused_on_the_family_step_and_nothing_is_saved(casewo
 
 def test_a_stopped_family_is_not_offered_and_refused(caseworker, client):
     stopped = FosterFamilyFactory(
-        status=FosterFamily.Status.STOPPED, stop_date=TODAY, stop_reason="moved"
+        status=FosterFamily.Status.STOPPED, stop_date=localdate(), stop_reason="moved"
     )
     client.force_login(caseworker)
     response = walk(client, {**new_child(), "s1-family": stopped.pk}, 1)
@@ -133,7 +132,7 @@ def test_an_overlapping_full_time_placement_is_refused(caseworker, client, place
         "s1-family": FosterFamilyFactory().pk,
         "s2-kind": "full_time",
         "s2-legal_basis": "ots",
-        "s2-start_date": TODAY.isoformat(),
+        "s2-start_date": localdate().isoformat(),
         "s2-perspective": "undecided",
         "s3-caseworker": caseworker.pk,
     }
