@@ -3,6 +3,7 @@
 import io
 import os
 import sys
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -11,6 +12,9 @@ from django.db import connection, transaction
 
 from pleegzorg.factories import RegionFactory, TeamFactory, UserFactory
 from pleegzorg.models import User
+from tests.matrix import PERSONAS, Matrix
+
+__all__ = ["PERSONAS"]  # imported from here by several test modules
 
 # On CI (make test with CI=true) a missing service or browser fails the run instead of skipping.
 REQUIRE_SERVICES = os.environ.get("PLEEGZORG_REQUIRE_SERVICES") == "1"
@@ -73,7 +77,10 @@ def app_manager(db):
     return UserFactory(username="beheer", first_name="Bea", role=User.Role.APP_MANAGER)
 
 
-PERSONAS = ("caseworker", "team_lead", "hub_home_parent", "liaison", "app_manager", "anonymous")
+@pytest.fixture
+def matrix(request, db) -> Matrix:
+    """Checks tables of (persona, url, expected status): see tests/matrix.py."""
+    return Matrix(request)
 
 
 @pytest.fixture
@@ -145,8 +152,49 @@ def seeded(demo_data, db):
     """The small demo (see ``demo_data``), in this test's own transaction."""
 
 
+# -- the order of the session ----------------------------------------------------------------------
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "after_the_matrix: runs last, on what every matrix of the session requested"
+    )
+
+
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """The tests on the shared demo run last, so that its rows, rolled back only at the end of the
-    session, are never seen by a test that expects an empty database."""
-    items.sort(key=lambda item: "demo_data" in getattr(item, "fixturenames", ()))
+def pytest_collection_modifyitems(config, items):
+    """The tests on the shared demo run after all others, so that its rows, rolled back only at
+    the end of the session, are never seen by a test that expects an empty database. Last of all
+    come the checks on what the matrices requested."""
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("after_the_matrix") is not None,
+            "demo_data" in getattr(item, "fixturenames", ()),
+        )
+    )
+    # The whole suite: every path asked for holds all of tests/, and none is left out.
+    tests = Path(__file__).parent
+    config.stash[WHOLE_SUITE] = (
+        config.stash.get(WHOLE_SUITE, True)
+        and not config.getoption("ignore")
+        and not config.getoption("ignore_glob")
+        and all(
+            tests.is_relative_to((config.invocation_params.dir / arg.split("::")[0]).resolve())
+            for arg in config.args
+        )
+    )
+
+
+def pytest_deselected(items):
+    """Deselecting (-k, -m) a test that checks a matrix leaves the matrix incomplete."""
+    if any("matrix" in getattr(item, "fixturenames", ()) for item in items):
+        items[0].config.stash[WHOLE_SUITE] = False
+
+
+WHOLE_SUITE = pytest.StashKey[bool]()
+
+
+@pytest.fixture
+def whole_suite(request) -> bool:
+    """Whether this session runs every test that checks a matrix."""
+    return request.config.stash.get(WHOLE_SUITE, False)

@@ -4,27 +4,20 @@ import pytest
 from django.utils.timezone import localdate
 
 from placements.models import Decision, VoiceNote
+from tests.matrix import CASE_FILE
 
 
-@pytest.mark.parametrize(
-    ("persona", "own", "other"),
-    [
-        ("caseworker", 200, 404),
-        ("team_lead", 200, 404),
-        ("hub_home_parent", 404, 404),
-        ("liaison", 404, 404),
-        ("app_manager", 404, 404),
-        ("anonymous", 302, 302),
-    ],
-)
+@pytest.mark.parametrize(("persona", "own", "other"), CASE_FILE)
 @pytest.mark.parametrize("what", ["besluiten", "stem"])
 def test_recording_answers_every_role(
-    persona, own, other, what, request, client, placement, other_placement
+    persona, own, other, what, matrix, placement, other_placement
 ):
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
-    assert client.get(f"/kinderen/{placement.child_id}/{what}/nieuw/").status_code == own
-    assert client.get(f"/kinderen/{other_placement.child_id}/{what}/nieuw/").status_code == other
+    matrix.check(
+        [
+            (persona, f"/kinderen/{placement.child_id}/{what}/nieuw/", own),
+            (persona, f"/kinderen/{other_placement.child_id}/{what}/nieuw/", other),
+        ]
+    )
 
 
 def test_a_decision_with_consulted_foster_parents_needs_their_view(caseworker, client, placement):

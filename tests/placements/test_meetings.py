@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.timezone import localdate
 
 from placements.models import Agreement, Meeting, MeetingParticipant
+from tests.matrix import CASE_FILE, CASEWORK
 
 
 def plan(client, placement, kind="start", day=None, **extra):
@@ -35,54 +36,27 @@ def start_meeting(caseworker, client, placement):
     return Meeting.objects.get(kind="start")
 
 
-@pytest.mark.parametrize(
-    ("persona", "own", "other"),
-    [
-        ("caseworker", 200, 404),
-        ("team_lead", 200, 404),
-        ("hub_home_parent", 404, 404),
-        ("liaison", 404, 404),
-        ("app_manager", 404, 404),
-        ("anonymous", 302, 302),
-    ],
-)
-def test_meeting_pages_answer_every_role(
-    persona, own, other, request, client, placement, other_placement
-):
+@pytest.mark.parametrize(("persona", "own", "other"), CASE_FILE)
+def test_meeting_pages_answer_every_role(persona, own, other, matrix, placement, other_placement):
     mine = Meeting.objects.create(
         placement=placement, kind="joint", planned_at=timezone.now(), place="x"
     )
     theirs = Meeting.objects.create(
         placement=other_placement, kind="joint", planned_at=timezone.now(), place="x"
     )
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
-    for suffix in (
-        "overleg/nieuw/",
-        "overleg/aanvragen/",
-        "overlegritme/",
-        "gesprek-met-kind/",
-    ):
-        assert client.get(f"/plaatsingen/{placement.pk}/{suffix}").status_code == own
-        assert client.get(f"/plaatsingen/{other_placement.pk}/{suffix}").status_code == other
+    rows = []
+    for suffix in ("overleg/nieuw/", "overleg/aanvragen/", "overlegritme/", "gesprek-met-kind/"):
+        rows.append((persona, f"/plaatsingen/{placement.pk}/{suffix}", own))
+        rows.append((persona, f"/plaatsingen/{other_placement.pk}/{suffix}", other))
     for suffix in ("", "agenda/", "wijzigen/"):
-        assert client.get(f"/overleggen/{mine.pk}/{suffix}").status_code == own
-        assert client.get(f"/overleggen/{theirs.pk}/{suffix}").status_code == other
+        rows.append((persona, f"/overleggen/{mine.pk}/{suffix}", own))
+        rows.append((persona, f"/overleggen/{theirs.pk}/{suffix}", other))
+    matrix.check(rows)
 
 
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [
-        ("caseworker", 200),
-        ("team_lead", 200),
-        ("hub_home_parent", 403),
-        ("liaison", 403),
-        ("app_manager", 403),
-        ("anonymous", 302),
-    ],
-)
-def test_my_meetings_answers_every_role(persona, status, persona_client):
-    assert persona_client(persona).get("/overleggen/").status_code == status
+@pytest.mark.parametrize(("persona", "status"), CASEWORK)
+def test_my_meetings_answers_every_role(persona, status, matrix):
+    matrix.check([(persona, "/overleggen/", status)])
 
 
 def test_a_meeting_before_the_placement_starts_is_refused_with_the_input_kept(

@@ -5,6 +5,7 @@ from django.utils.timezone import localdate
 
 from placements.factories import FosterFamilyFactory, PlacementFactory, YouthProtectorFactory
 from placements.models import Child, FosterFamily, Placement
+from tests.matrix import CASEWORK
 
 URL = "/plaatsingen/nieuw/"
 
@@ -29,19 +30,9 @@ def walk(client, answers: dict, upto: int):
     return response
 
 
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [
-        ("caseworker", 200),
-        ("team_lead", 200),
-        ("hub_home_parent", 403),
-        ("liaison", 403),
-        ("app_manager", 403),
-        ("anonymous", 302),
-    ],
-)
-def test_the_flow_answers_every_role(persona, status, persona_client):
-    assert persona_client(persona).get(URL).status_code == status
+@pytest.mark.parametrize(("persona", "status"), CASEWORK)
+def test_the_flow_answers_every_role(persona, status, matrix):
+    matrix.check([(persona, URL, status)])
 
 
 def test_a_caseworker_starts_a_placement_for_a_new_child(caseworker, client, family):
