@@ -69,6 +69,7 @@ from placements.models import (
     YouthProtector,
     YouthProtectorAssignment,
 )
+from placements.validators import valid_bsn
 from pleegzorg.demo import register_seed_step
 from pleegzorg.models import User
 
@@ -511,8 +512,6 @@ def seed_case_files(
     scale_name: str, *, fake: Faker, rng: random.Random, log: Callable[[str], None]
 ) -> None:
     """Create the blocks of case files the scale has and the database lacks (see module doc)."""
-    from placements.factories import valid_bsn  # factory-boy is only needed when seeding
-
     today = timezone.localdate()
     shared_random = fake.random
     try:

@@ -1,4 +1,7 @@
-"""factory-boy factories for the case file, used by the tests and by seed_demo. Synthetic only."""
+"""factory-boy factories for the case file, for the tests only (seed_demo has its own code).
+
+Synthetic only.
+"""
 
 import datetime as dt
 
@@ -21,17 +24,6 @@ from placements.models import (
 from pleegzorg.factories import UserFactory
 
 factory.Faker._DEFAULT_LOCALE = "nl_NL"
-
-
-def valid_bsn(n: int) -> str:
-    """A synthetic BSN that passes the elfproef, derived from ``n``."""
-    base = f"{(n * 7919 + 100000000) % 1000000000:09d}"[:8]
-    digits = [int(d) for d in base]
-    total = sum(w * d for w, d in zip(range(9, 1, -1), digits, strict=True))
-    last = total % 11
-    if last == 10:  # no single check digit works: move on to the next number
-        return valid_bsn(n + 1)
-    return base + str(last)
 
 
 class ChildFactory(DjangoModelFactory):

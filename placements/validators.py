@@ -17,6 +17,17 @@ def bsn_is_valid(value: str) -> bool:
     return (total - digits[8]) % 11 == 0
 
 
+def valid_bsn(n: int) -> str:
+    """A synthetic BSN that passes the elfproef, derived from ``n`` (for the demo and the tests)."""
+    base = f"{(n * 7919 + 100000000) % 1000000000:09d}"[:8]
+    digits = [int(d) for d in base]
+    total = sum(w * d for w, d in zip(range(9, 1, -1), digits, strict=True))
+    last = total % 11
+    if last == 10:  # no single check digit works: move on to the next number
+        return valid_bsn(n + 1)
+    return base + str(last)
+
+
 def validate_bsn(value: str) -> None:
     if not bsn_is_valid(value):
         raise ValidationError(

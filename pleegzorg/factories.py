@@ -1,4 +1,4 @@
-"""factory-boy factories for the core models, used by the tests and by seed_demo.
+"""factory-boy factories for the core models, for the tests only (seed_demo has its own code).
 
 All data is synthetic (Faker nl_NL).
 """

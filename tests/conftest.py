@@ -1,12 +1,20 @@
 """Fixtures shared by the whole suite: one persona per role, and services that must be there."""
 
+import io
 import os
+import sys
+from pathlib import Path
+from unittest import mock
 
 import pytest
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
 
 from pleegzorg.factories import RegionFactory, TeamFactory, UserFactory
 from pleegzorg.models import User
+from tests.matrix import PERSONAS, Matrix
+
+__all__ = ["PERSONAS"]  # imported from here by several test modules
 
 # On CI (make test with CI=true) a missing service or browser fails the run instead of skipping.
 REQUIRE_SERVICES = os.environ.get("PLEEGZORG_REQUIRE_SERVICES") == "1"
@@ -69,7 +77,10 @@ def app_manager(db):
     return UserFactory(username="beheer", first_name="Bea", role=User.Role.APP_MANAGER)
 
 
-PERSONAS = ("caseworker", "team_lead", "hub_home_parent", "liaison", "app_manager", "anonymous")
+@pytest.fixture
+def matrix(request, db) -> Matrix:
+    """Checks tables of (persona, url, expected status): see tests/matrix.py."""
+    return Matrix(request)
 
 
 @pytest.fixture
@@ -91,3 +102,99 @@ def dutch():
 
     with translation.override("nl"):
         yield
+
+
+# -- the demo, seeded once ------------------------------------------------------------------------
+
+
+FACTORY_MODULES = (
+    "factory",
+    "pleegzorg.factories",
+    "placements.factories",
+    "constellations.factories",
+)
+
+
+@pytest.fixture(scope="session")
+def demo_data(django_db_setup, django_db_blocker):
+    """``seed_demo --scale small``, run once for the whole session inside a transaction that is
+    rolled back at its end. Use it through ``seeded``.
+
+    Seeding takes a second or more and some 25 tests only read what it made. Each of those tests
+    still runs in its own transaction (a savepoint inside this one), so whatever a test changes,
+    seeding again on a later day included, is undone after it. The tests that use it run after
+    all others (``pytest_collection_modifyitems`` below): no other test sees the demo's rows.
+    """
+    from django.utils import translation
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        # As the atomic blocks of a TestCase: a durable block inside it behaves as in any test.
+        outer._from_testcase = True
+        outer.__enter__()
+        try:
+            # factory-boy is a dev dependency only: the demo must seed without the factories.
+            without_factories = dict.fromkeys(FACTORY_MODULES)
+            with translation.override("nl"), mock.patch.dict(sys.modules, without_factories):
+                call_command("seed_demo", "--scale", "small", stdout=io.StringIO())
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def seeded(demo_data, db):
+    """The small demo (see ``demo_data``), in this test's own transaction."""
+
+
+# -- the order of the session ----------------------------------------------------------------------
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "after_the_matrix: runs last, on what every matrix of the session requested"
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """The tests on the shared demo run after all others, so that its rows, rolled back only at
+    the end of the session, are never seen by a test that expects an empty database. Last of all
+    come the checks on what the matrices requested."""
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("after_the_matrix") is not None,
+            "demo_data" in getattr(item, "fixturenames", ()),
+        )
+    )
+    # The whole suite: every path asked for holds all of tests/, and none is left out.
+    tests = Path(__file__).parent
+    config.stash[WHOLE_SUITE] = (
+        config.stash.get(WHOLE_SUITE, True)
+        and not config.getoption("ignore")
+        and not config.getoption("ignore_glob")
+        and all(
+            tests.is_relative_to((config.invocation_params.dir / arg.split("::")[0]).resolve())
+            for arg in config.args
+        )
+    )
+
+
+def pytest_deselected(items):
+    """Deselecting (-k, -m) a test that checks a matrix leaves the matrix incomplete."""
+    if any("matrix" in getattr(item, "fixturenames", ()) for item in items):
+        items[0].config.stash[WHOLE_SUITE] = False
+
+
+WHOLE_SUITE = pytest.StashKey[bool]()
+
+
+@pytest.fixture
+def whole_suite(request) -> bool:
+    """Whether this session runs every test that checks a matrix."""
+    return request.config.stash.get(WHOLE_SUITE, False)

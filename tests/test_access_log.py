@@ -75,9 +75,8 @@ def test_viewing_the_log_is_itself_logged(team_lead, client):
 
 
 @pytest.mark.parametrize("persona", ["caseworker", "hub_home_parent", "liaison"])
-def test_other_roles_are_refused_and_the_attempt_is_logged(persona, persona_client, request):
-    client = persona_client(persona)
-    assert client.get(URL).status_code == 403
+def test_other_roles_are_refused_and_the_attempt_is_logged(persona, matrix, request):
+    matrix.check([(persona, URL, 403)])
     user = request.getfixturevalue(persona)
     assert AccessLogEntry.objects.filter(user=user, outcome=Outcome.DENIED).count() == 1
 

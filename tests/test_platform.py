@@ -164,8 +164,7 @@ def test_filesystem_broker_delivers_a_task_without_any_server(tmp_path):
         queue.close()
 
 
-def test_seed_demo_creates_the_demo_accounts_and_is_idempotent(db):
-    call_command("seed_demo", "--scale", "small")
+def test_seed_demo_creates_the_demo_accounts_and_is_idempotent(seeded):
     counts = (Region.objects.count(), Team.objects.count(), User.objects.count())
     call_command("seed_demo", "--scale", "small")
     assert (Region.objects.count(), Team.objects.count(), User.objects.count()) == counts
@@ -184,13 +183,30 @@ def test_seed_demo_creates_the_demo_accounts_and_is_idempotent(db):
     assert not User.objects.get(username="pzw-0001").has_usable_password()
 
 
-def test_seed_demo_at_a_larger_scale_extends_the_smaller_one(db):
-    call_command("seed_demo", "--scale", "small")
+def test_seed_demo_at_a_larger_scale_extends_the_smaller_one(seeded):
     call_command("seed_demo", "--scale", "org")
     assert Team.objects.count() == demo.SCALES["org"].teams
     assert (
         User.objects.filter(role=User.Role.CASEWORKER).count() == demo.SCALES["org"].caseworkers + 2
     )
+
+
+def test_seed_demo_needs_no_factory_boy():
+    """factory-boy is a dev dependency (pyproject.toml): the demo's code must not import it."""
+    code = (
+        "import sys; sys.modules['factory'] = None\n"
+        "import django; django.setup()\n"
+        "from django.apps import apps\n"
+        "import pleegzorg.management.commands.seed_demo\n"
+        "for app in apps.get_app_configs():\n"
+        "    if app.name in ('pleegzorg', 'placements', 'constellations'):\n"
+        "        __import__(app.name + '.demo')\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_seed_demo_never_runs_in_production(db, settings):

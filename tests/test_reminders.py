@@ -631,9 +631,7 @@ def _ics_of(message) -> bytes:
     return part.get_payload(decode=True)
 
 
-def test_the_demo_opens_with_notices_for_werker_and_the_team_lead(db):
-    call_command("seed_demo", "--scale", "small", stdout=io.StringIO())
-
+def test_the_demo_opens_with_notices_for_werker_and_the_team_lead(seeded):
     werker = User.objects.get(username="werker")
     teamleider = User.objects.get(username="teamleider")
     assert Notification.objects.filter(user=werker, read_at__isnull=True).exists()

@@ -4,7 +4,6 @@ import datetime as dt
 from collections import Counter, defaultdict
 from itertools import combinations
 
-import pytest
 from django.core.management import call_command
 from django.db.models import Q
 from django.utils import timezone
@@ -58,11 +57,6 @@ def members_on(constellation: Constellation, day: dt.date) -> set[int]:
         .filter(constellation=constellation)
         .values_list("family_id", flat=True)
     )
-
-
-@pytest.fixture
-def seeded(db):
-    call_command("seed_demo", "--scale", "small")
 
 
 def test_the_step_runs_once_after_the_case_files_and_meetings():

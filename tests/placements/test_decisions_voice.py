@@ -1,38 +1,29 @@
 """Decisions (Advies 2) and the voice of the child, recorded from the child file."""
 
 import pytest
-from django.utils import timezone
+from django.utils.timezone import localdate
 
 from placements.models import Decision, VoiceNote
+from tests.matrix import CASE_FILE
 
-TODAY = timezone.localdate()
 
-
-@pytest.mark.parametrize(
-    ("persona", "own", "other"),
-    [
-        ("caseworker", 200, 404),
-        ("team_lead", 200, 404),
-        ("hub_home_parent", 404, 404),
-        ("liaison", 404, 404),
-        ("app_manager", 404, 404),
-        ("anonymous", 302, 302),
-    ],
-)
+@pytest.mark.parametrize(("persona", "own", "other"), CASE_FILE)
 @pytest.mark.parametrize("what", ["besluiten", "stem"])
 def test_recording_answers_every_role(
-    persona, own, other, what, request, client, placement, other_placement
+    persona, own, other, what, matrix, placement, other_placement
 ):
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
-    assert client.get(f"/kinderen/{placement.child_id}/{what}/nieuw/").status_code == own
-    assert client.get(f"/kinderen/{other_placement.child_id}/{what}/nieuw/").status_code == other
+    matrix.check(
+        [
+            (persona, f"/kinderen/{placement.child_id}/{what}/nieuw/", own),
+            (persona, f"/kinderen/{other_placement.child_id}/{what}/nieuw/", other),
+        ]
+    )
 
 
 def test_a_decision_with_consulted_foster_parents_needs_their_view(caseworker, client, placement):
     client.force_login(caseworker)
     data = {
-        "decided_on": TODAY.isoformat(),
+        "decided_on": localdate().isoformat(),
         "subject": "Andere school",
         "decided_by": "Jeugdbeschermer",
         "foster_parents_consulted": "on",
@@ -52,12 +43,12 @@ def test_a_decision_with_consulted_foster_parents_needs_their_view(caseworker, c
 def test_the_voice_of_the_child_is_recorded_and_not_in_the_future(caseworker, client, placement):
     client.force_login(caseworker)
     url = f"/kinderen/{placement.child_id}/stem/nieuw/"
-    future = TODAY.replace(year=TODAY.year + 1).isoformat()
+    future = localdate().replace(year=localdate().year + 1).isoformat()
     response = client.post(url, {"said_on": future, "text": "Ik wil bij oma logeren."})
     assert "Deze datum ligt in de toekomst." in response.content.decode()
     assert not VoiceNote.objects.exists()
     response = client.post(
-        url, {"said_on": TODAY.isoformat(), "text": "Ik wil bij oma logeren."}, follow=True
+        url, {"said_on": localdate().isoformat(), "text": "Ik wil bij oma logeren."}, follow=True
     )
     assert "Ik wil bij oma logeren." in response.content.decode()
     assert VoiceNote.objects.get().recorded_by == caseworker

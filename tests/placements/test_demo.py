@@ -51,11 +51,6 @@ def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
-@pytest.fixture
-def seeded(db):
-    call_command("seed_demo", "--scale", "small")
-
-
 def test_the_step_is_registered_once_after_the_organisation():
     steps = [step.name for step in core_demo.seed_steps()]
     assert steps.count("case_files") == 1

@@ -2,7 +2,6 @@
 
 from collections import Counter
 
-import pytest
 from django.core.management import call_command
 from django.db.models import F
 
@@ -10,11 +9,6 @@ from placements.meetings import demo as demo_meetings
 from placements.models import Agreement, ChildContact, Meeting, MeetingParticipant, Placement
 from pleegzorg import demo as core_demo
 from pleegzorg.models import Reminder
-
-
-@pytest.fixture
-def seeded(db):
-    call_command("seed_demo", "--scale", "small")
 
 
 def meeting_counts():

@@ -8,45 +8,25 @@ from django.urls import reverse
 from placements.factories import PlacementFactory
 from placements.models import Child
 from pleegzorg.models import AccessLogEntry
-
-PERSONAS = ("caseworker", "team_lead", "hub_home_parent", "liaison", "app_manager", "anonymous")
-
-
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [
-        ("caseworker", 200),
-        ("team_lead", 200),
-        ("hub_home_parent", 403),
-        ("liaison", 403),
-        ("app_manager", 403),
-        ("anonymous", 302),
-    ],
-)
-def test_the_caseload_answers_every_role(persona, status, persona_client, placement):
-    assert persona_client(persona).get("/caseload/").status_code == status
+from tests.matrix import CASE_FILE, CASEWORK
 
 
-@pytest.mark.parametrize(
-    ("persona", "own_status", "other_status"),
-    [
-        ("caseworker", 200, 404),
-        ("team_lead", 200, 404),
-        ("hub_home_parent", 404, 404),
-        ("liaison", 404, 404),
-        ("app_manager", 404, 404),
-        ("anonymous", 302, 302),
-        ("other_caseworker", 404, 200),
-    ],
-)
+@pytest.mark.parametrize(("persona", "status"), CASEWORK)
+def test_the_caseload_answers_every_role(persona, status, matrix, placement):
+    matrix.check([(persona, "/caseload/", status)])
+
+
+@pytest.mark.parametrize(("persona", "own", "other"), CASE_FILE)
 @pytest.mark.parametrize("suffix", ["", "inzage/", "zorg/", "zorg/wijzigen/"])
 def test_child_file_urls_answer_every_role(
-    persona, own_status, other_status, suffix, request, client, placement, other_placement
+    persona, own, other, suffix, matrix, placement, other_placement
 ):
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
-    assert client.get(f"/kinderen/{placement.child.pk}/{suffix}").status_code == own_status
-    assert client.get(f"/kinderen/{other_placement.child.pk}/{suffix}").status_code == other_status
+    matrix.check(
+        [
+            (persona, f"/kinderen/{placement.child.pk}/{suffix}", own),
+            (persona, f"/kinderen/{other_placement.child.pk}/{suffix}", other),
+        ]
+    )
 
 
 def test_a_refused_child_file_is_logged_as_denied(other_caseworker, client, placement):

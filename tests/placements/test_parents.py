@@ -4,37 +4,23 @@ import pytest
 
 from placements.factories import ParentChildFactory
 from placements.models import Parent
+from tests.matrix import CASE_FILE
 
 
-@pytest.mark.parametrize(
-    ("persona", "own", "other"),
-    [
-        ("caseworker", 200, 404),
-        ("team_lead", 200, 404),
-        ("hub_home_parent", 404, 404),
-        ("liaison", 404, 404),
-        ("app_manager", 404, 404),
-        ("anonymous", 302, 302),
-    ],
-)
-def test_parent_pages_answer_every_role(
-    persona, own, other, request, client, placement, other_placement
-):
+@pytest.mark.parametrize(("persona", "own", "other"), CASE_FILE)
+def test_parent_pages_answer_every_role(persona, own, other, matrix, placement, other_placement):
     link = ParentChildFactory(child=placement.child)
     other_link = ParentChildFactory(child=other_placement.child)
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
-    assert client.get(f"/kinderen/{placement.child_id}/ouders/nieuw/").status_code == own
-    assert client.get(f"/kinderen/{placement.child_id}/ouders/{link.pk}/").status_code == own
-    assert (
-        client.get(f"/kinderen/{other_placement.child_id}/ouders/{other_link.pk}/").status_code
-        == other
-    )
-    # A parent of another child cannot be reached through this child's file.
-    expected = 404 if own == 200 else own
-    assert (
-        client.get(f"/kinderen/{placement.child_id}/ouders/{other_link.pk}/").status_code
-        == expected
+    child, other_child = placement.child_id, other_placement.child_id
+    matrix.check(
+        [
+            (persona, f"/kinderen/{child}/ouders/nieuw/", own),
+            (persona, f"/kinderen/{other_child}/ouders/nieuw/", other),
+            (persona, f"/kinderen/{child}/ouders/{link.pk}/", own),
+            (persona, f"/kinderen/{other_child}/ouders/{other_link.pk}/", other),
+            # A parent of another child cannot be reached through this child's file.
+            (persona, f"/kinderen/{child}/ouders/{other_link.pk}/", 404 if own == 200 else own),
+        ]
     )
 
 

@@ -5,22 +5,15 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils.timezone import localdate
 
 from placements import services
-from placements.factories import (
-    ChildFactory,
-    FosterFamilyFactory,
-    PlacementFactory,
-    valid_bsn,
-)
+from placements.factories import ChildFactory, FosterFamilyFactory, PlacementFactory
 from placements.models import CareKind, FosterFamily, Placement
-from placements.validators import bsn_is_valid, normalise_postcode, validate_postcode
+from placements.validators import bsn_is_valid, normalise_postcode, valid_bsn, validate_postcode
 from pleegzorg.factories import UserFactory
 from pleegzorg.models import AccessLogEntry
 from pleegzorg.versioning import StaleRecord
-
-TODAY = timezone.localdate()
 
 
 @pytest.mark.parametrize("bsn", ["111222333", "123456782", valid_bsn(42)])
@@ -59,7 +52,7 @@ def start(actor, child, family, **kwargs):
         family=family,
         kind=kwargs.pop("kind", CareKind.FULL_TIME),
         legal_basis=Placement.LegalBasis.VOLUNTARY,
-        start_date=kwargs.pop("start_date", TODAY),
+        start_date=kwargs.pop("start_date", localdate()),
         caseworker=kwargs.pop("caseworker", actor),
         **kwargs,
     )
@@ -76,7 +69,7 @@ def test_a_caseworker_starts_a_placement_with_its_first_assignment_and_it_is_log
 
 
 def test_a_child_never_has_two_overlapping_full_time_placements(caseworker, child, family):
-    start(caseworker, child, family, start_date=TODAY - dt.timedelta(days=10))
+    start(caseworker, child, family, start_date=localdate() - dt.timedelta(days=10))
     other = FosterFamilyFactory()
     with pytest.raises(ValidationError) as error:
         start(caseworker, child, other)
@@ -88,7 +81,7 @@ def test_a_child_never_has_two_overlapping_full_time_placements(caseworker, chil
 def test_the_database_refuses_overlapping_full_time_placements(
     requires_postgresql, caseworker, child, family
 ):
-    PlacementFactory(child=child, family=family, caseworker=caseworker, start_date=TODAY)
+    PlacementFactory(child=child, family=family, caseworker=caseworker, start_date=localdate())
     with pytest.raises(IntegrityError), transaction.atomic():
         Placement.objects.create(
             child=child,
@@ -96,7 +89,7 @@ def test_the_database_refuses_overlapping_full_time_placements(
             caseworker=caseworker,
             kind=CareKind.FULL_TIME,
             legal_basis="ots",
-            start_date=TODAY + dt.timedelta(days=3),
+            start_date=localdate() + dt.timedelta(days=3),
         )
 
 
@@ -106,7 +99,7 @@ def test_a_stopped_or_full_family_takes_no_placement(caseworker, family):
     with pytest.raises(ValidationError, match="is vol"):
         start(caseworker, ChildFactory(), family)
     stopped = FosterFamilyFactory(
-        status=FosterFamily.Status.STOPPED, stop_date=TODAY, stop_reason="moved"
+        status=FosterFamily.Status.STOPPED, stop_date=localdate(), stop_reason="moved"
     )
     with pytest.raises(ValidationError, match="gestopt"):
         start(caseworker, ChildFactory(), stopped)
@@ -152,14 +145,14 @@ def test_a_premature_ending_records_who_ended_it(caseworker, placement):
             actor=caseworker,
             placement=placement,
             version=placement.version,
-            end_date=TODAY,
+            end_date=localdate(),
             end_reason=Placement.EndReason.PREMATURE,
         )
     services.placement_end(
         actor=caseworker,
         placement=placement,
         version=placement.version,
-        end_date=TODAY,
+        end_date=localdate(),
         end_reason=Placement.EndReason.PREMATURE,
         ended_by=Placement.EndedBy.FOSTER_FAMILY,
     )
@@ -185,7 +178,7 @@ def test_a_handover_needs_a_note_and_keeps_the_history(team_lead, caseworker, pl
         new_caseworker=colleague,
         handover_note="Let op de omgangsregeling.",
         family_informed=True,
-        no_change_of_course_until=TODAY + dt.timedelta(days=90),
+        no_change_of_course_until=localdate() + dt.timedelta(days=90),
     )
     placement.refresh_from_db()
     assert placement.caseworker == colleague
@@ -298,7 +291,7 @@ def test_a_refused_change_names_the_record_for_the_access_log(other_caseworker, 
             actor=other_caseworker,
             placement=placement,
             version=1,
-            end_date=TODAY,
+            end_date=localdate(),
             end_reason="return_home",
         )
     assert error.value.obj == placement and error.value.person == child
