@@ -36,9 +36,9 @@ from pleegzorg.audit import Action, Purpose
 from pleegzorg.models import User
 from pleegzorg.permissions import Refused
 
-# The version check lives in the core now (pleegzorg.versioning). These names stay importable
-# from here only for placements.meetings and placements.views.meetings, until they import the
-# core's: StaleRecord and save_versioned, and require_change (once ``_require_change`` here).
+# The version check lives in the core (pleegzorg.versioning), and so do the audit helpers
+# (pleegzorg.actions). StaleRecord, save_versioned and _require_change stay importable from here
+# only for placements.meetings and placements.views.meetings, until those import the core's.
 from pleegzorg.versioning import StaleRecord as StaleRecord
 from pleegzorg.versioning import save_versioned
 
@@ -241,7 +241,7 @@ def placement_hand_over(
     ``permissions.handover_candidates`` (the same list the form offers); anyone else is refused.
     """
     require_change(actor, permissions.placements_policy, placement, person=placement.child)
-    placement = Placement.objects.select_related("child").get(pk=placement.pk)
+    placement = Placement.objects.select_related("child", "caseworker").get(pk=placement.pk)
     on_date = on_date or timezone.localdate()
     errors = _handover_errors(
         handover_note=handover_note,
