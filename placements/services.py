@@ -35,14 +35,7 @@ from pleegzorg.actions import log_change, require_change
 from pleegzorg.audit import Action, Purpose
 from pleegzorg.models import User
 from pleegzorg.permissions import Refused
-
-# The version check lives in the core (pleegzorg.versioning), and so do the audit helpers
-# (pleegzorg.actions). StaleRecord, save_versioned and _require_change stay importable from here
-# only for placements.meetings and placements.views.meetings, until those import the core's.
-from pleegzorg.versioning import StaleRecord as StaleRecord
 from pleegzorg.versioning import save_versioned
-
-_require_change = require_change
 
 
 def _create(row):
