@@ -20,7 +20,8 @@ year). Elsewhere a placement gets its start meeting, its last joint report and t
 meeting, which keeps the sector scale to a few rows per placement.
 
 Idempotent: only placements without any meeting or conversation are touched. Each placement's
-choices come from a generator seeded with ``SEED`` and its id; the rows are saved with
+choices come from a generator seeded with ``SEED``, its child and its start date; the rows are
+saved with
 ``bulk_create`` per chunk.
 """
 
@@ -183,12 +184,19 @@ def seed_meetings(
         history = _History(today)
         for placement in chunk:
             detailed = placement.caseworker.team_id == detailed_team
-            history.add(placement, random.Random(SEED * 100_003 + placement.pk), detailed)  # noqa: S311
+            history.add(placement, _generator(placement), detailed)
         history.save(created)
     log(
         f"Meetings: {created['meetings']} meetings for {len(ids)} placements, "
         f"{created['agreements']} agreements, {created['contacts']} conversations with the child."
     )
+
+
+def _generator(placement: Placement) -> random.Random:
+    """The placement's own random choices, from what the seeded case files made (the child's
+    BSN and the start date) rather than its id: ids depend on what the database held before,
+    and the demo must be the same on every run."""
+    return random.Random(f"{SEED}:{placement.child.bsn}:{placement.start_date}")  # noqa: S311
 
 
 class _History:
