@@ -57,6 +57,14 @@ class AppManagerAdmin(admin.ModelAdmin):
     )
 
 
+class AppManagerInline(admin.options.InlineModelAdmin):
+    """Rows inside a record's page follow the role too, not Django's per-model permissions."""
+
+    has_view_permission = has_add_permission = has_change_permission = has_delete_permission = (
+        lambda self, request, obj=None: request.user.is_active and request.user.is_app_manager
+    )
+
+
 class AuditedAdmin(AppManagerAdmin):
     """Admin for personal data: opening a record is written to the access log."""
 
@@ -83,7 +91,7 @@ class RegionAdmin(AppManagerAdmin):
     search_fields = ["name"]
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(AppManagerInline, admin.TabularInline):
     model = User
     fields = ["username", "first_name", "last_name", "email", "active"]
     readonly_fields = fields

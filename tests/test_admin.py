@@ -304,3 +304,16 @@ def test_beheer_offers_no_groups_the_role_decides(app_manager, client):
     app_manager.save()
     client.force_login(app_manager)
     assert client.get("/beheer/auth/group/").status_code == 404
+
+
+def test_an_application_manager_sees_the_rows_inside_a_record(app_manager, client):
+    """The inlines follow the role, like the pages around them: no Django permissions needed."""
+    records = one_record_of_each_model(app_manager)
+    placement = next(obj for model, obj in records.items() if model._meta.model_name == "placement")
+    client.force_login(app_manager)
+    response = client.get(f"/beheer/placements/placement/{placement.pk}/change/")
+    assert (
+        "Geschiedenis pleegzorgwerkers" in response.text
+        or "caseworker_assignments-0" in response.text
+    )
+    assert 'id="caseworker_assignments-0"' in response.text
