@@ -12,10 +12,10 @@ from constellations.models import (
     ParentParticipation,
     RespiteStay,
 )
-from pleegzorg.admin import AppManagerAdmin, AuditedAdmin
+from pleegzorg.admin import AppManagerAdmin, AppManagerInline, AuditedAdmin
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(AppManagerInline, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["family"]
@@ -30,7 +30,7 @@ class ConstellationAdmin(AppManagerAdmin):
     readonly_fields = ["version", "updated_at"]
 
 
-class BedInline(admin.TabularInline):
+class BedInline(AppManagerInline, admin.TabularInline):
     model = Bed
     extra = 0
 

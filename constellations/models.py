@@ -110,7 +110,9 @@ class BedQuerySet(models.QuerySet):
 
 
 class Bed(models.Model):
-    hub = models.ForeignKey(HubHome, on_delete=models.CASCADE, related_name="beds")
+    hub = models.ForeignKey(
+        HubHome, on_delete=models.CASCADE, related_name="beds", verbose_name=_("hub home")
+    )
     name = models.CharField(_("name"), max_length=50)
     active = models.BooleanField(_("in use"), default=True)
 
@@ -137,7 +139,10 @@ class Membership(models.Model):
     """A foster family's membership of a constellation; ended ones stay as history."""
 
     constellation = models.ForeignKey(
-        Constellation, on_delete=models.CASCADE, related_name="memberships"
+        Constellation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("constellation"),
     )
     family = models.ForeignKey(
         FosterFamily,
@@ -191,7 +196,10 @@ class ParentParticipation(models.Model):
     """A birth parent of a member family's foster child who takes part in the constellation."""
 
     constellation = models.ForeignKey(
-        Constellation, on_delete=models.CASCADE, related_name="parent_participations"
+        Constellation,
+        on_delete=models.CASCADE,
+        related_name="parent_participations",
+        verbose_name=_("constellation"),
     )
     parent = models.ForeignKey(
         Parent, on_delete=models.CASCADE, related_name="participations", verbose_name=_("parent")
@@ -229,16 +237,24 @@ class Gathering(models.Model):
         TRAINING = "training", _("training")
 
     constellation = models.ForeignKey(
-        Constellation, on_delete=models.CASCADE, related_name="gatherings"
+        Constellation,
+        on_delete=models.CASCADE,
+        related_name="gatherings",
+        verbose_name=_("constellation"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.MONTHLY)
     date = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200)
     notes = models.TextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -356,7 +372,12 @@ class RespiteStay(Versioned):
     # Only these hold a bed; a cancelled stay frees it.
     HOLDS_BED = Q(status__in=["requested", "confirmed", "completed"])
 
-    constellation = models.ForeignKey(Constellation, on_delete=models.PROTECT, related_name="stays")
+    constellation = models.ForeignKey(
+        Constellation,
+        on_delete=models.PROTECT,
+        related_name="stays",
+        verbose_name=_("constellation"),
+    )
     bed = models.ForeignKey(
         Bed, on_delete=models.PROTECT, related_name="stays", verbose_name=_("bed")
     )
@@ -374,9 +395,14 @@ class RespiteStay(Versioned):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.CONFIRMED)
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("booked by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["arrival", "id"]

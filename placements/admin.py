@@ -15,16 +15,16 @@ from placements.models import (
     YouthProtector,
     YouthProtectorAssignment,
 )
-from pleegzorg.admin import AuditedAdmin
+from pleegzorg.admin import AppManagerInline, AuditedAdmin
 
 
-class ParentChildInline(admin.TabularInline):
+class ParentChildInline(AppManagerInline, admin.TabularInline):
     model = ParentChild
     extra = 0
     autocomplete_fields = ["parent", "child"]
 
 
-class VoiceNoteInline(admin.TabularInline):
+class VoiceNoteInline(AppManagerInline, admin.TabularInline):
     model = VoiceNote
     extra = 0
     fields = ["said_on", "text", "recorded_by"]
@@ -46,18 +46,18 @@ class ParentAdmin(AuditedAdmin):
     inlines = [ParentChildInline]
 
 
-class FosterParentInline(admin.TabularInline):
+class FosterParentInline(AppManagerInline, admin.TabularInline):
     model = FosterParent
     extra = 0
     max_num = 2
 
 
-class OwnChildInline(admin.TabularInline):
+class OwnChildInline(AppManagerInline, admin.TabularInline):
     model = OwnChild
     extra = 0
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(AppManagerInline, admin.TabularInline):
     model = FosterFamilyStatusChange
     extra = 0
     readonly_fields = ["changed_by"]
@@ -77,19 +77,19 @@ class YouthProtectorAdmin(AuditedAdmin):
     search_fields = ["first_name", "last_name", "institution"]
 
 
-class CaseworkerAssignmentInline(admin.TabularInline):
+class CaseworkerAssignmentInline(AppManagerInline, admin.TabularInline):
     model = CaseworkerAssignment
     extra = 0
     raw_id_fields = ["caseworker", "assigned_by"]
 
 
-class YouthProtectorAssignmentInline(admin.TabularInline):
+class YouthProtectorAssignmentInline(AppManagerInline, admin.TabularInline):
     model = YouthProtectorAssignment
     extra = 0
     raw_id_fields = ["youth_protector", "assigned_by"]
 
 
-class DecisionInline(admin.StackedInline):
+class DecisionInline(AppManagerInline, admin.StackedInline):
     model = Decision
     extra = 0
     raw_id_fields = ["recorded_by"]

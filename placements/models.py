@@ -101,13 +101,18 @@ class Child(Versioned):
 class VoiceNote(models.Model):
     """What the child said it wants, in its own words, with the date it said it."""
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="voice_notes")
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="voice_notes", verbose_name=_("foster child")
+    )
     said_on = models.DateField(_("date"))
     text = models.TextField(_("what the child said"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-said_on", "-id"]
@@ -124,7 +129,9 @@ class Parent(Versioned):
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
     email = models.EmailField(_("email address"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    children = models.ManyToManyField(Child, through="ParentChild", related_name="parents")
+    children = models.ManyToManyField(
+        Child, through="ParentChild", related_name="parents", verbose_name=_("children")
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -142,8 +149,12 @@ class ParentChild(models.Model):
         PARENT = "parent", _("parent")
         OTHER = "other", _("other")
 
-    parent = models.ForeignKey(Parent, on_delete=models.CASCADE, related_name="child_links")
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="parent_links")
+    parent = models.ForeignKey(
+        Parent, on_delete=models.CASCADE, related_name="child_links", verbose_name=_("parent")
+    )
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="parent_links", verbose_name=_("foster child")
+    )
     relation = models.CharField(_("relation to the child"), max_length=10, choices=Relation)
     has_custody = models.BooleanField(_("has custody (gezag)"), default=False)
     participation = models.CharField(
@@ -243,13 +254,21 @@ class FosterFamilyStatusChange(models.Model):
     """A family's status history: into screening, active, paused, stopped."""
 
     family = models.ForeignKey(
-        FosterFamily, on_delete=models.CASCADE, related_name="status_changes"
+        FosterFamily,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("foster family"),
     )
     status = models.CharField(_("status"), max_length=10, choices=FosterFamily.Status)
     changed_on = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=300, blank=True)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
 
     class Meta:
@@ -263,7 +282,10 @@ class FosterFamilyStatusChange(models.Model):
 
 class FosterParent(models.Model):
     family = models.ForeignKey(
-        FosterFamily, on_delete=models.CASCADE, related_name="foster_parents"
+        FosterFamily,
+        on_delete=models.CASCADE,
+        related_name="foster_parents",
+        verbose_name=_("foster family"),
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -281,7 +303,12 @@ class FosterParent(models.Model):
 
 
 class OwnChild(models.Model):
-    family = models.ForeignKey(FosterFamily, on_delete=models.CASCADE, related_name="own_children")
+    family = models.ForeignKey(
+        FosterFamily,
+        on_delete=models.CASCADE,
+        related_name="own_children",
+        verbose_name=_("foster family"),
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     date_of_birth = models.DateField(_("date of birth"))
     notes = models.TextField(_("notes"), blank=True)
@@ -376,8 +403,15 @@ class Placement(Versioned):
         GROW_UP = "grow_up", _("grow up in the foster family")
         UNDECIDED = "undecided", _("not yet decided")
 
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="placements")
-    family = models.ForeignKey(FosterFamily, on_delete=models.PROTECT, related_name="placements")
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="placements", verbose_name=_("foster child")
+    )
+    family = models.ForeignKey(
+        FosterFamily,
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("foster family"),
+    )
     kind = models.CharField(_("kind of care"), max_length=10, choices=CareKind)
     legal_basis = models.CharField(_("legal basis"), max_length=15, choices=LegalBasis)
     start_date = models.DateField(_("start date"))
@@ -420,7 +454,7 @@ class Placement(Versioned):
         help_text=_("Default: every 3 months; for a child under 3, every 6 weeks."),
     )
     next_joint_meeting_on = models.DateField(_("next joint meeting"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = PlacementQuerySet.as_manager()
 
@@ -575,7 +609,7 @@ class Placement(Versioned):
 class Assignment(models.Model):
     """Who was responsible, from when until when, and how the handover went (Advies 6 and 7)."""
 
-    placement = models.ForeignKey(Placement, on_delete=models.CASCADE)
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, verbose_name=_("placement"))
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)
     handover_note = models.TextField(_("handover note"), blank=True)
@@ -587,9 +621,14 @@ class Assignment(models.Model):
         help_text=_("Advice 6: no new course in the first months after a handover."),
     )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         abstract = True
@@ -647,7 +686,9 @@ class YouthProtectorAssignment(Assignment):
 class Decision(models.Model):
     """A decision about the placement, and whether the foster parents were consulted (Advies 2)."""
 
-    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="decisions")
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("placement")
+    )
     decided_on = models.DateField(_("date"))
     subject = models.CharField(_("what was decided"), max_length=300)
     decided_by = models.CharField(
@@ -657,9 +698,12 @@ class Decision(models.Model):
     foster_parents_view = models.TextField(_("view of the foster parents"), blank=True)
     reason = models.TextField(_("reason"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-decided_on", "-id"]

@@ -6,15 +6,59 @@ these models; the access log is read-only here too, and looking at it is logged.
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from pleegzorg.audit import Action, Purpose, access_log_write
 from pleegzorg.models import AccessLogEntry, Region, Team, User
+
+# Django's groups and permissions decide nothing here (the role does), and their names are
+# English rows in the database: offering them would only mislead.
+admin.site.unregister(Group)
+
+# Strings of Django's admin that its Dutch catalog leaves empty; listed so that `make messages`
+# keeps them in ours, which Django reads first.
+DJANGO_STRINGS_WITHOUT_DUTCH = (
+    gettext_noop("- Select an option -"),
+    gettext_noop("Filter by %(field_name)s"),
+    gettext_noop("Search %(name)s"),
+    gettext_noop("Pagination %(name)s"),
+    gettext_noop("Pagination %(name)s entries"),
+    gettext_noop("Logout"),
+    gettext_noop("Forgotten your login credentials?"),
+    gettext_noop(
+        "Are you sure you want to delete the %(object_name)s “%(escaped_object)s”? All of the "
+        "following related items will be deleted:"
+    ),
+    gettext_noop(
+        "Deleting the %(object_name)s “%(escaped_object)s” would require deleting the following "
+        "protected related objects:"
+    ),
+    gettext_noop(
+        "Deleting the %(object_name)s “%(escaped_object)s” would result in deleting related "
+        "objects, but your account doesn't have permission to delete the following types of "
+        "objects:"
+    ),
+)
+
+
+def yes_no(value: bool) -> str:
+    """A yes or no in words: Django's boolean icons read "True" and "False" to a screen reader."""
+    return _("yes") if value else _("no")
 
 
 class AppManagerAdmin(admin.ModelAdmin):
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_app_manager
+
+    has_view_permission = has_add_permission = has_change_permission = has_delete_permission = (
+        lambda self, request, obj=None: request.user.is_active and request.user.is_app_manager
+    )
+
+
+class AppManagerInline(admin.options.InlineModelAdmin):
+    """Rows inside a record's page follow the role too, not Django's per-model permissions."""
 
     has_view_permission = has_add_permission = has_change_permission = has_delete_permission = (
         lambda self, request, obj=None: request.user.is_active and request.user.is_app_manager
@@ -47,9 +91,9 @@ class RegionAdmin(AppManagerAdmin):
     search_fields = ["name"]
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(AppManagerInline, admin.TabularInline):
     model = User
-    fields = ["username", "first_name", "last_name", "email", "is_active"]
+    fields = ["username", "first_name", "last_name", "email", "active"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -59,6 +103,10 @@ class MemberInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("active"))
+    def active(self, obj):
+        return yes_no(obj.is_active)
 
 
 @admin.register(Team)
@@ -73,7 +121,7 @@ class TeamAdmin(AppManagerAdmin):
 
 @admin.register(User)
 class UserAdmin(AppManagerAdmin, DjangoUserAdmin):
-    list_display = ["username", "first_name", "last_name", "role", "team", "is_active"]
+    list_display = ["username", "first_name", "last_name", "role", "team", "active"]
     list_filter = ["role", "team", "is_active"]
     list_select_related = ["team"]
     search_fields = ["username", "first_name", "last_name", "email"]
@@ -102,6 +150,10 @@ class UserAdmin(AppManagerAdmin, DjangoUserAdmin):
         ),
     )
     readonly_fields = ["last_login", "date_joined"]
+
+    @admin.display(description=_("active"), ordering="is_active")
+    def active(self, obj):
+        return yes_no(obj.is_active)
 
     def has_delete_permission(self, request, obj=None):
         # People stay in the access log: deactivate an account instead of deleting it.

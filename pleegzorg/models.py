@@ -178,14 +178,24 @@ class AccessLogEntry(models.Model):
     )
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     person_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ContentType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kind of person"),
     )
-    person_id = models.PositiveBigIntegerField(null=True, blank=True)
+    person_id = models.PositiveBigIntegerField(_("person number"), null=True, blank=True)
     person_label = models.CharField(_("concerns"), max_length=200, blank=True)
     object_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ContentType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kind of record"),
     )
-    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    object_id = models.PositiveBigIntegerField(_("record number"), null=True, blank=True)
     object_label = models.CharField(_("record"), max_length=200, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     detail = models.CharField(_("detail"), max_length=500, blank=True)
@@ -195,7 +205,7 @@ class AccessLogEntry(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("access log entry")
-        verbose_name_plural = _("access log")
+        verbose_name_plural = _("access log entries")
         indexes = [
             models.Index(fields=["person_type", "person_id", "-at"], name="accesslog_person_at"),
             models.Index(fields=["user", "-at"], name="accesslog_user_at"),

@@ -15,13 +15,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class Versioned(models.Model):
     """Optimistic locking: a form carries the version it showed; saving another version fails."""
 
-    version = models.PositiveIntegerField(default=1, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(gettext_lazy("version"), default=1, editable=False)
+    updated_at = models.DateTimeField(gettext_lazy("last changed"), auto_now=True)
 
     class Meta:
         abstract = True

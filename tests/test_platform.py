@@ -150,18 +150,40 @@ def test_clear_expired_sessions_task_removes_only_expired_sessions(db, caseworke
     ]
 
 
-def test_filesystem_broker_delivers_a_task_without_any_server(tmp_path):
-    """The demo's embedded broker: a message sent is a message a worker can receive."""
+def test_filesystem_broker_delivers_a_task_without_any_server(tmp_path, monkeypatch):
+    """The demo's embedded broker: a message sent is a message a worker can receive, and every
+    file the transport writes (its control folder too) stays under the var directory."""
+    import json
+
     from kombu import Connection
 
-    folder = tmp_path / "queue"
-    folder.mkdir()
-    options = {"data_folder_in": str(folder), "data_folder_out": str(folder)}
+    var = tmp_path / "var"
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps(s.CELERY_BROKER_TRANSPORT_OPTIONS))",
+        env_overrides={
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            "PLEEGZORG_VAR_DIR": str(var),
+        },
+    )
+    options = json.loads(result.stdout)
+    folders = [Path(v) for k, v in options.items() if k.endswith("folder") or "folder_" in k]
+    assert {"data_folder_in", "data_folder_out", "processed_folder", "control_folder"} <= set(
+        options
+    )
+    assert all(folder.is_relative_to(var) for folder in folders), options
+
+    monkeypatch.chdir(tmp_path)  # kombu's defaults are relative: they would land here
     with Connection("filesystem://", transport_options=options) as conn:
         queue = conn.SimpleQueue("celery")
         queue.put({"task": "pleegzorg.tasks.clear_expired_sessions"})
         assert queue.get(timeout=2).payload == {"task": "pleegzorg.tasks.clear_expired_sessions"}
         queue.close()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["var"]
+    assert (var / "celery" / "control" / "celery.exchange").exists()
 
 
 def test_seed_demo_creates_the_demo_accounts_and_is_idempotent(seeded):

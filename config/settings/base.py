@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
-    "axes",
+    "pleegzorg.axes_app.LoginLockoutConfig",  # django-axes, named in Dutch
     "pleegzorg",
     "placements",
     "constellations",
