@@ -12,7 +12,6 @@ from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from pleegzorg.versioning import StaleRecord
 
 from placements.meetings.models import (
     Agreement,
@@ -22,6 +21,7 @@ from placements.meetings.models import (
     StartMeetingAnswer,
 )
 from pleegzorg.forms import DateInput
+from pleegzorg.versioning import StaleRecord
 
 
 class TimeInput(forms.TimeInput):
