@@ -66,3 +66,12 @@ class AccessLogFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("period_end", _("The end date is before the start date."))
         return cleaned
+
+    def filters(self) -> dict:
+        """The valid filters given (an unbound form: none)."""
+        return {k: v for k, v in self.cleaned_data.items() if v} if self.is_valid() else {}
+
+    def description(self) -> str:
+        """The search as the access log records it: 'inzagelog person=Sanne action=view'."""
+        parts = [f"{key}={value}" for key, value in self.filters().items()]
+        return " ".join(["inzagelog", *parts])

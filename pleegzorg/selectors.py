@@ -73,6 +73,22 @@ def access_log_entries(
     return entries
 
 
+def access_log_search(user: User, form) -> QuerySet[AccessLogEntry]:
+    """The entries a filter form asks for; none at all for a form with errors (never the
+    unfiltered log for a bad filter)."""
+    if form.is_bound and not form.is_valid():
+        return AccessLogEntry.objects.none()
+    filters = form.filters()
+    return access_log_entries(
+        user,
+        person=filters.get("person", ""),
+        acting_user=filters.get("user"),
+        action=filters.get("action", ""),
+        period_start=filters.get("period_start"),
+        period_end=filters.get("period_end"),
+    )
+
+
 def _start_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 

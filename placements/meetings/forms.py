@@ -205,6 +205,21 @@ class CadenceForm(forms.Form):
         help_text=_("The date you agreed with the parties."),
     )
 
+    @classmethod
+    def for_placement(cls, data, placement, *, planned: Meeting | None) -> "CadenceForm":
+        """The form for ``placement``: its cadence and next date as they are now."""
+        initial = {
+            "version": placement.version,
+            "interval_weeks": placement.joint_meeting_interval_weeks,
+            "next_date": placement.next_joint_meeting_on,
+        }
+        return cls(
+            data,
+            initial=initial,
+            current_weeks=placement.joint_meeting_interval_weeks,
+            has_planned_meeting=planned is not None,
+        )
+
     def __init__(self, *args, current_weeks: int, has_planned_meeting: bool, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["interval_weeks"]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
-from placements.meetings.models import Meeting
+from placements import permissions
+from placements.meetings.models import Meeting, StartMeetingAnswer
 from placements.models import Placement
+from pleegzorg.models import User
 
 
 def meeting_kind(asked: str | None) -> Meeting.Kind:
@@ -22,3 +25,76 @@ def suggested_meeting_day(placement: Placement, kind: str) -> dt.date:
     if kind == Meeting.Kind.START:
         return max(today, placement.start_date) + dt.timedelta(days=7)
     return placement.next_joint_meeting_on or today + dt.timedelta(weeks=2)
+
+
+def my_meetings(user: User) -> dict:
+    """Upcoming and overdue meetings of the visible placements, in a fixed number of queries."""
+    now = timezone.now()
+    visible = permissions.placements_policy.visible_to(user)
+    active = visible.active()
+    meetings = (
+        Meeting.objects.filter(placement__in=active, status=Meeting.Status.PLANNED)
+        .select_related("placement__child", "placement__family")
+        .order_by("planned_at")
+    )
+    with_names = visible.select_related("child", "family")
+    return {
+        "upcoming": list(meetings.filter(planned_at__gte=now)[:100]),
+        "without_report": list(meetings.filter(planned_at__lt=now)[:100]),
+        "start_overdue": list(with_names.start_meeting_overdue().order_by("start_date")[:100]),
+        "joint_overdue": list(
+            with_names.joint_meeting_overdue().order_by("next_joint_meeting_on", "start_date")[:100]
+        ),
+    }
+
+
+def meetings_of(placement: Placement) -> dict:
+    """The meetings section of the child file for the current placement."""
+    meetings = list(
+        placement.meetings.exclude(status=Meeting.Status.CANCELLED)
+        .prefetch_related("participants", "answers")
+        .order_by("-planned_at")
+    )
+    today = timezone.localdate()
+    contacts = list(placement.child_contacts.order_by("-contact_on")[:10])
+    flags = (
+        Placement.objects.filter(pk=placement.pk)
+        .annotate(
+            contacts=Placement.child_contacts_in_year(today),
+            too_few=Case(
+                When(Placement.too_few_child_contacts_condition(today), then=Value(True)),
+                default=Value(False),
+            ),
+            start_overdue=Case(
+                When(Placement.start_meeting_overdue_condition(today), then=Value(True)),
+                default=Value(False),
+            ),
+        )
+        .values("contacts", "too_few", "start_overdue")
+        .get()
+    )
+    held_start = any(m.kind == "start" and m.status == "held" for m in meetings)
+    planned_start = any(m.kind == "start" and m.status == "planned" for m in meetings)
+    return {
+        "meetings": meetings,
+        "agreements": list(placement.agreements.order_by("status", "due_on")),
+        "authorities": list(placement.authorities.all()),
+        "requests": list(placement.meeting_requests.filter(meeting__isnull=True)),
+        "contacts": contacts,
+        "contacts_last_year": flags["contacts"],
+        "too_few_contacts": flags["too_few"],
+        "start_meeting_held": held_start,
+        "start_meeting_planned": planned_start,
+        "start_meeting_overdue": flags["start_overdue"],
+    }
+
+
+def meeting_agenda(meeting: Meeting) -> dict:
+    """What the printable agenda shows: who takes part, the questions, the open agreements."""
+    return {
+        "meeting": meeting,
+        "placement": meeting.placement,
+        "participants": list(meeting.participants.all()),
+        "questions": [label for _name, label in StartMeetingAnswer.QUESTIONS],
+        "open_agreements": list(meeting.placement.agreements.filter(status="open")),
+    }

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_http_methods
 from placements import permissions
 from placements.meetings import forms as mf
 from placements.meetings import selectors, services
-from placements.models import Meeting, Placement, StartMeetingAnswer
+from placements.models import Meeting, Placement
 from placements.views.placement import placement_or_404
 from pleegzorg.actions import log_view
-from pleegzorg.audit import Action, Purpose, access_log_write
+from pleegzorg.audit import Action, Purpose
 from pleegzorg.models import User
 from pleegzorg.permissions import get_visible_or_404, require_role
 from pleegzorg.views.forms import submit
@@ -173,18 +173,13 @@ def meeting_request(request, pk):
             reverse("placements:meeting_plan", args=[placement.pk]) + "?soort=joint"
         ),
     )
-    if done:
-        return done
-    return render(
+    return done or _simple_form(
         request,
-        "placements/meetings/simple_form.html",
-        {
-            "placement": placement,
-            "form": form,
-            "title": _("Request a joint meeting"),
-            "submit": _("Record the request"),
-            "lead": _("One party finding a joint meeting needed is enough (advice 8)."),
-        },
+        placement,
+        form,
+        title=_("Request a joint meeting"),
+        button=_("Record the request"),
+        lead=_("One party finding a joint meeting needed is enough (advice 8)."),
     )
 
 
@@ -194,27 +189,9 @@ def meeting_cadence(request, pk):
     """How often this placement's joint meetings take place, and when the next one is."""
     placement = placement_or_404(request, pk)
     if request.method == "GET":
-        access_log_write(
-            user=request.user,
-            request=request,
-            action=Action.VIEW,
-            purpose=Purpose.CARE,
-            person=placement.child,
-            obj=placement,
-            detail="ritme gezamenlijk overleg",
-        )
+        log_view(request, person=placement.child, obj=placement, detail="ritme gezamenlijk overleg")
     planned = services.planned_joint_meeting(placement)
-    initial = {
-        "version": placement.version,
-        "interval_weeks": placement.joint_meeting_interval_weeks,
-        "next_date": placement.next_joint_meeting_on,
-    }
-    form = mf.CadenceForm(
-        request.POST or None,
-        initial=initial,
-        current_weeks=placement.joint_meeting_interval_weeks,
-        has_planned_meeting=planned is not None,
-    )
+    form = mf.CadenceForm.for_placement(request.POST or None, placement, planned=planned)
     done = submit(
         request,
         form,
@@ -224,13 +201,8 @@ def meeting_cadence(request, pk):
         ),
         redirect_to=lambda _placement: _file_url(placement),
     )
-    if done:
-        return done
-    return render(
-        request,
-        "placements/meetings/cadence.html",
-        {"placement": placement, "form": form, "planned": planned},
-    )
+    context = {"placement": placement, "form": form, "planned": planned}
+    return done or render(request, "placements/meetings/cadence.html", context)
 
 
 @login_required
@@ -247,49 +219,32 @@ def child_contact(request, pk):
         ),
         redirect_to=lambda _contact: _file_url(placement),
     )
-    if done:
-        return done
-    return render(
+    return done or _simple_form(
         request,
-        "placements/meetings/simple_form.html",
-        {
-            "placement": placement,
-            "form": form,
-            "title": _("Record a conversation with the child"),
-            "submit": _("Save conversation"),
-            "lead": _("The guideline: talk with the child at least 3 times a year."),
-        },
+        placement,
+        form,
+        title=_("Record a conversation with the child"),
+        button=_("Save conversation"),
+        lead=_("The guideline: talk with the child at least 3 times a year."),
     )
+
+
+def _simple_form(request, placement, form, *, title: str, button: str, lead: str):
+    context = {"placement": placement, "form": form, "title": title, "submit": button}
+    return render(request, "placements/meetings/simple_form.html", context | {"lead": lead})
 
 
 @login_required
 def meeting_agenda(request, pk):
     """A printable agenda: the questions or the Advies-8 agenda, with open agreements."""
     meeting = _meeting_or_404(request, pk)
-    access_log_write(
-        user=request.user,
-        request=request,
-        action=Action.PRINT,
-        purpose=Purpose.CARE,
-        person=meeting.placement.child,
-        obj=meeting,
-    )
-    context = {
-        "meeting": meeting,
-        "placement": meeting.placement,
-        "participants": meeting.participants.all(),
-        "questions": [label for _name, label in StartMeetingAnswer.QUESTIONS],
-        "open_agreements": meeting.placement.agreements.filter(status="open"),
-    }
-    return render(request, "placements/meetings/agenda.html", context)
+    log_view(request, person=meeting.placement.child, obj=meeting, action=Action.PRINT)
+    return render(request, "placements/meetings/agenda.html", selectors.meeting_agenda(meeting))
 
 
 @login_required
 def my_meetings(request):
     """'Mijn overleggen': upcoming and overdue meetings of the caseload."""
     require_role(request, User.Role.CASEWORKER, User.Role.TEAM_LEAD, purpose=Purpose.CARE)
-    from placements import selectors
-
-    return render(
-        request, "placements/meetings/my_meetings.html", selectors.my_meetings(request.user)
-    )
+    context = selectors.my_meetings(request.user)
+    return render(request, "placements/meetings/my_meetings.html", context)

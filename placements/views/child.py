@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from placements import forms, permissions, selectors, services
+from placements.meetings import selectors as meeting_selectors
 from pleegzorg import panels
 from pleegzorg.actions import log_view
 from pleegzorg.audit import Purpose
@@ -100,7 +101,7 @@ def child_file(request, pk):
     file = selectors.child_file(request.user, child)
     context = {
         "file": file,
-        "meetings": selectors.meetings_of(file.current) if file.current else None,
+        "meetings": meeting_selectors.meetings_of(file.current) if file.current else None,
         "panels": panels.for_page(CHILD_FILE_PANELS, request.user, child),
         "child": child,
         "tab": "file",

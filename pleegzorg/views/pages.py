@@ -7,9 +7,10 @@ from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
 from pleegzorg import navigation, permissions, selectors
-from pleegzorg.audit import Action, Purpose, access_log_write
+from pleegzorg.actions import log_view
+from pleegzorg.audit import Action, Purpose
 from pleegzorg.forms import AccessLogFilterForm
-from pleegzorg.models import AccessLogEntry
+from pleegzorg.views.forms import template_for
 
 
 @login_required
@@ -32,38 +33,14 @@ def access_log(request):
         request, *permissions.access_log.roles_that_search, purpose=purpose, detail="inzagelog"
     )
     form = AccessLogFilterForm(request.GET or None, viewer=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
     # Log first, so the page shows this visit too and the count matches the rows.
-    access_log_write(
-        user=request.user,
-        request=request,
-        action=Action.SEARCH if any(filters.values()) else Action.VIEW,
-        purpose=purpose,
-        detail=_describe_filters(filters),
-    )
-    if form.errors:
-        entries = AccessLogEntry.objects.none()  # never show unfiltered rows for a bad filter
-    else:
-        entries = selectors.access_log_entries(
-            request.user,
-            person=filters.get("person", ""),
-            acting_user=filters.get("user"),
-            action=filters.get("action", ""),
-            period_start=filters.get("period_start"),
-            period_end=filters.get("period_end"),
-        )
+    action = Action.SEARCH if form.filters() else Action.VIEW
+    log_view(request, person=None, action=action, purpose=purpose, detail=form.description())
+    entries = selectors.access_log_search(request.user, form)
     page = Paginator(entries, settings.PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "pleegzorg/access_log.html"
-    if request.htmx:
-        # The form and its results swap together, so messages appear and disappear beside the
-        # fields; htmx keeps the focus in the field being typed in (the inputs have ids).
-        template += "#search"
-    return render(request, template, context)
-
-
-def _describe_filters(filters: dict) -> str:
-    parts = [f"{key}={value}" for key, value in filters.items() if value]
-    return "inzagelog " + " ".join(parts) if parts else "inzagelog"
+    # The form and its results swap together, so messages appear and disappear beside the
+    # fields; htmx keeps the focus in the field being typed in (the inputs have ids).
+    return render(request, template_for(request, "pleegzorg/access_log.html", "search"), context)

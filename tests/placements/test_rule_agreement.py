@@ -11,6 +11,7 @@ import time_machine
 
 from placements import selectors, services
 from placements.factories import ChildFactory, FosterFamilyFactory, PlacementFactory
+from placements.meetings import selectors as meeting_selectors
 from placements.models import ChildContact, Meeting, Placement
 from pleegzorg import reminders
 from pleegzorg.models import Reminder
@@ -92,9 +93,11 @@ def test_start_meeting_overdue_is_one_rule(situations, caseworker, on_today):
     assert names(situations, Placement.objects.start_meeting_overdue()) == expected
     caseload = selectors.caseload(caseworker, reason="start_meeting_overdue")
     assert names(situations, caseload) == expected
-    assert names(situations, selectors.my_meetings(caseworker)["start_overdue"]) == expected
+    assert names(situations, meeting_selectors.my_meetings(caseworker)["start_overdue"]) == expected
     flagged = {
-        name for name, p in situations.items() if selectors.meetings_of(p)["start_meeting_overdue"]
+        name
+        for name, p in situations.items()
+        if meeting_selectors.meetings_of(p)["start_meeting_overdue"]
     }
     assert flagged == expected
     reminders.reminders_scan(follow_up=False)
@@ -106,7 +109,7 @@ def test_joint_meeting_overdue_is_one_rule(situations, caseworker, on_today):
     assert names(situations, Placement.objects.joint_meeting_overdue()) == expected
     caseload = selectors.caseload(caseworker, reason="joint_meeting_overdue")
     assert names(situations, caseload) == expected
-    assert names(situations, selectors.my_meetings(caseworker)["joint_overdue"]) == expected
+    assert names(situations, meeting_selectors.my_meetings(caseworker)["joint_overdue"]) == expected
     reminders.reminders_scan(follow_up=False)
     assert scanned(situations, "no_next_joint", "joint_overdue") == expected
     # What is not overdue has its own reminder: the report still to write.
@@ -130,7 +133,7 @@ def test_too_few_conversations_with_the_child_is_one_rule(situations, on_today):
     assert too_few == active - {"settled"}
     for name, placement in situations.items():
         if name != "ended":
-            assert selectors.meetings_of(placement)["too_few_contacts"] == (name in too_few)
+            assert meeting_selectors.meetings_of(placement)["too_few_contacts"] == (name in too_few)
     counted = Placement.objects.with_child_contacts().get(pk=situations["settled"].pk)
     assert counted.child_contacts_last_year == 3
 
