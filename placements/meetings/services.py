@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, prefetch_related_objects
+from django.db.models import F, Model, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +45,13 @@ def _log(actor, request, placement, obj, action=Action.CHANGE, detail=""):
         obj=obj,
         detail=detail,
     )
+
+
+def validated[M: Model](obj: M) -> M:
+    """``full_clean()`` a new row before it is saved (fields and choices; the uniqueness rules
+    are the database's, whose refusals the services turn into messages)."""
+    obj.full_clean(validate_unique=False, validate_constraints=False)
+    return obj
 
 
 def suggested_participants(placement: Placement) -> list[dict]:
@@ -107,7 +114,8 @@ def meeting_plan(
     except IntegrityError as error:
         raise ValidationError({"kind": _("This placement already has a start meeting.")}) from error
     MeetingParticipant.objects.bulk_create(
-        MeetingParticipant(meeting=meeting, **participant) for participant in participants
+        validated(MeetingParticipant(meeting=meeting, **participant))
+        for participant in participants
     )
     if kind == Meeting.Kind.JOINT:
         placement.meeting_requests.filter(meeting__isnull=True).update(meeting=meeting)
@@ -159,15 +167,15 @@ def start_meeting_hold(
     _record_attendance(meeting, attended)
     meeting.answers.all().delete()
     StartMeetingAnswer.objects.bulk_create(
-        StartMeetingAnswer(meeting=meeting, party=party, **texts)
+        validated(StartMeetingAnswer(meeting=meeting, party=party, **texts))
         for party, texts in answers.items()
         if any(texts.values())
     )
     for authority in authorities:
+        values = {"decides": authority["decides"], "note": authority.get("note", "")}
+        validated(RoleAuthority(placement=placement, subject=authority["subject"], **values))
         RoleAuthority.objects.update_or_create(
-            placement=placement,
-            subject=authority["subject"],
-            defaults={"decides": authority["decides"], "note": authority.get("note", "")},
+            placement=placement, subject=authority["subject"], defaults=values
         )
     _add_agreements(placement, meeting, agreements)
     if placement.next_joint_meeting_on is None:
@@ -221,15 +229,18 @@ def joint_meeting_report(
     planned_at = timezone.make_aware(
         dt.datetime.combine(next_date, timezone.localtime(meeting.planned_at).time())
     )
-    following = Meeting.objects.create(
-        placement=placement,
-        kind=Meeting.Kind.JOINT,
-        planned_at=planned_at,
-        place=meeting.place,
-        created_by=actor,
+    following = validated(
+        Meeting(
+            placement=placement,
+            kind=Meeting.Kind.JOINT,
+            planned_at=planned_at,
+            place=meeting.place,
+            created_by=actor,
+        )
     )
+    following.save(force_insert=True)
     MeetingParticipant.objects.bulk_create(
-        MeetingParticipant(meeting=following, party=p.party, name=p.name, email=p.email)
+        validated(MeetingParticipant(meeting=following, party=p.party, name=p.name, email=p.email))
         for p in meeting.participants.all()
     )
     Placement.objects.filter(pk=placement.pk).update(
@@ -375,14 +386,17 @@ def joint_meeting_request(
     require_change(actor, permissions.placements_policy, placement, person=placement.child)
     if not reason.strip():
         raise ValidationError({"reason": _("Write down why the meeting is needed.")})
-    item = JointMeetingRequest.objects.create(
-        placement=placement,
-        requested_by=requested_by,
-        requester_name=requester_name,
-        reason=reason,
-        requested_on=requested_on or timezone.localdate(),
-        recorded_by=actor,
+    item = validated(
+        JointMeetingRequest(
+            placement=placement,
+            requested_by=requested_by,
+            requester_name=requester_name,
+            reason=reason,
+            requested_on=requested_on or timezone.localdate(),
+            recorded_by=actor,
+        )
     )
+    item.save(force_insert=True)
     _log(actor, request, placement, item, Action.CREATE)
     return item
 
@@ -394,8 +408,9 @@ def child_contact_record(
     require_change(actor, permissions.placements_policy, placement, person=placement.child)
     if contact_on > timezone.localdate():
         raise ValidationError({"contact_on": _("This date is in the future.")})
-    contact = ChildContact.objects.create(
-        placement=placement, contact_on=contact_on, caseworker=actor, note=note
+    contact = validated(
+        ChildContact(placement=placement, contact_on=contact_on, caseworker=actor, note=note)
     )
+    contact.save(force_insert=True)
     _log(actor, request, placement, contact, Action.CREATE)
     return contact
