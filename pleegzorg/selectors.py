@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from axes.models import AccessAttempt
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -96,3 +97,12 @@ def _start_of_day(day: date) -> datetime:
 def notifications_of(user: User) -> QuerySet[Notification]:
     """A user's own notices, newest first. Nobody, whatever their role, sees another's."""
     return Notification.objects.filter(user=user)
+
+
+def last_failed_login(username: str, ip_address: str | None):
+    """django-axes' latest failed attempt for this username from this address, or None."""
+    return (
+        AccessAttempt.objects.filter(username=username, ip_address=ip_address)
+        .order_by("-attempt_time")
+        .first()
+    )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from axes.helpers import get_client_ip_address, get_cool_off
-from axes.models import AccessAttempt
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.formats import time_format
 
+from pleegzorg import selectors
 from pleegzorg.forms import LoginForm
 
 
@@ -26,11 +26,7 @@ def locked_out(request, credentials=None, *args, **kwargs):
     """
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     cool_off = get_cool_off(request)
-    attempt = (
-        AccessAttempt.objects.filter(username=username, ip_address=get_client_ip_address(request))
-        .order_by("-attempt_time")
-        .first()
-    )
+    attempt = selectors.last_failed_login(username, get_client_ip_address(request))
     retry_at = (attempt.attempt_time if attempt else timezone.now()) + cool_off
     minutes = max(1, round((retry_at - timezone.now()).total_seconds() / 60))
     context = {"minutes": minutes, "retry_time": time_format(timezone.localtime(retry_at), "H:i")}

@@ -10,13 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from pleegzorg import selectors
+from pleegzorg import selectors, services
 from pleegzorg.context_processors import NotificationBell
 
 TEMPLATE = "pleegzorg/notifications.html"
@@ -39,9 +38,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one notice as read. With htmx: the notice, the count and the bell are swapped."""
     notification = get_object_or_404(selectors.notifications_of(request.user), pk=pk)
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+    services.notification_mark_read(notification=notification)
     if request.htmx:
         context = {"notification": notification}
         return _with_bell(request, render_to_string(f"{TEMPLATE}#item", context, request))
@@ -53,11 +50,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
     """Mark every unread notice of this user as read."""
-    count = (
-        selectors.notifications_of(request.user)
-        .filter(read_at__isnull=True)
-        .update(read_at=timezone.now())
-    )
+    count = services.notifications_mark_all_read(user=request.user)
     if request.htmx:
         page = Paginator(selectors.notifications_of(request.user), settings.PAGE_SIZE).get_page(
             request.POST.get("pagina")
@@ -82,9 +75,7 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow a notice's link; opening it counts as reading it."""
     notification = get_object_or_404(selectors.notifications_of(request.user), pk=pk)
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+    services.notification_mark_read(notification=notification)
     if notification.url and _is_safe(request, notification.url):
         return redirect(notification.url)
     return redirect("pleegzorg:notifications")
