@@ -68,12 +68,12 @@ def log_view(
     detail: str = "",
 ) -> AccessLogEntry:
     """Write that the requesting user viewed (or searched) data about ``person``."""
-    return access_log_write(
-        user=request.user,
+    return log_change(
+        actor=request.user,
         request=request,
-        action=action,
-        purpose=purpose,
         person=person,
         obj=obj,
+        action=action,
+        purpose=purpose,
         detail=detail,
     )

@@ -323,6 +323,16 @@ class MeetingPlanPage(FormGroup):
         }
 
 
+def held_data(form: HeldForm) -> dict:
+    """What every held meeting reports: the version seen, the day, who was there."""
+    data = form.cleaned_data
+    return {
+        "version": data["version"],
+        "held_on": data["held_on"],
+        "attended": {int(pk) for pk in data["attended"]},
+    }
+
+
 def held_initial(meeting: Meeting) -> dict:
     return {"version": meeting.version, "held_on": timezone.localtime(meeting.planned_at).date()}
 
@@ -371,11 +381,8 @@ class StartMeetingPage(FormGroup):
         }
 
     def service_data(self) -> dict:
-        data = self.main.cleaned_data
         return {
-            "version": data["version"],
-            "held_on": data["held_on"],
-            "attended": {int(pk) for pk in data["attended"]},
+            **held_data(self.main),
             "answers": {party: f.cleaned_data for party, f in self.parts["answers"].items()},
             "authorities": filled(self.parts["authorities"], "decides"),
             "agreements": filled(self.parts["agreements"], "what"),
@@ -397,9 +404,7 @@ class JointReportPage(FormGroup):
     def service_data(self) -> dict:
         data = self.main.cleaned_data
         return {
-            "version": data["version"],
-            "held_on": data["held_on"],
-            "attended": {int(pk) for pk in data["attended"]},
+            **held_data(self.main),
             "report": {name: data[name] for name in JointReportForm.REPORT_FIELDS},
             "next_date": data["next_date"],
             "agreements": filled(self.parts["agreements"], "what"),
