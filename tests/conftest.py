@@ -7,7 +7,9 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from pleegzorg.factories import RegionFactory, TeamFactory, UserFactory
@@ -128,6 +130,13 @@ def demo_data(django_db_setup, django_db_blocker):
     from django.utils import translation
 
     with django_db_blocker.unblock():
+        # The demo seeds some of its random choices with primary keys, and PostgreSQL does not
+        # roll its sequences back: set them to what the rows need (1 for the empty tables), as
+        # in the fresh database of `make demo`. The same demo in every run, whatever ran before.
+        models = apps.get_models(include_auto_created=True)
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
         outer = transaction.atomic()
         # As the atomic blocks of a TestCase: a durable block inside it behaves as in any test.
         outer._from_testcase = True
