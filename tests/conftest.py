@@ -157,8 +157,10 @@ def demo_data(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def seeded(demo_data, db):
+def seeded(request, demo_data, db):
     """The small demo (see ``demo_data``), in this test's own transaction."""
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        pytest.fail("the shared demo lives in a transaction: a test that commits cannot use it")
 
 
 # -- the order of the session ----------------------------------------------------------------------
