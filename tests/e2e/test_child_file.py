@@ -54,3 +54,20 @@ def test_caseworker_finds_a_child_opens_the_file_and_edits_the_care_facts(
     page.get_by_role("link", name="Wie heeft dit dossier bekeken").click()
     expect(page.get_by_role("table")).to_contain_text("wijzigen")
     assert_accessible(page)
+
+
+LABELS_DO_NOT_OVERLAP = """() => [...document.querySelectorAll('.facts div')].filter((row) => {
+    const [label, value] = [row.querySelector('dt'), row.querySelector('dd')];
+    if (!label || !value) return false;
+    const [l, v] = [label.getBoundingClientRect(), value.getBoundingClientRect()];
+    const sideBySide = v.top < l.bottom && l.top < v.bottom;
+    return (sideBySide && l.right > v.left + 0.5) || label.scrollWidth > label.clientWidth + 1;
+}).map((row) => row.querySelector('dt').textContent.trim())"""
+
+
+def test_long_dutch_labels_never_run_into_their_values(page, live_server, caseworker, caseload):
+    login(page, live_server, caseworker.username)
+    page.goto(f"{live_server.url}/caseload/?q=Sanne")
+    page.get_by_role("link", name="Sanne Visser").click()
+    expect(page.get_by_text("Vertrouwenspersoon").first).to_be_visible()
+    assert page.evaluate(LABELS_DO_NOT_OVERLAP) == []
