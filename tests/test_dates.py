@@ -1,4 +1,4 @@
-"""Dutch month abbreviations are lowercase, as Dutch is written ("30 nov – 6 dec", "jan 2026")."""
+"""Dutch month abbreviations are lowercase, as Dutch is written ("30 nov to 6 dec", "jan 2026")."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""Dates as Dutch readers expect them: month abbreviations in lowercase ("30 nov – 6 dec",
+"""Dates as Dutch readers expect them: month abbreviations in lowercase ("30 nov to 6 dec",
 "jan 2026"), which Django's "M" writes capitalised ("Nov") in every language."""
 
 from django import template
