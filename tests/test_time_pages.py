@@ -1,0 +1,26 @@
+"""The timing command measures real pages and says what it measured."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+
+@pytest.mark.django_db
+def test_time_pages_reports_status_queries_and_median(caseworker):
+    out = io.StringIO()
+    call_command(
+        "time_pages", "/", "/caseload/", "--as", caseworker.username, "--repeat", "3", stdout=out
+    )
+    lines = out.getvalue().splitlines()
+    assert lines[0].split()[:3] == ["page", "status", "queries"]
+    start, caseload = lines[1].split(), lines[2].split()
+    assert start[0] == "/" and start[1] == "200" and int(start[2]) > 0
+    assert caseload[0] == "/caseload/" and caseload[1] == "200"
+    assert caseload[3].endswith("ms")
+
+
+@pytest.mark.django_db
+def test_time_pages_needs_a_known_user():
+    with pytest.raises(CommandError):
+        call_command("time_pages", "/", "--as", "nobody")
