@@ -84,6 +84,31 @@ def assert_no_horizontal_scroll(page: Page) -> None:
 
 
 def login(page: Page, live_server, username: str, password: str = PASSWORD) -> None:
+    """Start a journey signed in, on the start page. The session is made on the server, as a
+    login would (tests/e2e/test_signing_in.py goes through the login form itself): the form's
+    three requests per journey are the slowest part of many short journeys."""
+    from django.conf import settings
+    from django.test import Client
+
+    from pleegzorg.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto(f"{live_server.url}/")
+
+
+def login_through_the_form(
+    page: Page, live_server, username: str, password: str = PASSWORD
+) -> None:
     page.goto(f"{live_server.url}/inloggen/")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)

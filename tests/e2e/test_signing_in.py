@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login_through_the_form
 
 pytestmark = pytest.mark.browser
 
@@ -14,14 +14,14 @@ def test_right_password_lands_on_the_start_page(page, live_server, caseworker):
     page.goto(f"{live_server.url}/inloggen/")
     assert_accessible(page)
 
-    login(page, live_server, "werker")
+    login_through_the_form(page, live_server, "werker")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Welkom, Wendy")
     assert_accessible(page)
 
 
 def test_wrong_password_shows_a_dutch_error_and_keeps_the_username(page, live_server, caseworker):
-    login(page, live_server, "werker", password="verkeerd-wachtwoord")
+    login_through_the_form(page, live_server, "werker", password="verkeerd-wachtwoord")
 
     expect(page.get_by_role("alert")).to_contain_text("horen niet bij elkaar")
     expect(page.get_by_label("Gebruikersnaam")).to_have_value("werker")
@@ -29,7 +29,7 @@ def test_wrong_password_shows_a_dutch_error_and_keeps_the_username(page, live_se
 
 
 def test_logout_returns_to_the_login_page_and_closes_the_start_page(page, live_server, caseworker):
-    login(page, live_server, "werker")
+    login_through_the_form(page, live_server, "werker")
     expect(page.get_by_role("heading", level=1)).to_have_text("Welkom, Wendy")
     assert_accessible(page)
 
@@ -47,12 +47,12 @@ def test_five_wrong_passwords_lock_the_username_even_for_the_right_one(
     page, live_server, caseworker
 ):
     for _ in range(4):
-        login(page, live_server, "werker", password="verkeerd-wachtwoord")
+        login_through_the_form(page, live_server, "werker", password="verkeerd-wachtwoord")
         expect(page.get_by_role("alert")).to_contain_text("horen niet bij elkaar")
-    login(page, live_server, "werker", password="verkeerd-wachtwoord")
+    login_through_the_form(page, live_server, "werker", password="verkeerd-wachtwoord")
     expect(page.get_by_role("heading", level=1)).to_have_text("Tijdelijk geblokkeerd")
 
-    login(page, live_server, "werker")
+    login_through_the_form(page, live_server, "werker")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Tijdelijk geblokkeerd")
     expect(page.get_by_role("alert")).to_contain_text(
