@@ -94,3 +94,12 @@ def test_views_stay_thin(app):
         if node.end_lineno - node.lineno + 1 > VIEW_LINES
     ]
     assert long == []
+
+
+def test_every_browser_journey_is_marked_so_make_test_runs_it_beside_the_rest():
+    unmarked = [
+        path.name
+        for path in sorted((ROOT / "tests" / "e2e").glob("test_*.py"))
+        if "pytest.mark.browser" not in path.read_text()
+    ]
+    assert unmarked == []
