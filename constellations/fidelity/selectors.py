@@ -394,6 +394,10 @@ def month_abbr(month: dt.date) -> str:
     return date_format(month, "M Y").lower()
 
 
+def _short(month: dt.date) -> str:
+    return date_format(month, "M").lower()
+
+
 def nights_chart(name: str, rows: list[tuple[dt.date, int, int]]) -> Chart:
     """Planned and unplanned nights per month as stacked bars; ``rows`` are (month, planned,
     unplanned). The page shows the same numbers as a table beside it."""
@@ -411,7 +415,9 @@ def nights_chart(name: str, rows: list[tuple[dt.date, int, int]]) -> Chart:
     }
     return bar_chart(
         title=_("Nights per month"),
-        labels=[month_abbr(r[0]) for r in rows],
+        # Up to a year the bars have room for "jan" only (the table gives the year); beyond it
+        # the labels are turned and there is room for "jan 2026".
+        labels=[month_abbr(r[0]) if len(rows) > 12 else _short(r[0]) for r in rows],
         series={planned: [r[1] for r in rows], unplanned: [r[2] for r in rows]},
         alt=alt,
     )
