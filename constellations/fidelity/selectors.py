@@ -307,7 +307,8 @@ def _days(value) -> int:
 
 
 def fidelity(constellations: list[Constellation], months: list[Month]) -> list[Fidelity]:
-    """The figures of each constellation for each month: six queries whatever the numbers."""
+    """The figures of each constellation for each month: six queries whatever the numbers (each
+    figure's columns have their own letter, so the rows of the six can be merged)."""
     ids = [c.pk for c in constellations]
     as_of = min(months[-1].last, months[-1].today)
     members = member_counts(ids, months)
@@ -318,26 +319,31 @@ def fidelity(constellations: list[Constellation], months: list[Month]) -> list[F
     contacts = contact_counts(ids, months)
     result = []
     for c in constellations:
-        rows = []
-        for i, m in enumerate(months):
-
-            def get(source, key, pk=c.pk, i=i):
-                return source.get(pk, {}).get(f"{key}{i}") or 0
-
-            rows.append(
-                MonthFigures(
-                    month=m,
-                    members=get(members, "m"),
-                    gatherings=get(gatherings, "g"),
-                    households=get(present, "h"),
-                    planned=_days(nights.get(c.pk, {}).get(f"p{i}")),
-                    unplanned=_days(nights.get(c.pk, {}).get(f"u{i}")),
-                    beds=get(beds, "b"),
-                    contacts=get(contacts, "c"),
-                    quarter_members=get(members, "q"),
-                    quarter_sleepovers=get(nights, "s"),
-                )
+        # The aggregates come back as one row per constellation with a column per month;
+        # a constellation without rows (no stays, no contacts, ...) has zeros.
+        row = {
+            **members.get(c.pk, {}),
+            **gatherings.get(c.pk, {}),
+            **present.get(c.pk, {}),
+            **nights.get(c.pk, {}),
+            **beds.get(c.pk, {}),
+            **contacts.get(c.pk, {}),
+        }
+        rows = [
+            MonthFigures(
+                month=m,
+                members=row.get(f"m{i}") or 0,
+                gatherings=row.get(f"g{i}") or 0,
+                households=row.get(f"h{i}") or 0,
+                planned=_days(row.get(f"p{i}")),
+                unplanned=_days(row.get(f"u{i}")),
+                beds=row.get(f"b{i}") or 0,
+                contacts=row.get(f"c{i}") or 0,
+                quarter_members=row.get(f"q{i}") or 0,
+                quarter_sleepovers=row.get(f"s{i}") or 0,
             )
+            for i, m in enumerate(months)
+        ]
         last = gatherings.get(c.pk, {}).get("last")
         item = Fidelity(constellation=c, months=rows, last_gathering=last, as_of=as_of)
         if c.status != Constellation.Status.CLOSED:
