@@ -112,12 +112,6 @@ def month_list(first: dt.date, last: dt.date, today: dt.date) -> list[Month]:
 # -- one query per figure ------------------------------------------------------------------------
 
 
-def _member_on_some_day(first: dt.date, last: dt.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}joined_on__lte": last}) & (
-        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gte": first})
-    )
-
-
 def _by_constellation(rows, key: str = "constellation") -> dict[int, dict]:
     return {row.pop(key): row for row in rows}
 
@@ -127,10 +121,10 @@ def member_counts(ids, months: list[Month]) -> dict[int, dict]:
     aggregates = {}
     for i, m in enumerate(months):
         aggregates[f"m{i}"] = Count(
-            "family", distinct=True, filter=_member_on_some_day(m.first, m.last)
+            "family", distinct=True, filter=Membership.during_condition(m.first, m.last)
         )
         aggregates[f"q{i}"] = Count(
-            "family", distinct=True, filter=_member_on_some_day(m.quarter, m.last)
+            "family", distinct=True, filter=Membership.during_condition(m.quarter, m.last)
         )
     rows = Membership.objects.filter(constellation__in=ids).values("constellation")
     return _by_constellation(rows.annotate(**aggregates).order_by())
@@ -150,13 +144,11 @@ def gathering_counts(ids, months: list[Month], as_of: dt.date) -> dict[int, dict
 
 def households_present(ids, months: list[Month]) -> dict[int, dict]:
     """h<i>: member families with a foster parent at a gathering of month i."""
+    # A member of this constellation on the day of the gathering.
+    day, prefix = F("gathering__date"), "foster_parent__family__memberships__"
     member = Q(
-        foster_parent__family__memberships__constellation=F("gathering__constellation"),
-        foster_parent__family__memberships__joined_on__lte=F("gathering__date"),
-    ) & (
-        Q(foster_parent__family__memberships__left_on__isnull=True)
-        | Q(foster_parent__family__memberships__left_on__gte=F("gathering__date"))
-    )
+        foster_parent__family__memberships__constellation=F("gathering__constellation")
+    ) & Membership.during_condition(day, day, prefix)
     aggregates = {
         f"h{i}": Count(
             "foster_parent__family",
