@@ -312,3 +312,33 @@ def test_the_page_runs_a_fixed_number_of_queries(
             f"/constellaties/{small_world.pk}/modeltrouw/?van=2024-04&tot=2026-03"
         )
     assert len(response.context["fidelity"].months) == 24
+
+
+def test_the_list_answers_the_month_filter_in_place(client, hub_home_parent, small_world):
+    client.force_login(hub_home_parent)
+    response = client.get(
+        "/constellaties/modeltrouw/?maand=2026-01", headers={"HX-Request": "true"}
+    )
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="fidelity-results"') and "<html" not in body
+    assert "HX-Request" in response["Vary"] and "januari 2026" in body
+
+
+def test_a_bad_month_on_the_list_says_so(client, liaison, small_world):
+    client.force_login(liaison)
+    body = client.get("/constellaties/modeltrouw/?maand=januari").content.decode()
+    assert "Typ een maand als jjjj-mm" in body
+
+
+def test_only_who_may_read_the_fidelity_gets_the_link(client, caseworker, liaison, world_for_link):
+    url = f"/constellaties/{world_for_link.pk}/"
+    client.force_login(caseworker)
+    assert "modeltrouw" not in client.get(url).content.decode()
+    client.force_login(liaison)
+    assert f"/constellaties/{world_for_link.pk}/modeltrouw/" in client.get(url).content.decode()
+
+
+@pytest.fixture
+def world_for_link(constellation, hub, placed_child):
+    """Werker's Sanne is placed in a member family: werker sees the constellation."""
+    return constellation
