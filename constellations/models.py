@@ -134,6 +134,11 @@ class MembershipQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         return self.filter(Q(left_on__isnull=True) | Q(left_on__gte=on), joined_on__lte=on)
 
+    def during(self, first: dt.date, last: dt.date):
+        """Members on at least one day of ``[first, last]`` (the fidelity figures' "member in a
+        month")."""
+        return self.filter(Membership.during_condition(first, last))
+
 
 class Membership(models.Model):
     """A foster family's membership of a constellation; ended ones stay as history."""
@@ -186,6 +191,14 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family} — {self.constellation}"
+
+    @staticmethod
+    def during_condition(first: dt.date, last: dt.date, prefix: str = "") -> Q:
+        """Joined on or before ``last`` and not left before ``first``; ``prefix`` reaches the
+        membership through a relation (``"memberships__"``)."""
+        return Q(**{f"{prefix}joined_on__lte": last}) & (
+            Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gte": first})
+        )
 
     def is_current(self, on: dt.date) -> bool:
         """The same as ``Membership.objects.current(on)``, for a row already loaded."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -15,9 +14,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
 )
 from django.utils import timezone
 
+from constellations.fidelity import selectors as fidelity
 from constellations.models import (
     MIN_MEMBERS,
     Attendance,
@@ -31,6 +32,7 @@ from constellations.models import (
 from constellations.permissions import constellations, member_children
 from constellations.permissions import stays as stay_policy
 from placements.models import Child, FosterFamily, FosterParent, OwnChild, Parent, Placement
+from pleegzorg.charts import Chart
 from pleegzorg.models import User
 
 
@@ -76,66 +78,67 @@ def constellation_list(user: User, *, search: str = "") -> QuerySet[Constellatio
 
 @dataclass
 class Figures:
-    """Nights used at the hub home: per month (the last 12) and per member family."""
+    """Nights used at the hub home: per month (the last 12) and per member family, and the
+    months as a bar chart (shown with the table beside it)."""
 
     months: list[dict] = field(default_factory=list)
     families: list[dict] = field(default_factory=list)
     total: int = 0
     planned: int = 0
     unplanned: int = 0
+    chart: Chart | None = None
 
 
 def figures(constellation: Constellation, today: dt.date, memberships: list) -> Figures:
-    """One query: the stays of the last 12 months, split into nights in Python (a stay over a
-    month's end counts its nights in each month)."""
-    months_back = today.year * 12 + today.month - 1 - 11
-    first = dt.date(months_back // 12, months_back % 12 + 1, 1)
-    stays = RespiteStay.objects.filter(
-        RespiteStay.HOLDS_BED,
-        constellation=constellation,
-        departure__gt=first,
-        arrival__lte=today,
-    ).values("arrival", "departure", "planned", "family_id")
-    per_month: dict[dt.date, Counter] = defaultdict(Counter)
-    per_family: dict[int, Counter] = defaultdict(Counter)
-    result = Figures()
-    for stay in stays:
-        night = max(stay["arrival"], first)
-        last = min(stay["departure"], today + dt.timedelta(days=1))
-        kind = "planned" if stay["planned"] else "unplanned"
-        per_family[stay["family_id"]]["stays"] += 1
-        while night < last:
-            per_month[night.replace(day=1)][kind] += 1
-            per_family[stay["family_id"]][kind] += 1
-            night += dt.timedelta(days=1)
-    month = first
-    while month <= today:
-        counts = per_month[month]
-        result.months.append(
-            {
-                "month": month,
-                "planned": counts["planned"],
-                "unplanned": counts["unplanned"],
-                "total": counts["planned"] + counts["unplanned"],
-            }
+    """Two queries, both aggregates in the database: the nights per month (a stay over a month's
+    end counts its nights in each month) and per family, up to tonight."""
+    this_month = fidelity.first_of_month(today)
+    months = fidelity.month_list(fidelity.add_months(this_month, -11), this_month, today)
+    per_month = fidelity.night_counts([constellation.pk], months).get(constellation.pk, {})
+    rows = [
+        (m.first, _days(per_month.get(f"p{i}")), _days(per_month.get(f"u{i}")))
+        for i, m in enumerate(months)
+    ]
+    first, until = months[0].first, today + dt.timedelta(days=1)
+    nights = fidelity.nights_between(first, until)
+    inside = Q(arrival__lt=until, departure__gt=first)
+    per_family = {
+        row.pop("family"): row
+        for row in RespiteStay.objects.filter(
+            RespiteStay.HOLDS_BED, inside, constellation=constellation
         )
-        month = (month + dt.timedelta(days=32)).replace(day=1)
+        .values("family")
+        .annotate(
+            stays=Count("pk"),
+            planned_nights=Sum(nights, filter=Q(planned=True)),
+            unplanned_nights=Sum(nights, filter=Q(planned=False)),
+        )
+        .order_by()
+    }
+    result = Figures(months=fidelity.nights_table(rows))
     for membership in memberships:
-        counts = per_family.get(membership.family_id, Counter())
+        counts = per_family.get(membership.family_id, {})
+        planned = _days(counts.get("planned_nights"))
+        unplanned = _days(counts.get("unplanned_nights"))
         result.families.append(
             {
                 "membership": membership,
                 "family": membership.family,
-                "stays": counts["stays"],
-                "planned": counts["planned"],
-                "unplanned": counts["unplanned"],
-                "total": counts["planned"] + counts["unplanned"],
+                "stays": counts.get("stays", 0),
+                "planned": planned,
+                "unplanned": unplanned,
+                "total": planned + unplanned,
             }
         )
     result.planned = sum(m["planned"] for m in result.months)
     result.unplanned = sum(m["unplanned"] for m in result.months)
     result.total = result.planned + result.unplanned
+    result.chart = fidelity.nights_chart(str(constellation), rows)
     return result
+
+
+def _days(duration: dt.timedelta | None) -> int:
+    return duration.days if duration is not None else 0
 
 
 def constellation_page(constellation: Constellation, user: User) -> dict:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from constellations import views
+from constellations.fidelity import views as fidelity
 
 app_name = "constellations"
 
@@ -25,4 +26,17 @@ urlpatterns = [
     path("constellaties/<int:pk>/contacten/nieuw/", views.contact_new, name="contact_new"),
     path("constellaties/<int:pk>/kinderen/<int:child_pk>/", views.care_facts, name="care_facts"),
     path("logeren/<int:pk>/", views.stay_detail, name="stay"),
+    # Fidelity to the model (constellations/fidelity/)
+    path("constellaties/modeltrouw/", fidelity.fidelity_list, name="fidelity_list"),
+    path(
+        "constellaties/modeltrouw/export/",
+        fidelity.fidelity_list_export,
+        name="fidelity_list_export",
+    ),
+    path("constellaties/<int:pk>/modeltrouw/", fidelity.fidelity_detail, name="fidelity"),
+    path(
+        "constellaties/<int:pk>/modeltrouw/export/",
+        fidelity.fidelity_export,
+        name="fidelity_export",
+    ),
 ]

@@ -1,0 +1,508 @@
+"""Fidelity figures of constellations per calendar month, every one computed in the database.
+
+The months are a fixed list of dates built here (SQLite has no ``generate_series``); each figure
+is ONE query for all constellations and all months at once, with a conditional aggregate per
+month (``Count(..., filter=Q(...))``). So a page runs the same number of queries for one
+constellation or a thousand.
+
+Definitions (what the tests hold):
+
+* **Member families in a month**: families that were a member on *any* day of the month
+  (joined on or before its last day, not left before its first). A family that left on 10 March
+  counts in March; one that joined on 20 March counts in March too.
+* **Gatherings**: every gathering of any kind in the month (the same as the reminder
+  ``no_gathering``). A month "has none" only when it is over.
+* **Households present**: member families (a member on the gathering's day) of which at least one
+  foster parent attended a gathering of the month, over the member families of the month.
+* **Nights used**: the nights ``[arrival, departure)`` of stays that hold a bed (not cancelled)
+  that fall in the month up to tonight; future nights are not "used" yet. **Capacity**: beds x
+  those nights, the beds being the hub home's beds in use plus any bed that held a stay that
+  month (beds have no history of their own).
+* **Families with a sleepover this quarter**: member families of the quarter so far (a member on
+  any day from the quarter's first day to the month's last) with a stay with a night in it.
+* **Support contacts**: the contacts the hub home logged with member families in the month.
+* **Days since the last gathering**: from the last gathering on or before the period's end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, Sum, Value
+from django.db.models.fields import DateField
+from django.db.models.functions import Greatest, Least
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from constellations.models import (
+    MAX_MEMBERS,
+    MIN_MEMBERS,
+    Attendance,
+    Bed,
+    Constellation,
+    Gathering,
+    Membership,
+    RespiteStay,
+    SupportContact,
+)
+from pleegzorg.charts import Chart, bar_chart
+from pleegzorg.stats import Proportion
+
+DEFAULT_MONTHS = 12
+MAX_MONTHS = 24
+
+
+def first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def quarter_start(month: dt.date) -> dt.date:
+    return dt.date(month.year, (month.month - 1) // 3 * 3 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Month:
+    """A calendar month, and the part of it that has been (up to and including ``today``)."""
+
+    first: dt.date
+    today: dt.date
+
+    @property
+    def next(self) -> dt.date:
+        return add_months(self.first, 1)
+
+    @property
+    def last(self) -> dt.date:
+        return self.next - dt.timedelta(days=1)
+
+    @property
+    def until(self) -> dt.date:
+        """The end (exclusive) of the nights that count: the month's end, or after tonight."""
+        return min(self.next, self.today + dt.timedelta(days=1))
+
+    @property
+    def nights(self) -> int:
+        return max(0, (self.until - self.first).days)
+
+    @property
+    def over(self) -> bool:
+        return self.last < self.today
+
+    @property
+    def quarter(self) -> dt.date:
+        return quarter_start(self.first)
+
+
+def month_list(first: dt.date, last: dt.date, today: dt.date) -> list[Month]:
+    """The months from ``first``'s to ``last``'s, both included (at most MAX_MONTHS)."""
+    months, month = [], first_of_month(first)
+    while month <= last and len(months) < MAX_MONTHS:
+        months.append(Month(month, today))
+        month = add_months(month, 1)
+    return months
+
+
+# -- one query per figure ------------------------------------------------------------------------
+
+
+def _by_constellation(rows, key: str = "constellation") -> dict[int, dict]:
+    return {row.pop(key): row for row in rows}
+
+
+def member_counts(ids, months: list[Month]) -> dict[int, dict]:
+    """m<i>: member families in month i; q<i>: in its quarter up to the month's end."""
+    aggregates = {}
+    for i, m in enumerate(months):
+        aggregates[f"m{i}"] = Count(
+            "family", distinct=True, filter=Membership.during_condition(m.first, m.last)
+        )
+        aggregates[f"q{i}"] = Count(
+            "family", distinct=True, filter=Membership.during_condition(m.quarter, m.last)
+        )
+    rows = Membership.objects.filter(constellation__in=ids).values("constellation")
+    return _by_constellation(rows.annotate(**aggregates).order_by())
+
+
+def gathering_counts(ids, months: list[Month], as_of: dt.date) -> dict[int, dict]:
+    """g<i>: gatherings in month i; last: the date of the last one on or before ``as_of``."""
+    aggregates = {
+        f"g{i}": Count("pk", filter=Q(date__gte=m.first, date__lte=m.last))
+        for i, m in enumerate(months)
+    }
+    rows = Gathering.objects.filter(constellation__in=ids).values("constellation")
+    return _by_constellation(
+        rows.annotate(**aggregates, last=Max("date", filter=Q(date__lte=as_of))).order_by()
+    )
+
+
+def households_present(ids, months: list[Month]) -> dict[int, dict]:
+    """h<i>: member families with a foster parent at a gathering of month i."""
+    # A member of this constellation on the day of the gathering.
+    day, prefix = F("gathering__date"), "foster_parent__family__memberships__"
+    member = Q(
+        foster_parent__family__memberships__constellation=F("gathering__constellation")
+    ) & Membership.during_condition(day, day, prefix)
+    aggregates = {
+        f"h{i}": Count(
+            "foster_parent__family",
+            distinct=True,
+            filter=Q(gathering__date__gte=m.first, gathering__date__lte=m.last),
+        )
+        for i, m in enumerate(months)
+    }
+    rows = (
+        Attendance.objects.filter(
+            member, who=Attendance.Who.FOSTER_PARENT, gathering__constellation__in=ids
+        )
+        .values("gathering__constellation")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    return _by_constellation(rows, "gathering__constellation")
+
+
+def nights_between(first: dt.date, until: dt.date):
+    """The nights of a stay between ``first`` and ``until`` (exclusive), as a duration."""
+    return ExpressionWrapper(
+        Least(F("departure"), Value(until), output_field=DateField())
+        - Greatest(F("arrival"), Value(first), output_field=DateField()),
+        output_field=DurationField(),
+    )
+
+
+def _overlaps(first: dt.date, until: dt.date) -> Q:
+    return Q(arrival__lt=until, departure__gt=first)
+
+
+def night_counts(ids, months: list[Month], *, by: str = "constellation") -> dict[int, dict]:
+    """p<i> / u<i>: planned / unplanned nights used in month i, per constellation (or family);
+    s<i>: families with a night in the quarter of month i up to its end."""
+    aggregates = {}
+    for i, m in enumerate(months):
+        if m.nights == 0:
+            continue
+        nights = nights_between(m.first, m.until)
+        in_month = _overlaps(m.first, m.until)
+        aggregates[f"p{i}"] = Sum(nights, filter=in_month & Q(planned=True))
+        aggregates[f"u{i}"] = Sum(nights, filter=in_month & Q(planned=False))
+        aggregates[f"s{i}"] = Count("family", distinct=True, filter=_overlaps(m.quarter, m.until))
+    if not aggregates:
+        return {}
+    rows = RespiteStay.objects.filter(RespiteStay.HOLDS_BED, constellation__in=ids).values(by)
+    return _by_constellation(rows.annotate(**aggregates).order_by(), by)
+
+
+def bed_counts(ids, months: list[Month]) -> dict[int, dict]:
+    """b<i>: beds in use in month i (in use now, or holding a stay that month)."""
+    aggregates = {
+        f"b{i}": Count(
+            "pk",
+            distinct=True,
+            filter=Q(active=True)
+            | Q(
+                stays__status__in=["requested", "confirmed", "completed"],
+                stays__arrival__lt=m.next,
+                stays__departure__gt=m.first,
+            ),
+        )
+        for i, m in enumerate(months)
+    }
+    rows = Bed.objects.filter(hub__constellation__in=ids).values("hub__constellation")
+    return _by_constellation(rows.annotate(**aggregates).order_by(), "hub__constellation")
+
+
+def contact_counts(ids, months: list[Month]) -> dict[int, dict]:
+    """c<i>: support contacts logged in month i."""
+    aggregates = {
+        f"c{i}": Count("pk", filter=Q(date__gte=m.first, date__lte=m.last))
+        for i, m in enumerate(months)
+    }
+    rows = SupportContact.objects.filter(constellation__in=ids).values("constellation")
+    return _by_constellation(rows.annotate(**aggregates).order_by())
+
+
+# -- the figures, and what falls short ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: Month
+    members: int = 0
+    gatherings: int = 0
+    households: int = 0
+    planned: int = 0
+    unplanned: int = 0
+    beds: int = 0
+    contacts: int = 0
+    quarter_members: int = 0
+    quarter_sleepovers: int = 0
+
+    @property
+    def nights(self) -> int:
+        return self.planned + self.unplanned
+
+    @property
+    def capacity(self) -> int:
+        return self.beds * self.month.nights
+
+    @property
+    def presence(self) -> Proportion:
+        return Proportion(self.households, self.members)
+
+    @property
+    def occupancy(self) -> Proportion:
+        return Proportion(self.nights, self.capacity)
+
+    @property
+    def sleepovers(self) -> Proportion:
+        return Proportion(self.quarter_sleepovers, self.quarter_members)
+
+    @property
+    def without_sleepover(self) -> int:
+        return self.quarter_members - self.quarter_sleepovers
+
+
+@dataclass
+class Fidelity:
+    constellation: Constellation
+    months: list[MonthFigures]
+    last_gathering: dt.date | None
+    as_of: dt.date
+    shortfalls: list[str] = field(default_factory=list)
+
+    @property
+    def current(self) -> MonthFigures:
+        return self.months[-1]
+
+    @property
+    def days_since_gathering(self) -> int | None:
+        return (self.as_of - self.last_gathering).days if self.last_gathering else None
+
+    @property
+    def planned(self) -> int:
+        return sum(m.planned for m in self.months)
+
+    @property
+    def unplanned(self) -> int:
+        return sum(m.unplanned for m in self.months)
+
+
+def _days(value) -> int:
+    return value.days if value is not None else 0
+
+
+def fidelity(constellations: list[Constellation], months: list[Month]) -> list[Fidelity]:
+    """The figures of each constellation for each month: six queries whatever the numbers (each
+    figure's columns have their own letter, so the rows of the six can be merged)."""
+    ids = [c.pk for c in constellations]
+    as_of = min(months[-1].last, months[-1].today)
+    members = member_counts(ids, months)
+    gatherings = gathering_counts(ids, months, as_of)
+    present = households_present(ids, months)
+    nights = night_counts(ids, months)
+    beds = bed_counts(ids, months)
+    contacts = contact_counts(ids, months)
+    result = []
+    for c in constellations:
+        # The aggregates come back as one row per constellation with a column per month;
+        # a constellation without rows (no stays, no contacts, ...) has zeros.
+        row = {
+            **members.get(c.pk, {}),
+            **gatherings.get(c.pk, {}),
+            **present.get(c.pk, {}),
+            **nights.get(c.pk, {}),
+            **beds.get(c.pk, {}),
+            **contacts.get(c.pk, {}),
+        }
+        rows = [
+            MonthFigures(
+                month=m,
+                members=row.get(f"m{i}") or 0,
+                gatherings=row.get(f"g{i}") or 0,
+                households=row.get(f"h{i}") or 0,
+                planned=_days(row.get(f"p{i}")),
+                unplanned=_days(row.get(f"u{i}")),
+                beds=row.get(f"b{i}") or 0,
+                contacts=row.get(f"c{i}") or 0,
+                quarter_members=row.get(f"q{i}") or 0,
+                quarter_sleepovers=row.get(f"s{i}") or 0,
+            )
+            for i, m in enumerate(months)
+        ]
+        last = gatherings.get(c.pk, {}).get("last")
+        item = Fidelity(constellation=c, months=rows, last_gathering=last, as_of=as_of)
+        if c.status != Constellation.Status.CLOSED:
+            item.shortfalls = shortfalls(item)
+        result.append(item)
+    return result
+
+
+def month_name(month: dt.date) -> str:
+    """'maart 2026': Dutch month names are written in lowercase."""
+    return date_format(month, "F Y").lower()
+
+
+def shortfalls(item: Fidelity) -> list[str]:
+    """What falls short of the model, in words: months without a gathering (once they are over),
+    too few or too many member families now, and families without a sleepover this quarter."""
+    words = [
+        _("In %(month)s no gathering") % {"month": month_name(m.month.first)}
+        for m in item.months
+        if m.month.over and m.gatherings == 0 and m.month.first >= _started(item)
+    ]
+    now = item.current
+    if now.members < MIN_MEMBERS:
+        words.append(
+            ngettext(
+                "Only %(count)s family: below the %(min)s of the model",
+                "Only %(count)s families: below the %(min)s of the model",
+                now.members,
+            )
+            % {"count": now.members, "min": MIN_MEMBERS}
+        )
+    elif now.members > MAX_MEMBERS:
+        words.append(
+            _("%(count)s families: more than the %(max)s of the model")
+            % {"count": now.members, "max": MAX_MEMBERS}
+        )
+    if now.quarter_members and now.without_sleepover:
+        words.append(
+            _("No sleepovers this quarter for %(without)s of %(members)s families")
+            % {"without": now.without_sleepover, "members": now.quarter_members}
+        )
+    return words
+
+
+def _started(item: Fidelity) -> dt.date:
+    return first_of_month(item.constellation.start_date)
+
+
+# -- the chart of nights per month (also on the constellation page) -----------------------------
+
+
+def month_abbr(month: dt.date) -> str:
+    """'jan 2026': Dutch month abbreviations are lowercase."""
+    return date_format(month, "M Y").lower()
+
+
+def _short(month: dt.date) -> str:
+    return date_format(month, "M").lower()
+
+
+def nights_chart(name: str, rows: list[tuple[dt.date, int, int]]) -> Chart:
+    """Planned and unplanned nights per month as stacked bars; ``rows`` are (month, planned,
+    unplanned). The page shows the same numbers as a table beside it."""
+    planned, unplanned = _("Planned"), _("Unplanned")
+    alt = _(
+        "Bar chart of the respite nights per month at %(name)s from %(first)s to %(last)s: "
+        "%(planned)s planned and %(unplanned)s unplanned nights in all. The table beside it "
+        "gives the numbers per month."
+    ) % {
+        "name": name,
+        "first": month_abbr(rows[0][0]),
+        "last": month_abbr(rows[-1][0]),
+        "planned": sum(r[1] for r in rows),
+        "unplanned": sum(r[2] for r in rows),
+    }
+    return bar_chart(
+        title=_("Nights per month"),
+        # Up to a year the bars have room for "jan" only (the table gives the year); beyond it
+        # the labels are turned and there is room for "jan 2026".
+        labels=[month_abbr(r[0]) if len(rows) > 12 else _short(r[0]) for r in rows],
+        series={planned: [r[1] for r in rows], unplanned: [r[2] for r in rows]},
+        alt=alt,
+    )
+
+
+# -- the pages ----------------------------------------------------------------------------------
+
+
+def fidelity_list(queryset, month: dt.date, today: dt.date) -> list[Fidelity]:
+    """Each constellation's figures for ``month`` (and the month before, for its gathering)."""
+    return fidelity(list(queryset), month_list(add_months(month, -1), month, today))
+
+
+def fidelity_detail(constellation: Constellation, months: list[Month]) -> dict:
+    (item,) = fidelity([constellation], months)
+    rows = [(m.month.first, m.planned, m.unplanned) for m in item.months]
+    return {
+        "fidelity": item,
+        "chart": nights_chart(str(constellation), rows),
+        "nights": nights_table(rows),
+    }
+
+
+def nights_table(rows: list[tuple[dt.date, int, int]]) -> list[dict]:
+    return [{"month": m, "planned": p, "unplanned": u, "total": p + u} for m, p, u in rows]
+
+
+# -- the tables as CSV ----------------------------------------------------------------------------
+
+
+def month_headers() -> list[str]:
+    return [
+        _("Month"),
+        _("Member families"),
+        _("Gatherings"),
+        _("Households present"),
+        _("Share of households present"),
+        _("Planned nights"),
+        _("Unplanned nights"),
+        _("Nights used"),
+        _("Capacity (beds x nights)"),
+        _("Occupancy"),
+        _("Families with a sleepover this quarter"),
+        _("Member families this quarter"),
+        _("Support contacts"),
+    ]
+
+
+def _month_cells(m: MonthFigures) -> list:
+    return [
+        m.members,
+        m.gatherings,
+        m.households,
+        m.presence.percent_text(),
+        m.planned,
+        m.unplanned,
+        m.nights,
+        m.capacity,
+        m.occupancy.percent_text(),
+        m.quarter_sleepovers,
+        m.quarter_members,
+        m.contacts,
+    ]
+
+
+def month_rows(item: Fidelity) -> list[list]:
+    return [[month_abbr(m.month.first), *_month_cells(m)] for m in item.months]
+
+
+def list_headers() -> list[str]:
+    return [
+        _("Constellation"),
+        _("Region"),
+        *month_headers()[1:],
+        _("Days since the last gathering"),
+        _("Short of the model"),
+    ]
+
+
+def list_rows(items: list[Fidelity]) -> list[list]:
+    return [
+        [
+            item.constellation.name,
+            str(item.constellation.region),
+            *_month_cells(item.current),
+            item.days_since_gathering,
+            "; ".join(item.shortfalls),
+        ]
+        for item in items
+    ]
