@@ -381,3 +381,25 @@ def test_query_budget_on_more_than_a_page_of_data(
         response = client.get(URL)
     assert len(response.context["dashboard"].rows) == 30
     assert response.context["dashboard"].ended_early_count == 30
+
+
+def test_a_team_lead_asking_for_another_teams_caseworker_sees_nothing(
+    data, team_lead, other_caseworker, client
+):
+    client.force_login(team_lead)
+    url = f"{reverse('placements:caseload')}?medewerker={other_caseworker.pk}"
+    assert caseload_count(client, url) == 0
+
+
+def test_the_demo_shows_caseworkers_over_the_norm_and_overdue_meetings(seeded, client):
+    from pleegzorg.models import User
+
+    lead = User.objects.get(username="teamleider")
+    client.force_login(lead)
+    board = client.get(URL).context["dashboard"]
+    assert any(row.over_norm for row in board.rows)
+    assert board.totals["start_meeting_overdue"] + board.totals["joint_meeting_overdue"] > 0
+    app_manager = User.objects.filter(role=User.Role.APP_MANAGER).first()
+    client.force_login(app_manager)
+    board = client.get(URL).context["dashboard"]
+    assert sum(1 for row in board.rows if row.over_norm) >= 2
