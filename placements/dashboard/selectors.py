@@ -183,14 +183,16 @@ class Cell:
     due_url: str | None
 
 
-def caseload_url(caseworker: User, on: date, rule: str = "", *, due: bool = False) -> str:
+def caseload_url(
+    caseworker: User, on: date, rule: str = "", *, due: bool = False, base: str = ""
+) -> str:
     """The caseload filtered to exactly the placements a dashboard number counts."""
     query = {"medewerker": caseworker.pk, "op": on.isoformat()}
     if rule:
         query["reden"] = rule
     if due:
         query["straks"] = "on"
-    return f"{reverse('placements:caseload')}?{urlencode(query)}"
+    return f"{base or reverse('placements:caseload')}?{urlencode(query)}"
 
 
 @dataclass
@@ -205,8 +207,10 @@ class CaseworkerRow:
     active_url: str | None = None
 
     def make_cells(self, on: date, *, linked: bool) -> None:
+        base = reverse("placements:caseload")
+
         def url(rule, due=False):
-            return caseload_url(self.caseworker, on, rule, due=due) if linked else None
+            return caseload_url(self.caseworker, on, rule, due=due, base=base) if linked else None
 
         self.active_url = url("")
         self.cells = [

@@ -403,3 +403,10 @@ def test_the_demo_shows_caseworkers_over_the_norm_and_overdue_meetings(seeded, c
     client.force_login(app_manager)
     board = client.get(URL).context["dashboard"]
     assert sum(1 for row in board.rows if row.over_norm) >= 2
+
+
+def test_the_caseload_refuses_an_as_of_date_far_ahead_in_words(data, team_lead, client):
+    client.force_login(team_lead)
+    response = client.get(reverse("placements:caseload"), {"op": "2099-01-01"})
+    assert response.status_code == 200
+    assert "hoogstens een jaar" in response.content.decode()
