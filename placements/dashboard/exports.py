@@ -56,10 +56,15 @@ def bands_table(dashboard: TeamDashboard) -> tuple[list, list]:
     return [_("Active placements"), _("Caseworkers")], [list(band) for band in dashboard.bands]
 
 
+def child_name(dashboard: TeamDashboard, placement) -> str:
+    """An application manager sees no case files: the placement's number, not the child."""
+    return str(placement.child) if dashboard.scope.linked else ""
+
+
 def unstable_table(dashboard: TeamDashboard) -> tuple[list, list]:
     headers = [_("Placement"), _("Child"), _("Caseworker"), _("Since"), _("Caseworker changes")]
     rows = [
-        [p.pk, str(p.child), str(p.caseworker), p.start_date, p.caseworker_changes]
+        [p.pk, child_name(dashboard, p), str(p.caseworker), p.start_date, p.caseworker_changes]
         for p in dashboard.unstable_all
     ]
     return headers, rows
@@ -78,7 +83,7 @@ def ended_early_table(dashboard: TeamDashboard) -> tuple[list, list]:
     rows = [
         [
             p.pk,
-            str(p.child),
+            child_name(dashboard, p),
             str(p.caseworker),
             p.end_date,
             p.get_end_reason_display(),

@@ -410,3 +410,31 @@ def test_the_caseload_refuses_an_as_of_date_far_ahead_in_words(data, team_lead, 
     response = client.get(reverse("placements:caseload"), {"op": "2099-01-01"})
     assert response.status_code == 200
     assert "hoogstens een jaar" in response.content.decode()
+
+
+def test_an_application_managers_export_names_no_child(data, app_manager, client):
+    client.force_login(app_manager)
+    response = client.get(URL, {"formaat": "csv", "tabel": "voortijdig"})
+    text = response.content.decode("utf-8")
+    assert len(text.splitlines()) == 3  # the headers and the two early endings
+    assert str(data["p5"].child) not in text
+
+
+def test_reports_missing_and_agreements_past_date_are_the_reminders_rules(data, caseworker):
+    """The dashboard's two meeting rules name the placements the reminder scan reminds about."""
+    from pleegzorg import reminders
+    from pleegzorg.models import Reminder
+
+    reminders.reminders_scan(follow_up=False)
+    meetings = Reminder.objects.filter(kind="report_missing").values_list("key", flat=True)
+    unreported = Meeting.objects.filter(pk__in=[int(k.split(":")[1]) for k in meetings])
+    reminded = set(unreported.values_list("placement", flat=True))
+    agreements = Reminder.objects.filter(kind="agreement_overdue").values_list("key", flat=True)
+    late = Agreement.objects.filter(pk__in=[int(k.split(":")[1]) for k in agreements])
+    mine = Placement.objects.filter(caseworker=caseworker)
+    assert set(mine.report_missing(D).values_list("pk", flat=True)) == reminded & set(
+        mine.values_list("pk", flat=True)
+    )
+    assert set(mine.agreement_past_date(D).values_list("pk", flat=True)) == set(
+        late.filter(placement__in=mine).values_list("placement", flat=True)
+    )
