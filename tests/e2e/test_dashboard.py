@@ -44,3 +44,19 @@ def test_team_lead_filters_follows_a_number_and_exports(
     with page.expect_download() as download:
         page.locator("a[href*='tabel=caseload']").click()
     assert download.value.suggested_filename.startswith("dashboard-caseload-")
+
+
+def test_caseworker_follows_a_number_from_my_work_to_their_list(page, live_server, caseworker):
+    PlacementFactory(
+        caseworker=caseworker,
+        child__first_name="Sanne",
+        start_date=timezone.localdate() - dt.timedelta(days=40),
+    )
+    login(page, live_server, caseworker.username)
+    work = page.locator("#mijn-werk")
+    expect(work.get_by_role("heading", name="Mijn werk")).to_be_visible()
+    assert_accessible(page)
+    work.locator("tr[data-rule='start_meeting_overdue'] a.number").first.click()
+    expect(page.locator(".count")).to_contain_text("1 plaatsing")
+    expect(page.locator("#caseload-results")).to_contain_text("Sanne")
+    assert_accessible(page)
