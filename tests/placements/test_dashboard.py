@@ -438,3 +438,18 @@ def test_reports_missing_and_agreements_past_date_are_the_reminders_rules(data, 
     assert set(mine.agreement_past_date(D).values_list("pk", flat=True)) == set(
         late.filter(placement__in=mine).values_list("placement", flat=True)
     )
+
+
+@pytest.mark.parametrize(
+    "reason", ["too_few_child_contacts", "no_youth_protector", "unstable", "report_missing"]
+)
+def test_the_caseloads_lists_behind_the_numbers_keep_the_query_budget(
+    team_lead, caseworker, client, django_assert_max_num_queries, reason
+):
+    for _ in range(30):  # more than one page (25)
+        PlacementFactory(caseworker=caseworker, youth_protector=None)
+    client.force_login(team_lead)
+    query = {"medewerker": caseworker.pk, "reden": reason, "op": D.isoformat(), "pagina": 2}
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("placements:caseload"), query)
+    assert response.status_code == 200
