@@ -48,11 +48,14 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from placements.dashboard.selectors import weighted_caseload
 from placements.models import (
     CareKind,
     CaseworkerAssignment,
@@ -1329,3 +1332,32 @@ class _Block:
                             text=text,
                         )
                     )
+
+
+# --- the team dashboard (issue 10) ---------------------------------------------------------------
+
+
+@register_seed_step("caseworker_contracts", needs=("case_files",))
+def seed_caseworker_contracts(
+    scale_name: str, *, fake: Faker, rng: random.Random, log: Callable[[str], None]
+) -> None:
+    """Part-time contracts, so that the team dashboard shows caseworkers over the norm: the
+    three generated caseworkers with the heaviest caseload get the largest FTE (in tenths) whose
+    norm their weighted caseload exceeds (werker, with 32 placements, is over it full-time).
+    Running it again changes nothing."""
+    norm = Decimal(settings.CASELOAD_NORM_FTE)
+    busiest = (
+        Placement.objects.active()
+        .filter(caseworker__username__startswith="pzw-")
+        .order_by()
+        .values("caseworker")
+        .annotate(weighted=weighted_caseload())
+        .order_by("-weighted", "caseworker")
+        .values_list("caseworker", "weighted")[:3]
+    )
+    changed = 0
+    for caseworker, weighted in busiest:
+        tenths = (weighted * 10 / norm).to_integral_value(rounding=ROUND_CEILING) - 1
+        fte = max(Decimal("0.1"), min(Decimal("1.0"), tenths / 10))
+        changed += User.objects.filter(pk=caseworker).exclude(fte=fte).update(fte=fte)
+    log(f"Caseworker contracts: {changed} caseworkers part-time.")

@@ -1,4 +1,7 @@
+import datetime as dt
+
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +22,34 @@ from pleegzorg.forms import DateInput
 from pleegzorg.models import User
 from pleegzorg.versioning import VersionedModelForm
 
+# The names of the caseload's rules (placements.selectors.CASELOAD_RULES) as a user reads them:
+# the "Attention" column, the caseload's "Reason" filter and the team dashboard's columns.
+ATTENTION_LABELS = {
+    "planned_end": _("planned end is near"),
+    "no_youth_protector": _("no youth protector"),
+    "no_trusted_person": _("no trusted person"),
+    "start_meeting_overdue": _("start meeting overdue"),
+    "joint_meeting_overdue": _("joint meeting overdue"),
+}
+RULE_LABELS = {
+    **ATTENTION_LABELS,
+    "report_missing": _("report missing"),
+    "agreement_past_date": _("agreement past its date"),
+    "too_few_child_contacts": _("spoken with fewer than 3 times in 12 months"),
+    "in_no_change_period": _("in the no-change-of-course period"),
+    "unstable": _("2 or more caseworker changes in 12 months"),
+}
+
+
+def as_of_date_checked(day):
+    """An as-of date no further ahead than DASHBOARD_MAX_DAYS_AHEAD: figures for a day far in
+    the future mean nothing (and a typo such as 2062 should say so)."""
+    if day and day > timezone.localdate() + dt.timedelta(days=settings.DASHBOARD_MAX_DAYS_AHEAD):
+        raise forms.ValidationError(
+            _("Choose a date at most a year from today."), code="too_far_ahead"
+        )
+    return day
+
 
 class CaseloadFilterForm(forms.Form):
     q = forms.CharField(
@@ -36,6 +67,15 @@ class CaseloadFilterForm(forms.Form):
         required=False,
         choices=[("", _("All")), *Placement.LegalBasis.choices],
     )
+    reden = forms.ChoiceField(
+        label=_("Reason"),
+        required=False,
+        choices=[("", _("All placements")), *RULE_LABELS.items()],
+    )
+    op = forms.DateField(label=_("As of"), required=False, widget=DateInput())
+    # Set by the links from the team dashboard; kept as the other filters change.
+    medewerker = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput())
+    straks = forms.BooleanField(required=False, widget=forms.HiddenInput())
     attention = forms.BooleanField(label=_("Only those that need attention"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"),
@@ -49,6 +89,9 @@ class CaseloadFilterForm(forms.Form):
         ],
     )
 
+    def clean_op(self):
+        return as_of_date_checked(self.cleaned_data.get("op"))
+
     def filters(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
         return {
@@ -56,7 +99,11 @@ class CaseloadFilterForm(forms.Form):
             "kind": data.get("kind", ""),
             "legal_basis": data.get("basis", ""),
             "attention": data.get("attention", False),
+            "reason": data.get("reden", ""),
             "sort": data.get("sort") or "naam",
+            "caseworker": data.get("medewerker"),
+            "on": data.get("op"),
+            "due": bool(data.get("straks")) and bool(data.get("reden")),
         }
 
 

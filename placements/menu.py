@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pleegzorg import panels
 from pleegzorg.models import User
 from pleegzorg.navigation import NavItem, StartAction, register_menu_item, register_start_actions
 
@@ -13,6 +15,14 @@ CASE_WORK = frozenset({Role.CASEWORKER, Role.TEAM_LEAD})
 
 register_menu_item(NavItem(_("Caseload"), "placements:caseload", CASE_WORK, order=10))
 register_menu_item(NavItem(_("My meetings"), "placements:my_meetings", CASE_WORK, order=20))
+register_menu_item(
+    NavItem(
+        _("Dashboard"),
+        "placements:team_dashboard",
+        frozenset({Role.TEAM_LEAD, Role.APP_MANAGER}),
+        order=25,
+    )
+)
 
 
 @register_start_actions(order=10)
@@ -34,3 +44,18 @@ def caseload_actions(user: User) -> list[StartAction]:
             )
         ]
     return []
+
+
+def my_work_panel(user: User, obj) -> dict | None:
+    """'Mijn werk' on a caseworker's start page: the team dashboard's figures for their own
+    caseload, each linking to their own list."""
+    if not user.is_caseworker:
+        return None
+    from placements.dashboard.selectors import my_work  # the models are loaded by now
+
+    return {"row": my_work(user, timezone.localdate())}
+
+
+panels.register(
+    "start", name="my_work", template="placements/dashboard/my_work.html", context=my_work_panel
+)

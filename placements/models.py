@@ -6,7 +6,7 @@ full-time placements at once, capacity, who may change what) live in ``placement
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
@@ -364,6 +364,24 @@ class PlacementQuerySet(models.QuerySet):
     def too_few_child_contacts(self, on: date | None = None):
         return self.filter(Placement.too_few_child_contacts_condition(on or timezone.localdate()))
 
+    def report_missing(self, on: date | None = None):
+        return self.filter(Placement.report_missing_condition(on or timezone.localdate()))
+
+    def agreement_past_date(self, on: date | None = None):
+        return self.filter(Placement.agreement_past_date_condition(on or timezone.localdate()))
+
+    def no_youth_protector(self, on: date | None = None):
+        return self.filter(Placement.no_youth_protector_condition(on or timezone.localdate()))
+
+    def in_no_change_period(self, on: date | None = None):
+        return self.filter(Placement.in_no_change_period_condition(on or timezone.localdate()))
+
+    def unstable(self, on: date | None = None):
+        return self.filter(Placement.unstable_condition(on or timezone.localdate()))
+
+    def ended_early(self, start: date, end: date):
+        return self.filter(Placement.ended_early_condition(start, end))
+
     def with_child_contacts(self, on: date | None = None):
         """Annotate ``child_contacts_last_year``: conversations in the 12 months up to ``on``."""
         return self.annotate(
@@ -576,6 +594,121 @@ class Placement(Versioned):
             )
         )
         return Placement.active_condition(on) & too_few
+
+    @staticmethod
+    def report_missing_condition(on: date) -> Q:
+        """Active on ``on`` with a meeting whose day is over before ``on`` and still "planned" (no
+        report), or a joint meeting held before ``on`` without a next date: the reminder scan's
+        ``report_missing`` rule (placements.meetings.reminders.open_reports), per placement."""
+        from placements.meetings.models import Meeting
+
+        start_of_day = timezone.make_aware(datetime.combine(on, time.min))
+        meetings = Meeting.objects.filter(placement=OuterRef("pk"))
+        unreported = meetings.filter(status=Meeting.Status.PLANNED, planned_at__lt=start_of_day)
+        without_next = meetings.filter(
+            kind=Meeting.Kind.JOINT,
+            status=Meeting.Status.HELD,
+            next_date__isnull=True,
+            held_on__lt=on,
+        )
+        return Placement.active_condition(on) & (Q(Exists(unreported)) | Q(Exists(without_next)))
+
+    @staticmethod
+    def agreement_past_date_condition(on: date) -> Q:
+        """Active on ``on`` with an agreement still open after its date (the reminder scan's
+        ``agreement_overdue`` rule, per placement)."""
+        from placements.meetings.models import Agreement
+
+        open_past = Agreement.objects.filter(
+            placement=OuterRef("pk"), status=Agreement.Status.OPEN, due_on__lt=on
+        )
+        return Placement.active_condition(on) & Q(Exists(open_past))
+
+    COURT_MEASURES = ("ots", "guardianship")
+
+    @staticmethod
+    def no_youth_protector_condition(on: date) -> Q:
+        """Active on ``on``, under a court measure (OTS, voogdij) and without a youth protector.
+        The youth protector is the current one: the register keeps no earlier state of the
+        field, so a past as-of date reads today's."""
+        return Placement.active_condition(on) & Q(
+            youth_protector__isnull=True, legal_basis__in=Placement.COURT_MEASURES
+        )
+
+    @staticmethod
+    def without_youth_protector_since(on: date) -> Coalesce:
+        """The day the placement lost its last youth protector before ``on`` (the end of the
+        latest youth protector assignment), or its start when it never had one."""
+        last_end = (
+            YouthProtectorAssignment.objects.filter(placement=OuterRef("pk"), end_date__lte=on)
+            .order_by("-end_date")
+            .values("end_date")[:1]
+        )
+        return Coalesce(Subquery(last_end, output_field=models.DateField()), F("start_date"))
+
+    @staticmethod
+    def in_no_change_period_condition(on: date) -> Q:
+        """Active on ``on`` and handed over to a caseworker whose assignment, running on ``on``,
+        says "no change of course" until ``on`` or later (Advies 6)."""
+        calm = CaseworkerAssignment.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on),
+            placement=OuterRef("pk"),
+            start_date__lte=on,
+            no_change_of_course_until__gte=on,
+        )
+        return Placement.active_condition(on) & Q(Exists(calm))
+
+    @staticmethod
+    def caseworker_changes_in_year(on: date) -> Coalesce:
+        """How often the placement changed caseworker in the 12 months up to and including
+        ``on``: its caseworker assignments that started in that window, except its first one
+        (the start of the placement is not a change)."""
+        first = (
+            CaseworkerAssignment.objects.filter(placement=OuterRef(OuterRef("pk")))
+            .order_by("start_date", "pk")
+            .values("pk")[:1]
+        )
+        changes = (
+            CaseworkerAssignment.objects.filter(
+                placement=OuterRef("pk"),
+                start_date__gt=on - timedelta(days=365),
+                start_date__lte=on,
+            )
+            .exclude(pk=Subquery(first))
+            .order_by()
+            .values("placement")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(changes, output_field=models.IntegerField()), 0)
+
+    @staticmethod
+    def unstable_condition(on: date) -> Q:
+        """Active on ``on`` with UNSTABLE_CASEWORKER_CHANGES or more caseworker changes in the 12
+        months up to it (the continuity measure of the Children's Commissioner for England)."""
+        return Placement.active_condition(on) & Q(
+            models.lookups.GreaterThanOrEqual(
+                Placement.caseworker_changes_in_year(on), Placement.UNSTABLE_CASEWORKER_CHANGES
+            )
+        )
+
+    UNSTABLE_CASEWORKER_CHANGES = 2
+
+    @staticmethod
+    def ended_early_condition(start: date, end: date) -> Q:
+        """Ended prematurely (voortijdig) with an end date from ``start`` to ``end``, both
+        included."""
+        return Q(end_reason=Placement.EndReason.PREMATURE, end_date__gte=start, end_date__lte=end)
+
+    @staticmethod
+    def last_child_contact(on: date) -> Subquery:
+        """The day of the latest conversation with the child on or before ``on`` (None: never)."""
+        latest = (
+            ChildContact.objects.filter(placement=OuterRef("pk"), contact_on__lte=on)
+            .order_by("-contact_on")
+            .values("contact_on")[:1]
+        )
+        return Subquery(latest, output_field=models.DateField())
 
     @staticmethod
     def default_joint_meeting_interval_weeks(child: Child, on: date) -> int:

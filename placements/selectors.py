@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -53,9 +57,7 @@ def attention_reasons(on: date | None = None) -> dict[str, Q]:
     soon = on + timedelta(days=PLANNED_END_WARNING_DAYS)
     return {
         "planned_end": Q(planned_end_date__lte=soon),
-        "no_youth_protector": Q(
-            youth_protector__isnull=True, legal_basis__in=["ots", "guardianship"]
-        ),
+        "no_youth_protector": Placement.no_youth_protector_condition(on),
         "no_trusted_person": Q(child__trusted_person_name=""),
         "start_meeting_overdue": Placement.start_meeting_overdue_condition(on),
         "joint_meeting_overdue": Placement.joint_meeting_overdue_condition(on),
@@ -79,6 +81,43 @@ def attention_condition(on: date | None = None) -> Q:
     return condition
 
 
+# Why the caseload lists a placement, by name: the attention reasons and the rules the team
+# dashboard counts (placements.dashboard). A dashboard number and the list it links to filter by
+# the very same entry here.
+def caseload_rules(on: date | None = None) -> dict[str, Q]:
+    on = on or timezone.localdate()
+    return {
+        **attention_reasons(on),
+        "report_missing": Placement.report_missing_condition(on),
+        "agreement_past_date": Placement.agreement_past_date_condition(on),
+        "too_few_child_contacts": Placement.too_few_child_contacts_condition(on),
+        "in_no_change_period": Placement.in_no_change_period_condition(on),
+        "unstable": Placement.unstable_condition(on),
+    }
+
+
+CASELOAD_RULES = (
+    *ATTENTION_REASONS,
+    "report_missing",
+    "agreement_past_date",
+    "too_few_child_contacts",
+    "in_no_change_period",
+    "unstable",
+)
+
+
+def due_within() -> timedelta:
+    return timedelta(days=settings.DASHBOARD_DUE_DAYS)
+
+
+def rule_filter(name: str, on: date, *, due: bool = False) -> Q:
+    """The placements that meet rule ``name`` on ``on``; with ``due``, those that will meet it
+    DASHBOARD_DUE_DAYS later but do not yet."""
+    if due:
+        return caseload_rules(on + due_within())[name] & ~caseload_rules(on)[name]
+    return caseload_rules(on)[name]
+
+
 def caseload(
     user: User,
     *,
@@ -88,18 +127,29 @@ def caseload(
     attention: bool = False,
     reason: str = "",
     sort: str = "naam",
+    caseworker: int | None = None,
+    on: date | None = None,
+    due: bool = False,
 ) -> QuerySet[Placement]:
-    """Active placements the user may see, with child, family and caseworker in one query.
-    ``attention`` keeps those that need attention; ``reason`` those that need it for that one
-    of the :func:`attention_reasons`."""
+    """Placements the user may see that are active on ``on`` (today), with child, family and
+    caseworker in one query, each with the :func:`attention_reasons` that apply to it
+    (``attention_<name>``). ``attention`` keeps those that need attention; ``reason`` those
+    that meet that one of the :data:`CASELOAD_RULES` (with ``due``: that will within
+    DASHBOARD_DUE_DAYS); ``caseworker`` those of one caseworker."""
+    on = on or timezone.localdate()
+    reasons = attention_reasons(on)
     placements = (
         permissions.placements_policy.visible_to(user)
-        .active()
+        .active(on)
         .select_related("child", "family", "caseworker", "youth_protector")
         .annotate(
             needs_attention=Case(
-                When(attention_condition(), then=Value(True)), default=Value(False)
-            )
+                When(attention_condition(on), then=Value(True)), default=Value(False)
+            ),
+            **{
+                f"attention_{name}": Case(When(q, then=Value(True)), default=Value(False))
+                for name, q in reasons.items()
+            },
         )
     )
     for word in search.split():
@@ -112,11 +162,44 @@ def caseload(
         placements = placements.filter(kind=kind)
     if legal_basis:
         placements = placements.filter(legal_basis=legal_basis)
+    if caseworker:
+        placements = placements.filter(caseworker_id=caseworker)
     if attention:
-        placements = placements.filter(attention_condition())
-    if reason in ATTENTION_REASONS:
-        placements = placements.filter(attention_reasons()[reason])
+        placements = placements.filter(attention_condition(on))
+    if reason in CASELOAD_RULES:
+        placements = placements.filter(rule_filter(reason, on, due=due))
+    if reason == "too_few_child_contacts":
+        placements = placements.annotate(
+            last_child_contact=Placement.last_child_contact(on),
+            days_since_contact=days_since(
+                on, Coalesce(Placement.last_child_contact(on), F("start_date"))
+            ),
+        )
+    if reason == "no_youth_protector":
+        placements = placements.annotate(
+            days_without_youth_protector=days_since(on, Placement.without_youth_protector_since(on))
+        )
+    if reason == "unstable":
+        placements = placements.annotate(
+            caseworker_changes=Placement.caseworker_changes_in_year(on)
+        )
     return placements.order_by(*SORTS.get(sort, SORTS["naam"]))
+
+
+def days_since(on: date, day) -> ExpressionWrapper:
+    """Days from ``day`` (an expression) to ``on``, computed in the database (a timedelta)."""
+    return ExpressionWrapper(
+        Value(on, output_field=DateField()) - day, output_field=DurationField()
+    )
+
+
+def with_attention_labels(placements, labels: dict[str, str]) -> None:
+    """Give each placement of a page the names of the attention reasons that apply to it, in
+    the order of ``labels`` (read from the annotations: no query)."""
+    for placement in placements:
+        placement.attention_labels = [
+            label for name, label in labels.items() if getattr(placement, f"attention_{name}")
+        ]
 
 
 @dataclass

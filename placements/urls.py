@@ -1,5 +1,6 @@
 from django.urls import path
 
+from placements.dashboard import views as dashboard
 from placements.meetings import views as meetings
 from placements.views import caseload, child, family, placement, start
 
@@ -7,6 +8,7 @@ app_name = "placements"
 
 urlpatterns = [
     path("caseload/", caseload.caseload, name="caseload"),
+    path("dashboard/", dashboard.team_dashboard, name="team_dashboard"),
     path("overleggen/", meetings.my_meetings, name="my_meetings"),
     path("overleggen/<int:pk>/", meetings.meeting_hold, name="meeting_hold"),
     path("overleggen/<int:pk>/wijzigen/", meetings.meeting_change, name="meeting_change"),

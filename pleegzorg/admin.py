@@ -128,7 +128,7 @@ class UserAdmin(AppManagerAdmin, DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone")}),
-        (_("Role and team"), {"fields": ("role", "team", "is_active")}),
+        (_("Role and team"), {"fields": ("role", "team", "fte", "is_active")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (

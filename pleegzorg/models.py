@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +75,16 @@ class User(AbstractUser):
         help_text=_("The team a caseworker works in."),
     )
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    # A caseworker's contract as a share of full time: the team dashboard weighs their caseload
+    # against CASELOAD_NORM_FTE times this.
+    fte = models.DecimalField(
+        _("FTE"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("1.0"))],
+        help_text=_("Contract hours as a share of full time, from 0.1 to 1.0."),
+    )
 
     objects = UserManager()
 

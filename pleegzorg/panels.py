@@ -1,8 +1,9 @@
 """Panels that an app adds to another app's page, without that page importing the app.
 
-A page names a slot (the child file's is ``"child_file"``) and shows, in its place, every panel
-registered for it: a template, and a callable that gives the template its context for the user
-looking and the record shown. An app registers its panels when it is ready::
+A page names a slot (the child file's is ``"child_file"``, the start page's ``"start"``) and
+shows, in its place, every panel registered for it: a template, and a callable that gives the
+template its context for the user looking and the record shown. An app registers its panels
+when it is ready::
 
     panels.register("child_file", name="stays", template="...", context=child_stays_panel)
 
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-Context = Callable[[Any, Any], dict]
+Context = Callable[[Any, Any], dict | None]
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,12 @@ def register(slot: str, *, name: str, template: str, context: Context) -> None:
 
 
 def for_page(slot: str, user, obj) -> list[ShownPanel]:
-    """The panels of ``slot`` in the order they were registered, each with its context."""
-    return [
-        ShownPanel(name=panel.name, template=panel.template, context=panel.context(user, obj))
-        for panel in _panels.get(slot, {}).values()
-    ]
+    """The panels of ``slot`` in the order they were registered, each with its context. A panel
+    whose context is None has nothing for this user and is left out (the start page's slot
+    ``"start"`` shows a caseworker's "Mijn werk", and nothing to the other roles)."""
+    shown = []
+    for panel in _panels.get(slot, {}).values():
+        context = panel.context(user, obj)
+        if context is not None:
+            shown.append(ShownPanel(name=panel.name, template=panel.template, context=context))
+    return shown

@@ -19,10 +19,11 @@ def test_navigation_shows_each_role_only_its_own_places(
         "Start",
         "Caseload",
         "Mijn overleggen",
+        "Dashboard",
         "Constellaties",
         "Inzagelog",
     ]
-    assert nav_labels(app_manager) == ["Start", "Inzagelog", "Beheer"]
+    assert nav_labels(app_manager) == ["Start", "Dashboard", "Inzagelog", "Beheer"]
 
 
 @pytest.mark.parametrize(

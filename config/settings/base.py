@@ -224,3 +224,21 @@ MEETING_INVITATION_DAYS = env.int("PLEEGZORG_MEETING_INVITATION_DAYS", default=7
 MEETING_ESCALATION_DAYS = env.int("PLEEGZORG_MEETING_ESCALATION_DAYS", default=14)
 # The guideline: at least this many conversations with the child in the last 12 months.
 CHILD_CONTACTS_PER_YEAR = 3
+
+# Team dashboard (issue 10). A caseworker's weighted caseload is the sum, over their active
+# placements, of the weight of each kind of care: a crisis placement asks the most (daily contact,
+# a quick decision on where next), part-time and respite care far less than full-time care. The
+# norm is the weighted caseload of one full-time caseworker; a caseworker's own norm is this
+# times their FTE (User.fte). Over the norm is marked in words on the dashboard.
+CASELOAD_WEIGHTS = {"crisis": 1.5, "full_time": 1.0, "part_time": 0.5, "respite": 0.25}
+CASELOAD_NORM_FTE = 20
+# "Due soon" on the dashboard: what will be overdue this many days after the as-of date.
+DASHBOARD_DUE_DAYS = 14
+# An as-of date at most this many days ahead of today.
+DASHBOARD_MAX_DAYS_AHEAD = 366
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The dashboard's aggregates carry many correlated subqueries, which makes PostgreSQL's
+    # estimated cost pass jit_above_cost: JIT then spends seconds compiling a query that runs in
+    # about 100 ms (measured at --scale org: 5.3 s with JIT, 0.1 s without). Web requests are
+    # short queries: no JIT.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")

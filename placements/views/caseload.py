@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
 from placements import selectors
-from placements.forms import CaseloadFilterForm
+from placements.forms import ATTENTION_LABELS, RULE_LABELS, CaseloadFilterForm
 from pleegzorg.actions import log_view
 from pleegzorg.audit import Action, Purpose
 from pleegzorg.models import User
@@ -23,6 +23,7 @@ def caseload(request):
     filters = form.filters()
     placements = selectors.caseload(request.user, **filters)
     page = Paginator(placements, CASELOAD_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    selectors.with_attention_labels(page.object_list, ATTENTION_LABELS)
     if filters["search"]:
         log_view(
             request, person=None, action=Action.SEARCH, detail=f"caseload: {filters['search']}"
@@ -34,5 +35,7 @@ def caseload(request):
         "page": page,
         "query": query.urlencode(),
         "filtered": any(value for key, value in filters.items() if key != "sort"),
+        "reason": filters["reason"],
+        "reason_label": RULE_LABELS.get(filters["reason"], ""),
     }
     return render(request, template_for(request, "placements/caseload.html", "results"), context)

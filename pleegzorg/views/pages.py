@@ -6,11 +6,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
-from pleegzorg import navigation, permissions, selectors
+from pleegzorg import navigation, panels, permissions, selectors
 from pleegzorg.actions import log_view
 from pleegzorg.audit import Action, Purpose
 from pleegzorg.forms import AccessLogFilterForm
 from pleegzorg.views.forms import template_for
+
+START_PANELS = "start"
 
 
 @login_required
@@ -20,6 +22,8 @@ def start(request):
         "introduction": selectors.ROLE_INTRODUCTIONS.get(user.role, ""),
         "actions": navigation.start_actions_for(user),
         "teams": selectors.teams_for_start_page(user),
+        # Sections other apps add to the start page (pleegzorg.panels), such as "Mijn werk".
+        "panels": panels.for_page(START_PANELS, user, None),
     }
     return render(request, "pleegzorg/start.html", context)
 

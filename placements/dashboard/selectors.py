@@ -1,0 +1,378 @@
+"""Reads of the team dashboard and of a caseworker's "Mijn werk".
+
+Every figure is an aggregate in the database over the placements the viewer may count, one row
+per caseworker, and it counts the caseload's own rules (``placements.selectors.rule_filter``):
+a number on the dashboard and the caseload list it links to filter by the same ``Q``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import cached_property
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    Min,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.http import urlencode
+
+from placements import permissions
+from placements.forms import RULE_LABELS
+from placements.models import CareKind, Placement
+from placements.selectors import rule_filter
+from pleegzorg.models import Region, Team, User
+from pleegzorg.permissions import Policy, get_visible_or_404
+from pleegzorg.permissions import teams as team_policy
+
+# The rules counted per caseworker, in the order of the columns; the second item says whether
+# "due within DASHBOARD_DUE_DAYS" means something for it (a court measure without a youth
+# protector, or a no-change period, does not become due by waiting).
+DASHBOARD_RULES = (
+    ("start_meeting_overdue", True),
+    ("joint_meeting_overdue", True),
+    ("report_missing", True),
+    ("agreement_past_date", True),
+    ("too_few_child_contacts", True),
+    ("no_youth_protector", False),
+    ("in_no_change_period", False),
+    ("unstable", False),
+)
+BANDS = ((0, 9), (10, 19), (20, 29), (30, None))
+TABLE_LIMIT = 100  # rows of the stability tables on the page; the CSV has them all
+
+
+class RegionPolicy(Policy[Region]):
+    """The regions of the teams the user may see on the dashboard."""
+
+    model = Region
+
+    def visible_to(self, user: User) -> QuerySet[Region]:
+        return Region.objects.filter(teams__in=dashboard_teams(user)).distinct()
+
+    def can_view(self, user: User, obj: Region) -> bool:
+        return self.visible_to(user).filter(pk=obj.pk).exists()
+
+
+regions = RegionPolicy()
+
+
+def dashboard_teams(user: User) -> QuerySet[Team]:
+    """A team lead's own teams; every team for an application manager."""
+    if user.is_app_manager:
+        return Team.objects.all()
+    if user.is_team_lead:
+        return Team.objects.filter(lead=user)
+    return Team.objects.none()
+
+
+@dataclass
+class Scope:
+    on: date
+    teams: QuerySet[Team]
+    team: Team | None = None
+    region: Region | None = None
+    caseworker: User | None = None  # "Mijn werk": one caseworker's own figures
+    # Whether the viewer may open the lists behind the numbers and read children's names: an
+    # application manager sees no case files, so only the numbers.
+    linked: bool = True
+
+    @property
+    def period_start(self) -> date:
+        """The first day of the 12 months up to ``on`` (both included)."""
+        return self.on - timedelta(days=364)
+
+
+def dashboard_scope(request: HttpRequest, filters: dict) -> Scope:
+    """The teams the filters ask for. A team or region that exists but is not the user's
+    answers 404 (logged as refused); one that does not exist the form has already refused."""
+    user = request.user
+    teams = dashboard_teams(user)
+    scope = Scope(on=filters["on"], teams=teams, linked=not user.is_app_manager)
+    purpose = "supervision"
+    if filters.get("region"):
+        scope.region = get_visible_or_404(regions, request, purpose=purpose, pk=filters["region"])
+        teams = teams.filter(region=scope.region)
+    if filters.get("team"):
+        scope.team = get_visible_or_404(team_policy, request, purpose=purpose, pk=filters["team"])
+        teams = teams.filter(pk=scope.team.pk)
+    scope.teams = teams
+    return scope
+
+
+def counted_placements(user: User, scope: Scope) -> QuerySet[Placement]:
+    """The placements of the scope's caseworkers that the user may count: those a team lead or
+    caseworker may see; for an application manager, those of every team (numbers only)."""
+    if user.is_app_manager:
+        placements = Placement.objects.all()
+    else:
+        placements = permissions.placements_policy.visible_to(user)
+    if scope.caseworker is not None:
+        return placements.filter(caseworker=scope.caseworker)
+    return placements.filter(caseworker__team__in=scope.teams)
+
+
+def weighted_caseload() -> Sum:
+    weights = settings.CASELOAD_WEIGHTS
+    return Coalesce(
+        Sum(
+            Case(
+                *[When(kind=kind, then=Value(Decimal(str(w)))) for kind, w in weights.items()],
+                default=Value(Decimal("1")),
+                output_field=DecimalField(max_digits=8, decimal_places=2),
+            )
+        ),
+        Value(Decimal("0")),
+        output_field=DecimalField(max_digits=8, decimal_places=2),
+    )
+
+
+def caseworker_figures(user: User, scope: Scope) -> QuerySet:
+    """One row per caseworker with active placements on the as-of date: the counts of every
+    rule today and due soon, the weighted caseload, and the longest waits. One query."""
+    on = scope.on
+    counts = {}
+    for name, has_due in DASHBOARD_RULES:
+        counts[name] = Count("pk", filter=rule_filter(name, on))
+        if has_due:
+            counts[f"{name}_due"] = Count("pk", filter=rule_filter(name, on, due=True))
+    return (
+        counted_placements(user, scope)
+        .active(on)
+        .order_by()
+        .values("caseworker")
+        .annotate(
+            active=Count("pk"),
+            weighted=weighted_caseload(),
+            oldest_contact=Min(
+                Coalesce(Placement.last_child_contact(on), F("start_date")),
+                filter=rule_filter("too_few_child_contacts", on),
+            ),
+            without_youth_protector_since=Min(
+                Placement.without_youth_protector_since(on),
+                filter=rule_filter("no_youth_protector", on),
+            ),
+            **counts,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One number of a caseworker's row, and the caseload list behind it (None: no link, for a
+    viewer who may not open the list)."""
+
+    rule: str
+    label: str
+    today: int
+    due: int | None
+    today_url: str | None
+    due_url: str | None
+
+
+def caseload_url(
+    caseworker: User, on: date, rule: str = "", *, due: bool = False, base: str = ""
+) -> str:
+    """The caseload filtered to exactly the placements a dashboard number counts."""
+    query = {"medewerker": caseworker.pk, "op": on.isoformat()}
+    if rule:
+        query["reden"] = rule
+    if due:
+        query["straks"] = "on"
+    return f"{base or reverse('placements:caseload')}?{urlencode(query)}"
+
+
+@dataclass
+class CaseworkerRow:
+    caseworker: User
+    active: int = 0
+    weighted: Decimal = Decimal("0")
+    counts: dict = field(default_factory=dict)
+    days_since_contact: int | None = None
+    days_without_youth_protector: int | None = None
+    cells: list[Cell] = field(default_factory=list)
+    active_url: str | None = None
+
+    def make_cells(self, on: date, *, linked: bool) -> None:
+        base = reverse("placements:caseload")
+
+        def url(rule, due=False):
+            return caseload_url(self.caseworker, on, rule, due=due, base=base) if linked else None
+
+        self.active_url = url("")
+        self.cells = [
+            Cell(
+                rule=name,
+                label=RULE_LABELS[name],
+                today=self.counts[name],
+                due=self.counts[f"{name}_due"] if has_due else None,
+                today_url=url(name),
+                due_url=url(name, True) if has_due else None,
+            )
+            for name, has_due in DASHBOARD_RULES
+        ]
+
+    @property
+    def norm(self) -> Decimal:
+        return (Decimal(settings.CASELOAD_NORM_FTE) * self.caseworker.fte).quantize(Decimal("0.1"))
+
+    @property
+    def over_norm(self) -> bool:
+        return self.weighted > self.norm
+
+
+@dataclass
+class TeamDashboard:
+    scope: Scope
+    rows: list[CaseworkerRow]
+    unstable_all: QuerySet[Placement]
+    ended_early_all: QuerySet[Placement]
+
+    @property
+    def norm_fte(self) -> int:
+        return settings.CASELOAD_NORM_FTE
+
+    @property
+    def weights(self) -> list[tuple[str, str]]:
+        return [
+            (CareKind(kind).label, number_format(weight))
+            for kind, weight in settings.CASELOAD_WEIGHTS.items()
+        ]
+
+    @cached_property
+    def bands(self) -> list[tuple[str, int]]:
+        return bands_of(self.rows)
+
+    @cached_property
+    def totals(self) -> dict:
+        keys = self.rows[0].counts if self.rows else {}
+        return {
+            "active": sum(r.active for r in self.rows),
+            "over_norm": sum(1 for r in self.rows if r.over_norm),
+            **{key: sum(r.counts[key] for r in self.rows) for key in keys},
+        }
+
+    @cached_property
+    def unstable(self) -> list[Placement]:
+        return list(self.unstable_all[:TABLE_LIMIT])
+
+    @cached_property
+    def unstable_count(self) -> int:
+        return self.unstable_all.count()
+
+    @cached_property
+    def ended_early(self) -> list[Placement]:
+        return list(self.ended_early_all[:TABLE_LIMIT])
+
+    @cached_property
+    def ended_early_count(self) -> int:
+        return self.ended_early_all.count()
+
+
+def caseworkers_in(scope: Scope) -> QuerySet[User]:
+    if scope.caseworker is not None:
+        return User.objects.filter(pk=scope.caseworker.pk)
+    return (
+        User.objects.filter(role=User.Role.CASEWORKER, team__in=scope.teams, is_active=True)
+        .select_related("team")
+        .order_by("team__name", "first_name", "last_name")
+    )
+
+
+def caseworker_rows(user: User, scope: Scope) -> list[CaseworkerRow]:
+    """Every caseworker of the scope, also those without placements, with their figures (two
+    queries: the caseworkers, and the figures grouped by caseworker)."""
+    figures = {row["caseworker"]: row for row in caseworker_figures(user, scope)}
+    rows = []
+    for caseworker in caseworkers_in(scope):
+        figure = figures.get(caseworker.pk, {})
+        counts = {name: figure.get(name, 0) for name, _ in DASHBOARD_RULES}
+        counts |= {
+            f"{name}_due": figure.get(f"{name}_due", 0) for name, due in DASHBOARD_RULES if due
+        }
+        rows.append(
+            shown := CaseworkerRow(
+                caseworker=caseworker,
+                active=figure.get("active", 0),
+                weighted=figure.get("weighted", Decimal("0")),
+                counts=counts,
+                days_since_contact=_days(scope.on, figure.get("oldest_contact")),
+                days_without_youth_protector=_days(
+                    scope.on, figure.get("without_youth_protector_since")
+                ),
+            )
+        )
+        shown.make_cells(scope.on, linked=scope.linked)
+    return rows
+
+
+def _days(on: date, since: date | None) -> int | None:
+    return None if since is None else (on - since).days
+
+
+def band_label(low: int, high: int | None) -> str:
+    return f"{low}\u2013{high}" if high is not None else f"{low}+"
+
+
+def bands_of(rows: list[CaseworkerRow]) -> list[tuple[str, int]]:
+    """How many caseworkers have a caseload (active placements) in each band."""
+    return [
+        (
+            band_label(low, high),
+            sum(1 for r in rows if r.active >= low and (high is None or r.active <= high)),
+        )
+        for low, high in BANDS
+    ]
+
+
+def unstable_placements(user: User, scope: Scope) -> QuerySet[Placement]:
+    """Active placements with 2 or more caseworker changes in the 12 months up to the as-of
+    date: the caseload's ``unstable`` rule."""
+    on = scope.on
+    return (
+        counted_placements(user, scope)
+        .active(on)
+        .filter(rule_filter("unstable", on))
+        .annotate(caseworker_changes=Placement.caseworker_changes_in_year(on))
+        .select_related("child", "caseworker")
+        .order_by("-caseworker_changes", "start_date", "pk")
+    )
+
+
+def ended_early_placements(user: User, scope: Scope) -> QuerySet[Placement]:
+    """Placements ended prematurely in the 12 months up to the as-of date, with why and who."""
+    return (
+        counted_placements(user, scope)
+        .ended_early(scope.period_start, scope.on)
+        .select_related("child", "caseworker")
+        .order_by("-end_date", "pk")
+    )
+
+
+def team_dashboard(user: User, scope: Scope) -> TeamDashboard:
+    """The whole dashboard in a fixed number of queries (6), whatever the number of rows."""
+    return TeamDashboard(
+        scope=scope,
+        rows=caseworker_rows(user, scope),
+        unstable_all=unstable_placements(user, scope),
+        ended_early_all=ended_early_placements(user, scope),
+    )
+
+
+def my_work(user: User, on: date) -> CaseworkerRow:
+    """A caseworker's own figures for their start page: the dashboard's row for them."""
+    scope = Scope(on=on, teams=Team.objects.none(), caseworker=user)
+    return caseworker_rows(user, scope)[0]
