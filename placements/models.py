@@ -6,7 +6,7 @@ full-time placements at once, capacity, who may change what) live in ``placement
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
@@ -602,16 +602,10 @@ class Placement(Versioned):
         ``report_missing`` rule (placements.meetings.reminders.open_reports), per placement."""
         from placements.meetings.models import Meeting
 
-        start_of_day = timezone.make_aware(datetime.combine(on, time.min))
-        meetings = Meeting.objects.filter(placement=OuterRef("pk"))
-        unreported = meetings.filter(status=Meeting.Status.PLANNED, planned_at__lt=start_of_day)
-        without_next = meetings.filter(
-            kind=Meeting.Kind.JOINT,
-            status=Meeting.Status.HELD,
-            next_date__isnull=True,
-            held_on__lt=on,
+        missing = Meeting.objects.filter(
+            Meeting.report_missing_condition(on), placement=OuterRef("pk")
         )
-        return Placement.active_condition(on) & (Q(Exists(unreported)) | Q(Exists(without_next)))
+        return Placement.active_condition(on) & Q(Exists(missing))
 
     @staticmethod
     def agreement_past_date_condition(on: date) -> Q:
@@ -620,7 +614,7 @@ class Placement(Versioned):
         from placements.meetings.models import Agreement
 
         open_past = Agreement.objects.filter(
-            placement=OuterRef("pk"), status=Agreement.Status.OPEN, due_on__lt=on
+            Agreement.past_date_condition(on), placement=OuterRef("pk")
         )
         return Placement.active_condition(on) & Q(Exists(open_past))
 

@@ -7,9 +7,13 @@ are queryset methods on ``Placement.objects``.
 
 from __future__ import annotations
 
+import datetime as dt
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from placements.models import Placement
@@ -76,6 +80,26 @@ class Meeting(Versioned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.placement.child} {self.planned_at:%Y-%m-%d}"
+
+    @staticmethod
+    def report_missing_condition(on: date, *, prefix: str = "") -> Q:
+        """The report is missing on ``on``: the placement is active, and the meeting's day was
+        over before ``on`` while it is still "planned", or it is a joint meeting held before
+        ``on`` without a next date. The reminder scan (``report_missing``) and the dashboard
+        count this one rule."""
+        start_of_day = timezone.make_aware(dt.datetime.combine(on, dt.time.min))
+        p = prefix
+        return Placement.active_condition(on, prefix=f"{p}placement__") & (
+            Q(**{f"{p}status": Meeting.Status.PLANNED, f"{p}planned_at__lt": start_of_day})
+            | Q(
+                **{
+                    f"{p}kind": Meeting.Kind.JOINT,
+                    f"{p}status": Meeting.Status.HELD,
+                    f"{p}next_date__isnull": True,
+                    f"{p}held_on__lt": on,
+                }
+            )
+        )
 
 
 class MeetingParticipant(models.Model):
@@ -154,6 +178,14 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return self.what
+
+    @staticmethod
+    def past_date_condition(on: date) -> Q:
+        """Still open after its date on ``on``, in an active placement: the reminder scan
+        (``agreement_overdue``) and the dashboard count this one rule."""
+        return Placement.active_condition(on, prefix="placement__") & Q(
+            status=Agreement.Status.OPEN, due_on__lt=on
+        )
 
 
 class RoleAuthority(models.Model):

@@ -283,10 +283,6 @@ def open_reports(scan: Scan) -> Iterator[DueReminder]:
     today = scan.today
     escalation_days = settings.MEETING_ESCALATION_DAYS
     escalate_up_to = today - dt.timedelta(days=escalation_days)  # meeting days up to this one
-    unreported = Q(status=Status.PLANNED, planned_at__lt=engine.start_of(today))
-    without_next_date = Q(
-        kind=Meeting.Kind.JOINT, status=Status.HELD, next_date__isnull=True, held_on__lt=today
-    )
     escalation_due = Q(has_escalation=False, placement__caseworker__team__lead__isnull=False) & (
         Q(
             status=Status.PLANNED,
@@ -295,8 +291,7 @@ def open_reports(scan: Scan) -> Iterator[DueReminder]:
         | Q(status=Status.HELD, held_on__lte=escalate_up_to)
     )
     rows = (
-        Meeting.objects.filter(Placement.active_condition(today, prefix="placement__"))
-        .filter(unreported | without_next_date)
+        Meeting.objects.filter(Meeting.report_missing_condition(today))
         .alias(
             missing_key=engine.key(REPORT_MISSING, "pk"),
             escalation_key=engine.key(REPORT_ESCALATED, "pk"),
@@ -515,11 +510,7 @@ def joint_meeting_overdue(scan: Scan) -> Iterator[DueReminder]:
 def agreements_overdue(scan: Scan) -> Iterator[DueReminder]:
     today = scan.today
     rows = (
-        Agreement.objects.filter(
-            Placement.active_condition(today, prefix="placement__"),
-            status=Agreement.Status.OPEN,
-            due_on__lt=today,
-        )
+        Agreement.objects.filter(Agreement.past_date_condition(today))
         .annotate(reminder_key=engine.key(AGREEMENT_OVERDUE, "pk", Cast("due_on", CharField())))
         .filter(~engine.stored("reminder_key"))
         .values(
