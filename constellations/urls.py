@@ -1,6 +1,7 @@
 from django.urls import path
 
 from constellations import views
+from constellations.outcomes import views as outcomes
 
 app_name = "constellations"
 
@@ -25,4 +26,7 @@ urlpatterns = [
     path("constellaties/<int:pk>/contacten/nieuw/", views.contact_new, name="contact_new"),
     path("constellaties/<int:pk>/kinderen/<int:child_pk>/", views.care_facts, name="care_facts"),
     path("logeren/<int:pk>/", views.stay_detail, name="stay"),
+    # -- the outcome monitor (Uitkomsten) --
+    path("uitkomsten/", outcomes.monitor, name="outcomes"),
+    path("uitkomsten/export/<slug:table>.csv", outcomes.export, name="outcomes_export"),
 ]
