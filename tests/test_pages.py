@@ -20,9 +20,10 @@ def test_navigation_shows_each_role_only_its_own_places(
         "Caseload",
         "Mijn overleggen",
         "Constellaties",
+        "Uitkomsten",
         "Inzagelog",
     ]
-    assert nav_labels(app_manager) == ["Start", "Inzagelog", "Beheer"]
+    assert nav_labels(app_manager) == ["Start", "Uitkomsten", "Inzagelog", "Beheer"]
 
 
 @pytest.mark.parametrize(
