@@ -211,8 +211,9 @@ def _crisis_summary(crisis: dict) -> dict:
         ],
         "this": count_text(this),
         "last": count_text(last),
-        "aim": count_text(round(last * 0.75)) if last else "—",
-        "met": None if not last else this <= last * 0.75,
+        # An aim from a count too small to show would show it: then no aim is said.
+        "aim": "—" if is_too_small(last) or not last else count_text(round(last * 0.75)),
+        "met": None if is_too_small(last) or not last else this <= last * 0.75,
     }
 
 

@@ -229,3 +229,11 @@ def test_the_report_shows_the_figures_suppressed(data, dutch):
     days = report.rows[1]
     assert days.inside.denominator == "649"
     assert days.outside.denominator == "580"
+
+
+def test_no_aim_is_said_from_a_count_too_small_to_show(data, dutch):
+    crisis = outcome_report(data, YEAR).crisis
+    # One crisis start this quarter (inside), one in the same days of 2024 (outside).
+    assert crisis["rows"][2][1:] == ("te weinig", "te weinig")
+    assert crisis["aim"] == "—"
+    assert crisis["met"] is None
