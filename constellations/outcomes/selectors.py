@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     Exists,
     F,
@@ -32,6 +34,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Greatest, Least
 
@@ -46,6 +49,7 @@ TREND_MONTHS = 24
 NO_LIMIT = 2**62
 END = Placement.EndReason
 PART_TIME_KINDS = (CareKind.PART_TIME, CareKind.RESPITE)
+MOVE_REASONS = [END.OTHER_FAMILY, END.PREMATURE]
 USED_STAYS = Q(status__in=[RespiteStay.Status.CONFIRMED, RespiteStay.Status.COMPLETED])
 
 
@@ -91,6 +95,12 @@ def member_on(when: str | dt.date, family: str = "family") -> Exists:
             Q(left_on__isnull=True) | Q(left_on__gte=on)
         )
     )
+
+
+def only_if(condition: Q, inside: Exists) -> Case:
+    """``inside`` where ``condition`` holds, else false: PostgreSQL evaluates a CASE lazily, so
+    the membership is looked up only for the rows a measure counts."""
+    return Case(When(condition, then=inside), default=Value(False), output_field=BooleanField())
 
 
 def _placements(regions: Iterable[int]) -> QuerySet[Placement]:
@@ -169,7 +179,11 @@ def endings_measure(windows: Windows) -> Measure:
             for name in windows
         }
 
-    return Measure({"ended_inside": member_on("end_date")}, aggregates, read)
+    return Measure(
+        {"ended_inside": only_if(Q(end_date__isnull=False), member_on("end_date"))},
+        aggregates,
+        read,
+    )
 
 
 def endings(regions: Iterable[int], windows: Windows) -> dict[str, dict]:
@@ -226,9 +240,11 @@ def moves_measure(windows: Windows) -> Measure:
         "left_reason": Subquery(earlier.values("end_reason")[:1]),
         "left_family": Subquery(earlier.values("family")[:1]),
         "left_on": Subquery(earlier.values("end_date")[:1]),
-        "moved_inside": member_on("left_on", family="left_family"),
+        "moved_inside": only_if(
+            Q(left_reason__in=MOVE_REASONS), member_on("left_on", family="left_family")
+        ),
     }
-    move = ~Q(kind=CareKind.RESPITE) & Q(left_reason__in=[END.OTHER_FAMILY, END.PREMATURE])
+    move = ~Q(kind=CareKind.RESPITE) & Q(left_reason__in=MOVE_REASONS)
     aggregates = {
         f"{name}_{side}_moves": Count(
             "pk", filter=move & Q(start_date__gte=a, start_date__lte=b) & condition
@@ -434,7 +450,10 @@ def crisis_and_part_time_measure(end: dt.date, windows: Windows) -> Measure:
             "part_time": _sides(row, "p", "part_time"),
         }
 
-    annotations = {"started_inside": member_on("start_date"), "inside_at_end": member_on(end)}
+    annotations = {
+        "started_inside": only_if(crisis, member_on("start_date")),
+        "inside_at_end": only_if(active, member_on(end)),
+    }
     return Measure(annotations, aggregates, read)
 
 
