@@ -929,3 +929,75 @@ class _Chunk:
             stays=len(self.stays),
             total=len(self.constellations) + len(self.hubs) + sum(len(rows) for _, rows in tables),
         )
+
+
+# -- the outcome monitor's history ------------------------------------------------------------
+
+OUTCOME_HISTORY_DAYS = 730  # the outcome monitor's trend covers 24 months
+FORMER_MEMBER_DAYS = 270  # how long a former member was in before it stopped
+
+
+@register_seed_step("outcome_history", needs=("constellations",))
+def seed_outcome_history(scale_name: str, *, log: Callable[[str], None], **_kwargs) -> None:
+    """Former members that stopped, so that the outcome monitor has stops (and the premature
+    endings that often come before them) inside a constellation as well as outside.
+
+    The case files already have families that stopped (after a premature ending, among other
+    reasons) and none of them is a member, so every stop is "outside". Here about half of those
+    that stopped in the last two years (the even ids: stable from run to run) become a former
+    member of an open constellation of their region, from about nine months before their stop
+    date up to it, where that constellation had room (never more than ten members on a day).
+    Only memberships are added; running it again adds nothing."""
+    today = timezone.localdate()
+    stopped = (
+        FosterFamily.objects.filter(
+            status=FosterFamily.Status.STOPPED,
+            stop_date__gte=today - dt.timedelta(days=OUTCOME_HISTORY_DAYS),
+            stop_date__lt=today,  # a member today would have to be an active family
+            memberships__isnull=True,
+            hub_home__isnull=True,
+        )
+        .order_by("pk")
+        .values_list("pk", "stop_date")
+    )
+    stopped = list(stopped)
+    # The region of its latest placement (the last one wins).
+    latest_region = dict(
+        Placement.objects.filter(family__in=[pk for pk, _day in stopped])
+        .order_by("family", "start_date")
+        .values_list("family", "caseworker__team__region")
+    )
+    constellations = defaultdict(list)
+    for constellation in Constellation.objects.exclude(status=Constellation.Status.CLOSED).order_by(
+        "pk"
+    ):
+        constellations[constellation.region_id].append(constellation)
+    memberships = defaultdict(list)
+    for membership in Membership.objects.all():
+        memberships[membership.constellation_id].append(membership)
+
+    def has_room(constellation: Constellation, first: dt.date, last: dt.date) -> bool:
+        rows = memberships[constellation.pk]
+        days = {first} | {m.joined_on for m in rows if first <= m.joined_on <= last}
+        return all(sum(m.is_current(day) for m in rows) < MAX_MEMBERS for day in days)
+
+    added = []
+    for family, stop_date in stopped:
+        if family % 2:
+            continue
+        for constellation in constellations.get(latest_region.get(family), []):
+            joined = max(
+                stop_date - dt.timedelta(days=FORMER_MEMBER_DAYS), constellation.start_date
+            )
+            if joined < stop_date and has_room(constellation, joined, stop_date):
+                membership = Membership(
+                    constellation=constellation,
+                    family_id=family,
+                    joined_on=joined,
+                    left_on=stop_date,
+                )
+                memberships[constellation.pk].append(membership)
+                added.append(membership)
+                break
+    Membership.objects.bulk_create(added)
+    log(f"Outcome history: {len(added)} former members that stopped.")

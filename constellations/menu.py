@@ -20,6 +20,17 @@ register_menu_item(
     )
 )
 
+# -- the outcome monitor (Uitkomsten) --
+register_menu_item(
+    NavItem(
+        _("Outcomes"),
+        "constellations:outcomes",
+        frozenset({Role.TEAM_LEAD, Role.APP_MANAGER}),
+        order=40,
+    )
+)
+# -- end of the outcome monitor --
+
 
 @register_start_actions(order=20)
 def hub_home_actions(user: User) -> list[StartAction]:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from constellations import views
 from constellations.fidelity import views as fidelity
+from constellations.outcomes import views as outcomes
 
 app_name = "constellations"
 
@@ -39,4 +40,7 @@ urlpatterns = [
         fidelity.fidelity_export,
         name="fidelity_export",
     ),
+    # -- the outcome monitor (Uitkomsten) --
+    path("uitkomsten/", outcomes.monitor, name="outcomes"),
+    path("uitkomsten/export/<slug:table>.csv", outcomes.export, name="outcomes_export"),
 ]

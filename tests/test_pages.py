@@ -21,9 +21,10 @@ def test_navigation_shows_each_role_only_its_own_places(
         "Mijn overleggen",
         "Dashboard",
         "Constellaties",
+        "Uitkomsten",
         "Inzagelog",
     ]
-    assert nav_labels(app_manager) == ["Start", "Dashboard", "Inzagelog", "Beheer"]
+    assert nav_labels(app_manager) == ["Start", "Dashboard", "Uitkomsten", "Inzagelog", "Beheer"]
 
 
 @pytest.mark.parametrize(

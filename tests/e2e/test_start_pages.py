@@ -33,7 +33,15 @@ def test_team_lead_sees_the_access_log_in_the_navigation_and_their_team(
 ):
     open_start_page_as(page, live_server, team_lead)
     expect(main_navigation(page)).to_have_text(
-        ["Start", "Caseload", "Mijn overleggen", "Dashboard", "Constellaties", "Inzagelog"]
+        [
+            "Start",
+            "Caseload",
+            "Mijn overleggen",
+            "Dashboard",
+            "Constellaties",
+            "Uitkomsten",
+            "Inzagelog",
+        ]
     )
     expect(page.get_by_role("heading", name=TEAM_SECTION)).to_be_visible()
 
@@ -51,5 +59,7 @@ def test_app_manager_sees_the_access_log_and_administration_in_the_navigation(
     page, live_server, team, app_manager
 ):
     open_start_page_as(page, live_server, app_manager)
-    expect(main_navigation(page)).to_have_text(["Start", "Dashboard", "Inzagelog", "Beheer"])
+    expect(main_navigation(page)).to_have_text(
+        ["Start", "Dashboard", "Uitkomsten", "Inzagelog", "Beheer"]
+    )
     expect(page.get_by_text("Team Utrecht Stad")).to_have_count(0)

@@ -1,0 +1,1 @@
+"""The outcome monitor (Uitkomsten): placements in constellation families against the others."""
