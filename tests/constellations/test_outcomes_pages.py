@@ -56,8 +56,8 @@ def test_the_menu_offers_outcomes_to_team_leads(client, team_lead):
     "query, message",
     [
         ({"start": "2025-06-01", "end": "2025-01-01"}, "De einddatum ligt vóór de begindatum."),
-        ({"region": "99999"}, "Deze regio bestaat niet. Kies er een uit de lijst."),
-        ({"region": "abc"}, "Deze regio bestaat niet. Kies er een uit de lijst."),
+        ({"region": "99999"}, "Deze regio bestaat niet. Kies een regio uit de lijst."),
+        ({"region": "abc"}, "Deze regio bestaat niet. Kies een regio uit de lijst."),
         ({"start": "gisteren"}, "Voer een geldige datum in."),
     ],
 )
