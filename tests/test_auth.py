@@ -133,3 +133,23 @@ def test_english_is_available_through_the_language_switch(db, client):
     assert '<html lang="en">' in body
     assert "Log in" in body
     assert "Forgot your password?" in body
+
+
+def test_the_session_is_written_at_most_once_a_minute_and_still_times_out(caseworker, client):
+    from django.contrib.sessions.models import Session
+
+    def expiry():
+        return Session.objects.get().expire_date
+
+    with time_machine.travel("2026-11-23 09:00 +0100", tick=False) as clock:
+        client.force_login(caseworker)
+        client.get("/")
+        first = expiry()
+        clock.shift(dt.timedelta(seconds=30))
+        client.get("/")
+        assert expiry() == first  # not written: within the minute
+        clock.shift(dt.timedelta(seconds=31))
+        client.get("/")
+        assert expiry() == first + dt.timedelta(seconds=61)  # written with the new expiry
+        clock.shift(dt.timedelta(minutes=30))
+        assert client.get("/")["Location"].startswith(reverse("login"))
