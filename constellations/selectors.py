@@ -161,9 +161,11 @@ def constellation_page(constellation: Constellation, user: User) -> dict:
         .filter(Q(until__isnull=True) | Q(until__gte=today))
         .select_related("parent")
     )
-    flagged = Constellation.objects.filter(
-        without_gathering_last_month(today), pk=constellation.pk
-    ).exists()
+    flagged = getattr(constellation, "no_gathering", None)
+    if flagged is None:  # not fetched with_flags(): ask
+        flagged = Constellation.objects.filter(
+            without_gathering_last_month(today), pk=constellation.pk
+        ).exists()
     return {
         "constellation": constellation,
         "hub": hub,

@@ -39,16 +39,20 @@ PAGE_SIZE = 25
 ROLES = (Role.CASEWORKER, Role.TEAM_LEAD, Role.LIAISON, Role.HUB_HOME_PARENT)
 
 
-def _constellation_or_404(request, pk, *, may=None) -> Constellation:
+def _constellation_or_404(request, pk, *, may=None, flags: bool = False) -> Constellation:
     """The constellation if the user sees it (404 otherwise); with ``may`` (a policy question
-    such as ``constellations.can_book``) also refused (403) unless the answer is yes."""
+    such as ``constellations.can_book``) also refused (403) unless the answer is yes; with
+    ``flags`` annotated as the list shows it (no gathering last month) in the same query."""
     require_role(request, *ROLES, purpose=Purpose.CARE)
+    visible = constellations.visible_to(request.user).select_related(
+        "region", "liaison", "hub__family"
+    )
+    if flags:
+        visible = selectors.with_flags(visible, timezone.localdate())
     constellation = get_visible_or_404(
         constellations,
         request,
-        queryset=constellations.visible_to(request.user).select_related(
-            "region", "liaison", "hub__family"
-        ),
+        queryset=visible,
         purpose=Purpose.CARE,
         pk=pk,
     )
@@ -115,7 +119,7 @@ def constellation_list(request):
 
 @login_required
 def constellation_detail(request, pk):
-    constellation = _constellation_or_404(request, pk)
+    constellation = _constellation_or_404(request, pk, flags=True)
     _log_view(request, constellation)
     context = selectors.constellation_page(constellation, request.user)
     return render(request, "constellations/detail.html", context)
