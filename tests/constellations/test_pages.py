@@ -525,3 +525,19 @@ def test_the_calendar_and_the_page_run_a_fixed_number_of_queries(
         page = client.get(f"/constellaties/{constellation.pk}/")
     assert page.context["figures"].total > 0
     assert Membership.objects.count() == 3
+
+
+def test_the_constellation_page_says_when_last_month_had_no_gathering(
+    client, liaison, constellation, hub, today
+):
+    from django.urls import reverse
+
+    from constellations.factories import GatheringFactory
+    from constellations.selectors import last_month
+
+    client.force_login(liaison)
+    url = reverse("constellations:detail", args=[constellation.pk])
+    flag = "geen bijeenkomst vastgelegd"
+    assert flag in client.get(url).content.decode()
+    GatheringFactory(constellation=constellation, date=last_month(today)[0])
+    assert flag not in client.get(url).content.decode()
