@@ -142,6 +142,7 @@ def _days(duration: dt.timedelta | None) -> int:
 
 
 def constellation_page(constellation: Constellation, user: User) -> dict:
+    """Everything the constellation page shows; ``constellation`` comes :func:`with_flags`."""
     today = timezone.localdate()
     memberships = list(
         constellation.memberships.select_related("family")
@@ -161,11 +162,6 @@ def constellation_page(constellation: Constellation, user: User) -> dict:
         .filter(Q(until__isnull=True) | Q(until__gte=today))
         .select_related("parent")
     )
-    flagged = getattr(constellation, "no_gathering", None)
-    if flagged is None:  # not fetched with_flags(): ask
-        flagged = Constellation.objects.filter(
-            without_gathering_last_month(today), pk=constellation.pk
-        ).exists()
     return {
         "constellation": constellation,
         "hub": hub,
@@ -178,7 +174,7 @@ def constellation_page(constellation: Constellation, user: User) -> dict:
         "parents": parents,
         "gatherings": gatherings,
         "contacts": contacts,
-        "no_gathering": flagged,
+        "no_gathering": constellation.no_gathering,
         "last_month": last_month(today)[0],
         "figures": figures(constellation, today, current),
         "children": (

@@ -35,21 +35,10 @@ from constellations.models import (
 from constellations.permissions import constellations, refuse_unless
 from constellations.selectors import attendance_choices, parents_who_may_take_part, stay_placement
 from placements.models import Child, FosterFamily, Parent
-from pleegzorg.audit import Action, Purpose, access_log_write
+from pleegzorg.actions import log_change
+from pleegzorg.audit import Action
 from pleegzorg.models import User
 from pleegzorg.versioning import save_versioned
-
-
-def _log(actor, request, obj, action=Action.CHANGE, person=None, detail=""):
-    access_log_write(
-        user=actor,
-        request=request,
-        action=action,
-        purpose=Purpose.CARE,
-        person=person,
-        obj=obj,
-        detail=detail,
-    )
 
 
 def _day(day: dt.date) -> str:
@@ -115,7 +104,7 @@ def member_add(
         raise ValidationError(
             {"family": _("This family is already in a constellation.")}
         ) from error
-    _log(actor, request, membership, Action.CREATE)
+    log_change(actor=actor, request=request, person=None, obj=membership, action=Action.CREATE)
     return membership
 
 
@@ -142,7 +131,7 @@ def member_leave(
     membership.left_on = left_on
     membership.full_clean(validate_constraints=False)
     membership.save(update_fields=["left_on"])
-    _log(actor, request, membership)
+    log_change(actor=actor, request=request, person=None, obj=membership)
     return membership
 
 
@@ -169,7 +158,7 @@ def parent_participation_add(
             participation.save()
     except IntegrityError as error:
         raise ValidationError({"parent": _("This parent already takes part.")}) from error
-    _log(actor, request, participation, Action.CREATE, person=parent)
+    log_change(actor=actor, request=request, person=parent, obj=participation, action=Action.CREATE)
     return participation
 
 
@@ -226,7 +215,7 @@ def gathering_record(
             row.full_clean(exclude=["gathering", *ATTENDEE_FIELDS], validate_constraints=False)
             rows.append(row)
     Attendance.objects.bulk_create(rows)
-    _log(actor, request, gathering, Action.CREATE)
+    log_change(actor=actor, request=request, person=None, obj=gathering, action=Action.CREATE)
     return gathering
 
 
@@ -264,7 +253,7 @@ def support_contact_record(
     )
     contact.full_clean()
     contact.save(force_insert=True)
-    _log(actor, request, contact, Action.CREATE)
+    log_change(actor=actor, request=request, person=None, obj=contact, action=Action.CREATE)
     return contact
 
 
@@ -325,7 +314,7 @@ def stay_book(
     )
     stay.full_clean(validate_constraints=False)
     _save_stay(stay, force_insert=True)
-    _log(actor, request, stay, Action.CREATE, person=child)
+    log_change(actor=actor, request=request, person=child, obj=stay, action=Action.CREATE)
     return stay
 
 
@@ -414,5 +403,5 @@ def stay_change(
         raise ValidationError(
             _("The bed or the child is no longer free on these nights.")
         ) from error
-    _log(actor, request, stay, person=stay.child)
+    log_change(actor=actor, request=request, person=stay.child, obj=stay)
     return stay

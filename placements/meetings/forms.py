@@ -296,7 +296,8 @@ class FormGroup:
         return self.service_data()
 
     def service_data(self) -> dict:
-        raise NotImplementedError
+        """What the service takes: by default what the main form says it takes."""
+        return self.main.service_data()
 
 
 def filled(formset, field: str) -> list[dict]:
@@ -410,13 +411,3 @@ class JointReportPage(FormGroup):
             "agreements": filled(self.parts["agreements"], "what"),
             "closed_agreements": data["close_agreements"],
         }
-
-
-class MeetingChangePage(FormGroup):
-    """Move or cancel: one form, whose service data says which."""
-
-    def __init__(self, form: MeetingChangeForm):
-        super().__init__(form)
-
-    def service_data(self) -> dict:
-        return self.main.service_data()

@@ -27,24 +27,12 @@ from placements.models import (
     RoleAuthority,
     StartMeetingAnswer,
 )
-from pleegzorg.actions import require_change
-from pleegzorg.audit import Action, Purpose, access_log_write
+from pleegzorg.actions import log_change, require_change
+from pleegzorg.audit import Action
 from pleegzorg.models import User
 from pleegzorg.versioning import save_versioned
 
 QUESTION_FIELDS = [name for name, _label in StartMeetingAnswer.QUESTIONS]
-
-
-def _log(actor, request, placement, obj, action=Action.CHANGE, detail=""):
-    access_log_write(
-        user=actor,
-        request=request,
-        action=action,
-        purpose=Purpose.CARE,
-        person=placement.child,
-        obj=obj,
-        detail=detail,
-    )
 
 
 def validated[M: Model](obj: M) -> M:
@@ -122,7 +110,9 @@ def meeting_plan(
         Placement.objects.filter(pk=placement.pk).update(
             next_joint_meeting_on=timezone.localdate(planned_at), version=F("version") + 1
         )
-    _log(actor, request, placement, meeting, Action.CREATE)
+    log_change(
+        actor=actor, request=request, person=placement.child, obj=meeting, action=Action.CREATE
+    )
     return meeting
 
 
@@ -183,7 +173,13 @@ def start_meeting_hold(
             next_joint_meeting_on=held_on
             + dt.timedelta(weeks=placement.joint_meeting_interval_weeks)
         )
-    _log(actor, request, placement, meeting, detail="startgesprek gehouden")
+    log_change(
+        actor=actor,
+        request=request,
+        person=placement.child,
+        obj=meeting,
+        detail="startgesprek gehouden",
+    )
     return meeting
 
 
@@ -246,7 +242,13 @@ def joint_meeting_report(
     Placement.objects.filter(pk=placement.pk).update(
         next_joint_meeting_on=next_date, version=F("version") + 1
     )
-    _log(actor, request, placement, meeting, detail="verslag gezamenlijk overleg")
+    log_change(
+        actor=actor,
+        request=request,
+        person=placement.child,
+        obj=meeting,
+        detail="verslag gezamenlijk overleg",
+    )
     return following
 
 
@@ -286,7 +288,13 @@ def meeting_move(
         Placement.objects.filter(pk=placement.pk).update(
             next_joint_meeting_on=timezone.localdate(planned_at), version=F("version") + 1
         )
-    _log(actor, request, placement, meeting, detail="overleg verplaatst")
+    log_change(
+        actor=actor,
+        request=request,
+        person=placement.child,
+        obj=meeting,
+        detail="overleg verplaatst",
+    )
     return meeting
 
 
@@ -330,7 +338,9 @@ def meeting_cancel(*, actor: User, meeting: Meeting, version: int, request=None)
             next_joint_meeting_on=timezone.localdate(following.planned_at) if following else None,
             version=F("version") + 1,
         )
-    _log(actor, request, placement, meeting, detail="overleg afgezegd")
+    log_change(
+        actor=actor, request=request, person=placement.child, obj=meeting, detail="overleg afgezegd"
+    )
     return meeting
 
 
@@ -366,7 +376,13 @@ def joint_meeting_cadence_set(
         placement.next_joint_meeting_on = next_date
         fields.append("next_joint_meeting_on")
     save_versioned(placement, version=version, fields=fields)
-    _log(actor, request, placement, placement, detail="ritme gezamenlijk overleg")
+    log_change(
+        actor=actor,
+        request=request,
+        person=placement.child,
+        obj=placement,
+        detail="ritme gezamenlijk overleg",
+    )
     return placement
 
 
@@ -397,7 +413,7 @@ def joint_meeting_request(
         )
     )
     item.save(force_insert=True)
-    _log(actor, request, placement, item, Action.CREATE)
+    log_change(actor=actor, request=request, person=placement.child, obj=item, action=Action.CREATE)
     return item
 
 
@@ -412,5 +428,7 @@ def child_contact_record(
         ChildContact(placement=placement, contact_on=contact_on, caseworker=actor, note=note)
     )
     contact.save(force_insert=True)
-    _log(actor, request, placement, contact, Action.CREATE)
+    log_change(
+        actor=actor, request=request, person=placement.child, obj=contact, action=Action.CREATE
+    )
     return contact

@@ -139,7 +139,7 @@ def meeting_change(request, pk):
     )
     done = submit(
         request,
-        mf.MeetingChangePage(form),
+        mf.FormGroup(form),
         partial(services.meeting_change, meeting=meeting),
         success=_changed_message,
         redirect_to=_file_url_of,
