@@ -104,24 +104,24 @@ def _windows(period: Period) -> tuple[dict, list[tuple[dt.date, dt.date]]]:
 def outcome_report(regions: Iterable[int], period: Period) -> Report:
     """Every figure of the monitor for ``regions`` and ``period``, in a fixed number of queries
     (the trend's 24 months inside the same queries): one over the placements for endings,
-    care-days, moves, crisis and part-time care, one for the care-days inside, one each for the
-    children, the families, their stops, the respite nights and the member families."""
+    care-days, crisis and placements in use, one for moves, one for what counts inside per day,
+    one for the children, two for the families and their stops, one each for the stops per
+    month, the respite nights and the member families."""
     regions = list(regions)
     windows, months = _windows(period)
-    last_year = selectors.quarter_of(period.end)[1]
-    endings, total_days, moves, crisis = selectors.placement_measures(
+    endings, total_days, crisis = selectors.placement_measures(
         regions,
         windows,
         [
             selectors.endings_measure(windows),
             selectors.care_days_measure(windows),
-            selectors.moves_measure(windows),
             selectors.crisis_and_part_time_measure(period.end, windows),
         ],
-        first=last_year.start,
     )
-    days = selectors.care_days(regions, windows, total=total_days)
-    children = selectors.children_with_many_placements(regions, period.end)
+    moves = selectors.moves(regions, windows)
+    inside = selectors.care_days(regions, windows, {"days": total_days, **crisis})
+    days = inside["days"]
+    children = selectors.children_with_many_placements(regions, windows)
     families = selectors.family_stops(regions, period)
     stops = selectors.stops_per_window(regions, windows)
     nights = selectors.respite_nights(regions, windows)
@@ -130,7 +130,8 @@ def outcome_report(regions: Iterable[int], period: Period) -> Report:
     def row(label: str, cell) -> Row:
         return Row(label, cell("in"), cell("out"))
 
-    e, d, m = endings["p"], days["p"], moves["p"]
+    e, d, m, c = endings["p"], days["p"], moves["p"], children["p"]
+    active, part_time = inside["active"], inside["part_time"]
     rows = [
         row(
             _("Unplanned endings (of the placements that ended)"),
@@ -143,7 +144,7 @@ def outcome_report(regions: Iterable[int], period: Period) -> Report:
         row(_("Moves per 1,000 care-days"), lambda s: rate_cell(m[s], d[s])),
         row(
             _("Children with 3 or more placements in the 12 months up to the end of the period"),
-            lambda s: proportion_cell(children["many"][s], children["children"][s]),
+            lambda s: proportion_cell(c["many"][s], c["children"][s]),
         ),
         row(
             _("Foster families that stopped (of those active at the start)"),
@@ -160,7 +161,7 @@ def outcome_report(regions: Iterable[int], period: Period) -> Report:
         ),
         row(
             _("Part-time care (part-time, weekend, respite) in use on the last day"),
-            lambda s: proportion_cell(crisis["part_time"][s], crisis["active"][s]),
+            lambda s: proportion_cell(part_time["p"][s], active["p"][s]),
         ),
     ]
     reasons = [
@@ -178,7 +179,9 @@ def outcome_report(regions: Iterable[int], period: Period) -> Report:
         rows=rows,
         reasons=reasons,
         crisis=_crisis_summary(crisis),
-        trends=_trends(months, endings, days, moves, stops, nights, members, crisis),
+        trends=_trends(
+            months, endings, days, moves, children, stops, nights, members, crisis, inside
+        ),
         empty=empty and not nights["p"],
     )
 
@@ -217,7 +220,9 @@ def _crisis_summary(crisis: dict) -> dict:
     }
 
 
-def _trends(months, endings, days, moves, stops, nights, members, crisis) -> list[Trend]:
+def _trends(
+    months, endings, days, moves, children, stops, nights, members, crisis, per_day
+) -> list[Trend]:
     labels = [date_format(first, "b Y") for first, _last in months]
     keys = [f"m{i}" for i in range(len(months))]
     inside, outside = _("Inside a constellation"), _("Outside")
@@ -247,6 +252,12 @@ def _trends(months, endings, days, moves, stops, nights, members, crisis) -> lis
     def ended(k, s):
         return Proportion(endings[k]["premature"][s], endings[k]["ended"][s])
 
+    def many(k, s):
+        return Proportion(children[k]["many"][s], children[k]["children"][s])
+
+    def part_time(k, s):
+        return Proportion(per_day["part_time"][k][s], per_day["active"][k][s])
+
     return [
         trend(
             "voortijdig",
@@ -258,11 +269,27 @@ def _trends(months, endings, days, moves, stops, nights, members, crisis) -> lis
             ),
         ),
         trend(
+            "voortijdig-zorgdagen",
+            _("Unplanned endings per 1,000 care-days"),
+            _("per 1,000 care-days"),
+            lambda k, s: rate_value(endings[k]["premature"][s], days[k][s]),
+            lambda k, s: rate_text(endings[k]["premature"][s], days[k][s]),
+        ),
+        trend(
             "verhuizingen",
             _("Moves"),
             _("per 1,000 care-days"),
             lambda k, s: rate_value(moves[k][s], days[k][s]),
             lambda k, s: rate_text(moves[k][s], days[k][s]),
+        ),
+        trend(
+            "drie-plaatsingen",
+            _("Children with 3 or more placements in 12 months"),
+            _("percentage of children"),
+            lambda k, s: percent_value(many(k, s)),
+            lambda k, s: (
+                f"{count_text(many(k, s).numerator)} / {count_text(many(k, s).denominator)}"
+            ),
         ),
         trend(
             "gestopt",
@@ -277,6 +304,16 @@ def _trends(months, endings, days, moves, stops, nights, members, crisis) -> lis
             _("number"),
             lambda k, s: count_value(crisis["crisis"][k][s]),
             lambda k, s: count_text(crisis["crisis"][k][s]),
+        ),
+        trend(
+            "deeltijd",
+            _("Part-time care in use on the last day"),
+            _("percentage of placements"),
+            lambda k, s: percent_value(part_time(k, s)),
+            lambda k, s: (
+                f"{count_text(part_time(k, s).numerator)} / "
+                f"{count_text(part_time(k, s).denominator)}"
+            ),
         ),
         trend(
             "logeren",

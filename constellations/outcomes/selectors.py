@@ -22,12 +22,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     Count,
     Exists,
     F,
+    FilteredRelation,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -35,18 +38,21 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Coalesce, Greatest, Lead, Least, Mod
 
 from constellations.models import Membership, RespiteStay
 from constellations.outcomes.sql import DaysBetween, day, overlap_days
-from placements.models import CareKind, Child, FosterFamily, FosterFamilyStatusChange, Placement
+from placements.models import CareKind, FosterFamily, FosterFamilyStatusChange, Placement
 from pleegzorg.models import Region, User
 
 Windows = Mapping[str, tuple[dt.date, dt.date]]
 SIDES = ("in", "out")
 TREND_MONTHS = 24
-NO_LIMIT = 2**62
+# The latest placement as one number: days since EPOCH x ID_SPAN + id (ids stay below 2**31).
+EPOCH = dt.date(1900, 1, 1)
+ID_SPAN = 2**31
 END = Placement.EndReason
 PART_TIME_KINDS = (CareKind.PART_TIME, CareKind.RESPITE)
 MOVE_REASONS = [END.OTHER_FAMILY, END.PREMATURE]
@@ -86,32 +92,28 @@ def trend_months(end: dt.date, count: int = TREND_MONTHS) -> list[tuple[dt.date,
     return months
 
 
-def member_on(when: str | dt.date, family: str = "family") -> Exists:
-    """The family (an outer field) was a member of a constellation on ``when`` (an outer date
-    field's name, or a date)."""
-    on = OuterRef(when) if isinstance(when, str) else day(when)
-    return Exists(
-        Membership.objects.filter(family=OuterRef(family), joined_on__lte=on).filter(
-            Q(left_on__isnull=True) | Q(left_on__gte=on)
-        )
+def membership_on(on, path: str = "family__memberships") -> FilteredRelation:
+    """A join to the family's membership on a day (a field's name, an expression or a date):
+    at most one row, since a family's memberships never overlap. A join, not a lookup per row:
+    the measures below attribute tens of thousands of rows at once."""
+    if isinstance(on, str):
+        on = F(on)
+    elif isinstance(on, dt.date):
+        on = day(on)
+    return FilteredRelation(
+        path,
+        condition=Q(**{f"{path}__joined_on__lte": on})
+        & (Q(**{f"{path}__left_on__isnull": True}) | Q(**{f"{path}__left_on__gte": on})),
     )
 
 
-def only_if(condition: Q, inside: Exists) -> Case:
-    """``inside`` where ``condition`` holds, else false: PostgreSQL evaluates a CASE lazily, so
-    the membership is looked up only for the rows a measure counts."""
-    return Case(When(condition, then=inside), default=Value(False), output_field=BooleanField())
+def joined(alias: str) -> Q:
+    """The row found a membership through the :func:`membership_on` join named ``alias``."""
+    return Q(**{f"{alias}__id__isnull": False})
 
 
 def _placements(regions: Iterable[int]) -> QuerySet[Placement]:
     return Placement.objects.filter(caseworker__team__region__in=list(regions)).order_by()
-
-
-def _once(rows: QuerySet) -> QuerySet:
-    """The rows as a subquery that PostgreSQL computes once: a LIMIT keeps it from pulling the
-    subquery up into the aggregate, where every FILTER that names an annotation (``inside``)
-    would run its EXISTS again (hundreds of times per row for 24 months x 2 groups)."""
-    return rows[:NO_LIMIT]
 
 
 def _span(windows: Windows) -> tuple[dt.date, dt.date]:
@@ -122,9 +124,19 @@ def _sides(row: dict, name: str, key: str) -> dict[str, int]:
     return {side: row[f"{name}_{side}_{key}"] or 0 for side in SIDES}
 
 
-def _per_side(inside: Q | str) -> dict[str, Q]:
-    condition = Q(**{inside: True}) if isinstance(inside, str) else inside
-    return {"in": condition, "out": ~condition}
+def _per_side(inside: Q) -> dict[str, Q]:
+    return {"in": inside, "out": ~inside}
+
+
+def _next(field: str) -> Window:
+    """``field`` of the child's next placement in order of start (respite in a sequence of its
+    own, so that a respite stay is never the placement before or after another)."""
+    respite = Case(When(kind=CareKind.RESPITE, then=Value(1)), default=Value(0))
+    return Window(
+        Lead(field),
+        partition_by=[F("child"), respite],
+        order_by=[F("start_date").asc(), F("pk").asc()],
+    )
 
 
 # -- the measures ---------------------------------------------------------------------------
@@ -132,33 +144,57 @@ def _per_side(inside: Q | str) -> dict[str, Q]:
 
 @dataclass(frozen=True)
 class Measure:
-    """A measure over placements: its annotations, its conditional aggregates, and how to read
-    the aggregated row. :func:`placement_measures` runs several of them in one query."""
+    """A measure over placements: its conditional aggregates and how to read the aggregated row.
+    :func:`placement_measures` runs several of them in one query; ``needs_next`` when the
+    aggregates read the child's next placement."""
 
-    annotations: dict
     aggregates: dict
     read: Callable[[dict], dict]
-
-
-def _overlapping(regions: Iterable[int], first: dt.date, last: dt.date) -> QuerySet[Placement]:
-    """The region's placements that ran on some day of [first, last]."""
-    return _placements(regions).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last
-    )
+    needs_next: bool = False
 
 
 def placement_measures(
-    regions: Iterable[int], windows: Windows, measures: Sequence[Measure], *, first=None, last=None
+    regions: Iterable[int], windows: Windows, measures: Sequence[Measure], *, last=None
 ) -> list[dict]:
-    """Run ``measures`` together: one query over the placements that ran in the windows."""
-    span_first, span_last = _span(windows)
-    rows = _overlapping(
-        regions, min(first or span_first, span_first), max(last or span_last, span_last)
+    """Run ``measures`` together: one query over the placements up to the windows' end, with
+    their family's membership on their start and on their end (joins). Each measure counts the
+    region's placements itself (:data:`IN_REGION`).
+
+    When a measure needs the child's next placement (a window function: ``next_start``,
+    ``next_region``), the query runs over every placement of the region's children, since a move
+    needs the placement before whatever its region. Keep those measures apart from the others:
+    aggregating over a window function makes Django wrap the query and rewrite every aggregate,
+    which costs more than the query it saves."""
+    regions = list(regions)
+    last = max(last or _span(windows)[1], _span(windows)[1])
+    needs_next = any(measure.needs_next for measure in measures)
+    rows = (
+        Placement.objects.filter(child__in=_placements(regions).values("child"))
+        if needs_next
+        else _placements(regions)
     )
-    for measure in measures:
-        rows = rows.annotate(**measure.annotations)
-    row = _once(rows).aggregate(**{k: v for m in measures for k, v in m.aggregates.items()})
+    rows = (
+        rows.filter(start_date__lte=last)
+        .order_by()
+        .alias(
+            at_start=membership_on("start_date"),
+            at_end=membership_on("end_date"),
+            in_region=Case(
+                When(caseworker__team__region__in=regions, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+    )
+    if needs_next:
+        rows = rows.annotate(
+            next_start=_next("start_date"), next_region=_next("caseworker__team__region")
+        )
+    row = rows.aggregate(**{k: v for m in measures for k, v in m.aggregates.items()})
     return [measure.read(row) for measure in measures]
+
+
+IN_REGION = Q(in_region=True)
 
 
 def endings_measure(windows: Windows) -> Measure:
@@ -166,8 +202,8 @@ def endings_measure(windows: Windows) -> Measure:
     early (end reason *premature*), attributed by membership on the end date."""
     aggregates = {}
     for name, (a, b) in windows.items():
-        ended = Q(end_date__gte=a, end_date__lte=b)
-        for side, condition in _per_side("ended_inside").items():
+        ended = IN_REGION & Q(end_date__gte=a, end_date__lte=b)
+        for side, condition in _per_side(joined("at_end")).items():
             aggregates[f"{name}_{side}_ended"] = Count("pk", filter=ended & condition)
             aggregates[f"{name}_{side}_premature"] = Count(
                 "pk", filter=ended & condition & Q(end_reason=END.PREMATURE)
@@ -179,11 +215,7 @@ def endings_measure(windows: Windows) -> Measure:
             for name in windows
         }
 
-    return Measure(
-        {"ended_inside": only_if(Q(end_date__isnull=False), member_on("end_date"))},
-        aggregates,
-        read,
-    )
+    return Measure(aggregates, read)
 
 
 def endings(regions: Iterable[int], windows: Windows) -> dict[str, dict]:
@@ -194,112 +226,169 @@ def care_days_measure(windows: Windows) -> Measure:
     """All care-days in each window: the overlap of each placement's [start, end] with it."""
     placement = ("start_date", "end_date")
     aggregates = {
-        f"{name}_days": Sum(overlap_days(a, b, placement)) for name, (a, b) in windows.items()
+        f"{name}_days": Sum(overlap_days(a, b, placement), filter=IN_REGION)
+        for name, (a, b) in windows.items()
     }
-    return Measure({}, aggregates, lambda row: {name: row[f"{name}_days"] or 0 for name in windows})
+    return Measure(aggregates, lambda row: {name: row[f"{name}_days"] or 0 for name in windows})
 
 
 def care_days(
-    regions: Iterable[int], windows: Windows, total: dict[str, int] | None = None
-) -> dict[str, dict[str, int]]:
-    """Care-days in each window, inside and outside: *inside* the part of each placement's days
-    that also overlaps a membership of its family, summed over placements x memberships (the
-    memberships of one family never overlap, so their overlaps add up); outside = all - inside.
-    ``total`` (from :func:`care_days_measure`) saves its query."""
+    regions: Iterable[int], windows: Windows, totals: dict | None = None
+) -> dict[str, dict]:
+    """What counts per day, inside and outside, in one query over the placements joined to
+    their families' memberships: per window the care-days *inside* (the part of each
+    placement's days that also overlaps a membership, summed over placements x memberships: the
+    memberships of one family never overlap, so their overlaps add up), and the placements
+    active on its last day, and in part-time care, whose family was a member that day (at most
+    one membership can hold that day, so no row counts twice). Outside is all minus inside;
+    all comes from ``totals``: a row of :func:`care_days_measure` and
+    :func:`crisis_and_part_time_measure` (run here when not given).
+
+    Returns ``{"days": {window: {"in", "out"}}, "active": ..., "part_time": ...}``."""
     first, last = _span(windows)
-    if total is None:
-        total = placement_measures(regions, windows, [care_days_measure(windows)])[0]
+    if totals is None:
+        totals = placement_measures(
+            regions,
+            windows,
+            [care_days_measure(windows), crisis_and_part_time_measure(last, windows)],
+        )
+        totals = {"days": totals[0], **totals[1]}
     placement = ("start_date", "end_date")
-    membership = ("family__memberships__joined_on", "family__memberships__left_on")
-    inside = _overlapping(regions, first, last).aggregate(
-        **{name: Sum(overlap_days(a, b, placement, membership)) for name, (a, b) in windows.items()}
+    joined_on, left_on = "family__memberships__joined_on", "family__memberships__left_on"
+    aggregates = {}
+    for name, (a, b) in windows.items():
+        aggregates[f"{name}_days"] = Sum(overlap_days(a, b, placement, (joined_on, left_on)))
+        active = Placement.active_condition(b) & Q(**{f"{joined_on}__lte": b})
+        active &= Q(**{f"{left_on}__isnull": True}) | Q(**{f"{left_on}__gte": b})
+        aggregates[f"{name}_active"] = Count("pk", filter=active)
+        aggregates[f"{name}_part_time"] = Count("pk", filter=active & Q(kind__in=PART_TIME_KINDS))
+    inside = (
+        _placements(regions)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last)
+        .aggregate(**aggregates)
     )
-    return {
-        name: {"in": inside[name] or 0, "out": total[name] - (inside[name] or 0)}
-        for name in windows
-    }
+    figures = {}
+    for key in ("days", "active", "part_time"):
+        figures[key] = {
+            name: {
+                "in": inside[f"{name}_{key}"] or 0,
+                "out": (totals[key][name] or 0) - (inside[f"{name}_{key}"] or 0),
+            }
+            for name in windows
+        }
+    return figures
 
 
-def moves_measure(windows: Windows) -> Measure:
+def moves_measure(windows: Windows, regions: Iterable[int]) -> Measure:
     """Moves that happened in each window.
 
     A move is a placement P of a child, of any kind but respite, that starts in the window and
-    whose child's latest earlier non-respite placement Q (the one started most recently before P)
-    ended with reason *to another foster family* or *premature*. So the child's first placement
-    is no move (there is no Q), a respite placement is none (neither as P nor as Q), and neither
-    is a placement after a return home (Q ended with *return home*) or after any other reason.
-    The move is attributed to the family the child left: inside when Q's family was a member of
-    a constellation on Q's end date.
+    follows (in order of start) a non-respite placement Q of the same child that ended with
+    reason *to another foster family* or *premature*. So the child's first placement is no move
+    (there is no Q), a respite placement is none (neither as P nor as Q), and neither is a
+    placement after a return home (Q ended with *return home*) or after any other reason. A move
+    counts for P's region and is attributed to the family the child left: inside when Q's
+    family was a member of a constellation on Q's end date. Counted on Q's row: its next
+    placement is P.
     """
-    earlier = (
-        Placement.objects.filter(child=OuterRef("child"), start_date__lt=OuterRef("start_date"))
-        .exclude(kind=CareKind.RESPITE)
-        .order_by("-start_date", "-pk")
-    )
-    annotations = {
-        "left_reason": Subquery(earlier.values("end_reason")[:1]),
-        "left_family": Subquery(earlier.values("family")[:1]),
-        "left_on": Subquery(earlier.values("end_date")[:1]),
-        "moved_inside": only_if(
-            Q(left_reason__in=MOVE_REASONS), member_on("left_on", family="left_family")
-        ),
-    }
-    move = ~Q(kind=CareKind.RESPITE) & Q(left_reason__in=MOVE_REASONS)
+    move = ~Q(kind=CareKind.RESPITE) & Q(end_reason__in=MOVE_REASONS)
+    move &= Q(next_region__in=list(regions))
     aggregates = {
         f"{name}_{side}_moves": Count(
-            "pk", filter=move & Q(start_date__gte=a, start_date__lte=b) & condition
+            "pk", filter=move & Q(next_start__gte=a, next_start__lte=b) & condition
         )
         for name, (a, b) in windows.items()
-        for side, condition in _per_side("moved_inside").items()
+        for side, condition in _per_side(joined("at_end")).items()
     }
     return Measure(
-        annotations, aggregates, lambda row: {n: _sides(row, n, "moves") for n in windows}
+        aggregates, lambda row: {n: _sides(row, n, "moves") for n in windows}, needs_next=True
     )
 
 
 def moves(regions: Iterable[int], windows: Windows) -> dict[str, dict[str, int]]:
-    return placement_measures(regions, windows, [moves_measure(windows)])[0]
+    return placement_measures(regions, windows, [moves_measure(windows, regions)])[0]
 
 
-def children_with_many_placements(regions: Iterable[int], end: dt.date) -> dict[str, dict]:
-    """Children with 3 or more placements (respite not counted) in the 12 months up to ``end``,
-    of the children with at least one placement of the region in those months.
+def children_with_many_placements(regions: Iterable[int], windows: Windows) -> dict[str, dict]:
+    """Per window: children with 3 or more placements (respite not counted) in the 12 months up
+    to the window's last day, of the children with at least one placement of the region in
+    those months.
 
     A placement counts when it overlaps the 12 months (one that started before them counts too).
-    A child is *inside* when the family of its latest such placement was a member of a
-    constellation on that placement's last day within the 12 months."""
-    start = Period.last_year_until(end).start
-    of_child = (
-        Placement.objects.filter(child=OuterRef("pk"), start_date__lte=end)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
-        .exclude(kind=CareKind.RESPITE)
-    )
-    latest = of_child.order_by("-start_date", "-pk")
-    last_day = Least(Coalesce("end_date", day(end)), day(end))
-    number = of_child.order_by().values("child").annotate(n=Count("pk")).values("n")
+    A child is *inside* when the family of its latest placement in the 12 months (the last to
+    start, by start and then id) was a member of a constellation on that placement's last day
+    within them.
+
+    One query, three levels: each placement joined to its family's memberships (a family can
+    have had more than one); per child and window the placements counted, whether one was of the
+    region, and the latest placement as one number (its start in days, its id, and last whether
+    its family was a member: the greatest such number is the latest placement's, and its last
+    bit says inside); per window the children."""
+    regions = list(regions)
+    years = {name: Period.last_year_until(b) for name, (_a, b) in windows.items()}
+    first = min(year.start for year in years.values())
+    last = max(year.end for year in years.values())
     rows = (
-        Child.objects.filter(Exists(of_child.filter(caseworker__team__region__in=list(regions))))
-        .order_by()
+        Placement.objects.exclude(kind=CareKind.RESPITE)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last)
+        .filter(child__in=_placements(regions).values("child"))
         .annotate(
-            placements_had=Subquery(number, output_field=IntegerField()),
-            latest_family=Subquery(latest.values("family")[:1]),
-            latest_day=Subquery(latest.annotate(d=last_day).values("d")[:1]),
+            in_region=Case(
+                When(caseworker__team__region__in=regions, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            order=DaysBetween(F("start_date"), day(EPOCH)) * Value(ID_SPAN) + F("pk"),
         )
-        .annotate(inside=member_on("latest_day", family="latest_family"))
+    )
+    per_child = {}
+    for name, year in years.items():
+        a, b = year.start, year.end
+        overlaps = Q(start_date__lte=b) & (Q(end_date__isnull=True) | Q(end_date__gte=a))
+        on = Least(Coalesce("end_date", day(b)), day(b))
+        member = Q(family__memberships__joined_on__lte=on) & (
+            Q(family__memberships__left_on__isnull=True) | Q(family__memberships__left_on__gte=on)
+        )
+        flag = Case(When(member, then=Value(1)), default=Value(0))
+        per_child[f"{name}_n"] = Count("pk", distinct=True, filter=overlaps)
+        per_child[f"{name}_r"] = Max("in_region", filter=overlaps)
+        per_child[f"{name}_l"] = Max(
+            F("order") * Value(2) + flag, filter=overlaps, output_field=BigIntegerField()
+        )
+    children = (
+        rows.order_by()
+        .values("child")
+        .annotate(**per_child)
+        .annotate(
+            **{f"{name}_i": Mod(F(f"{name}_l"), Value(2)) for name in years},
+        )
     )
     aggregates = {}
-    for side, condition in _per_side("inside").items():
-        aggregates[f"p_{side}_children"] = Count("pk", filter=condition)
-        aggregates[f"p_{side}_many"] = Count("pk", filter=condition & Q(placements_had__gte=3))
-    row = _once(rows).aggregate(**aggregates)
-    return {"children": _sides(row, "p", "children"), "many": _sides(row, "p", "many")}
+    for name in years:
+        counted = Q(**{f"{name}_n__gte": 1, f"{name}_r": 1})
+        many = counted & Q(**{f"{name}_n__gte": 3})
+        for side, value in (("in", 1), ("out", 0)):
+            inside = Q(**{f"{name}_i": value})
+            aggregates[f"{name}_{side}_children"] = Count("child", filter=counted & inside)
+            aggregates[f"{name}_{side}_many"] = Count("child", filter=many & inside)
+    row = children.aggregate(**aggregates)
+    return {
+        name: {"children": _sides(row, name, "children"), "many": _sides(row, name, "many")}
+        for name in years
+    }
 
 
 def _families(regions: Iterable[int]) -> QuerySet[FosterFamily]:
     regions = list(regions)
     placed = Placement.objects.filter(family=OuterRef("pk"), caseworker__team__region__in=regions)
-    joined = Membership.objects.filter(family=OuterRef("pk"), constellation__region__in=regions)
-    return FosterFamily.objects.filter(Exists(placed) | Exists(joined)).order_by()
+    joined_ = Membership.objects.filter(family=OuterRef("pk"), constellation__region__in=regions)
+    return FosterFamily.objects.filter(Exists(placed) | Exists(joined_)).order_by()
+
+
+def _status_on(on, family: str = "pk") -> Subquery:
+    """The family's (an outer field) status on a day: that of its latest change on or before."""
+    changes = FosterFamilyStatusChange.objects.filter(family=OuterRef(family), changed_on__lte=on)
+    return Subquery(changes.order_by("-changed_on", "-pk").values("status")[:1])
 
 
 def family_stops(regions: Iterable[int], period: Period) -> dict[str, dict]:
@@ -308,36 +397,41 @@ def family_stops(regions: Iterable[int], period: Period) -> dict[str, dict]:
     *stopped* in it), with their stop reasons.
 
     The active families are attributed by membership on the period's start; a stop on the day
-    of the (first) stop in the period."""
-    changes = FosterFamilyStatusChange.objects.filter(family=OuterRef("pk"))
-    stopped = changes.filter(
+    it happened (a family that stopped twice in the period, once inside and once outside,
+    counts on both sides, once on each). Two queries: the families, and the stops."""
+    families = _families(regions)
+    active = Q(status_at_start=FosterFamily.Status.ACTIVE)
+    at_start = (
+        families.alias(at_start=membership_on(period.start, path="memberships"))
+        .annotate(status_at_start=_status_on(period.start))
+        .aggregate(
+            **{
+                f"p_{side}_active": Count("pk", filter=active & condition)
+                for side, condition in _per_side(joined("at_start")).items()
+            }
+        )
+    )
+    in_period = Q(
         status=FosterFamily.Status.STOPPED,
         changed_on__gte=period.start,
         changed_on__lte=period.end,
-    ).order_by("changed_on")
-    rows = _families(regions).annotate(
-        status_at_start=Subquery(
-            changes.filter(changed_on__lte=period.start)
-            .order_by("-changed_on", "-pk")
-            .values("status")[:1]
-        ),
-        stopped_on=Subquery(stopped.values("changed_on")[:1]),
-        inside_at_start=member_on(period.start, family="pk"),
-        inside_at_stop=member_on("stopped_on", family="pk"),
     )
-    active = Q(status_at_start=FosterFamily.Status.ACTIVE)
-    stop = active & Q(stopped_on__isnull=False)
+    stops = (
+        FosterFamilyStatusChange.objects.filter(in_period)
+        .filter(Exists(families.filter(pk=OuterRef("family"))))
+        .order_by()
+        .alias(member=membership_on("changed_on"))
+        .annotate(status_at_start=_status_on(period.start, family="family"))
+    )
     aggregates = {}
-    for side in SIDES:
-        at_start = _per_side("inside_at_start")[side]
-        at_stop = _per_side("inside_at_stop")[side]
-        aggregates[f"p_{side}_active"] = Count("pk", filter=active & at_start)
-        aggregates[f"p_{side}_stopped"] = Count("pk", filter=stop & at_stop)
+    for side, condition in _per_side(joined("member")).items():
+        condition &= active  # in the aggregate, not the WHERE: PostgreSQL then plans a hash join
+        aggregates[f"p_{side}_stopped"] = Count("family", distinct=True, filter=condition)
         for reason in FosterFamily.StopReason.values:
             aggregates[f"p_{side}_{reason}"] = Count(
-                "pk", filter=stop & at_stop & Q(stop_reason=reason)
+                "family", distinct=True, filter=condition & Q(family__stop_reason=reason)
             )
-    row = _once(rows).aggregate(**aggregates)
+    row = {**at_start, **stops.aggregate(**aggregates)}
     return {
         "active": _sides(row, "p", "active"),
         "stopped": _sides(row, "p", "stopped"),
@@ -354,14 +448,14 @@ def stops_per_window(regions: Iterable[int], windows: Windows) -> dict[str, dict
         )
         .filter(family__in=_families(regions).values("pk"))
         .order_by()
-        .annotate(inside=member_on("changed_on"))
+        .alias(member=membership_on("changed_on"))
     )
     aggregates = {
         f"{name}_{side}_stops": Count("pk", filter=Q(changed_on__gte=a, changed_on__lte=b) & cond)
         for name, (a, b) in windows.items()
-        for side, cond in _per_side("inside").items()
+        for side, cond in _per_side(joined("member")).items()
     }
-    row = _once(rows).aggregate(**aggregates)
+    row = rows.aggregate(**aggregates)
     return {name: _sides(row, name, "stops") for name in windows}
 
 
@@ -419,25 +513,24 @@ def quarter_of(end: dt.date) -> tuple[Period, Period]:
 
 def crisis_and_part_time_measure(end: dt.date, windows: Windows) -> Measure:
     """Crisis placements started this quarter (the quarter holding ``end``, up to it) and in the
-    same days a year earlier, and per window; attributed by membership on their start. And the
-    placements active on ``end`` (``Placement.active_condition``), with those of part-time care
-    (deeltijd/weekend and respite) among them, attributed by membership on ``end``."""
+    same days a year earlier, and per window; attributed by membership on their start. And per
+    window the placements active on its last day (``Placement.active_condition``) and those of
+    part-time care (deeltijd/weekend and respite) among them, all of them: :func:`care_days`
+    counts those inside, the rest is outside."""
     this, last_year = quarter_of(end)
-    crisis = Q(kind=CareKind.CRISIS)
-    active = Placement.active_condition(end)
-    started = _per_side("started_inside")
-    at_end = _per_side("inside_at_end")
+    crisis = Q(kind=CareKind.CRISIS) & IN_REGION
+    started = _per_side(joined("at_start"))
     quarters = {"this": (this.start, this.end), "last": (last_year.start, last_year.end)}
     aggregates = {}
-    for side in SIDES:
-        for name, (a, b) in {**windows, **quarters}.items():
+    for name, (a, b) in {**windows, **quarters}.items():
+        for side in SIDES:
             aggregates[f"{name}_{side}_crisis"] = Count(
                 "pk", filter=crisis & Q(start_date__gte=a, start_date__lte=b) & started[side]
             )
-        aggregates[f"p_{side}_active"] = Count("pk", filter=active & at_end[side])
-        aggregates[f"p_{side}_part_time"] = Count(
-            "pk", filter=active & at_end[side] & Q(kind__in=PART_TIME_KINDS)
-        )
+    for name, (_a, b) in windows.items():
+        active = IN_REGION & Placement.active_condition(b)
+        aggregates[f"{name}_active"] = Count("pk", filter=active)
+        aggregates[f"{name}_part_time"] = Count("pk", filter=active & Q(kind__in=PART_TIME_KINDS))
 
     def read(row):
         return {
@@ -446,21 +539,20 @@ def crisis_and_part_time_measure(end: dt.date, windows: Windows) -> Measure:
             "crisis_this": _sides(row, "this", "crisis"),
             "crisis_last": _sides(row, "last", "crisis"),
             "crisis": {name: _sides(row, name, "crisis") for name in windows},
-            "active": _sides(row, "p", "active"),
-            "part_time": _sides(row, "p", "part_time"),
+            "active": {name: row[f"{name}_active"] for name in windows},
+            "part_time": {name: row[f"{name}_part_time"] for name in windows},
         }
 
-    annotations = {
-        "started_inside": only_if(crisis, member_on("start_date")),
-        "inside_at_end": only_if(active, member_on(end)),
-    }
-    return Measure(annotations, aggregates, read)
+    return Measure(aggregates, read)
 
 
 def crisis_and_part_time(regions: Iterable[int], end: dt.date, windows: Windows) -> dict:
-    last_year = quarter_of(end)[1]
-    measure = crisis_and_part_time_measure(end, windows)
-    return placement_measures(regions, windows, [measure], first=last_year.start, last=end)[0]
+    """Crisis starts per :func:`crisis_and_part_time_measure`; placements active and in part-time
+    care on each window's last day, inside and outside (the inside ones from
+    :func:`care_days`)."""
+    figures = placement_measures(regions, windows, [crisis_and_part_time_measure(end, windows)])[0]
+    inside = care_days(regions, windows)
+    return {**figures, "active": inside["active"], "part_time": inside["part_time"]}
 
 
 def _years_before(day_: dt.date, years: int) -> dt.date:

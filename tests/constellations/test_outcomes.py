@@ -141,7 +141,7 @@ def test_endings_count_on_the_day_they_happened(data):
 
 
 def test_care_days_split_by_membership_periods(data):
-    figures = selectors.care_days(data, windows())
+    figures = selectors.care_days(data, windows())["days"]
     assert figures["p"] == {"in": 649, "out": 580}
     # July 2025: B has left, so p3's days are outside; D has joined, so p6's are inside.
     assert figures["m18"] == {"in": 31, "out": 31 + 31}
@@ -156,9 +156,12 @@ def test_moves_leave_out_first_placements_respite_and_return_home(data):
 
 
 def test_children_with_three_or_more_placements(data):
-    figures = selectors.children_with_many_placements(data, YEAR.end)
+    figures = selectors.children_with_many_placements(data, windows())
     # Inside: children 2, 3, 6, 8 (child 2 had three placements); outside: children 1 and 4.
-    assert figures == {"children": {"in": 4, "out": 2}, "many": {"in": 1, "out": 0}}
+    assert figures["p"] == {"children": {"in": 4, "out": 2}, "many": {"in": 1, "out": 0}}
+    # The 12 months up to March 2025: children 1 (A), 2 (B, still a member) and 5 (E) inside;
+    # 3 (D joins in April), 4 and 7 outside; nobody had three placements yet.
+    assert figures["m14"] == {"children": {"in": 3, "out": 3}, "many": {"in": 0, "out": 0}}
 
 
 def test_family_stops_of_the_families_active_at_the_start(data):
@@ -187,8 +190,11 @@ def test_crisis_this_quarter_and_part_time_in_use(data):
     assert figures["quarter"] == Period(D(2025, 10, 1), D(2025, 12, 31))
     assert figures["crisis_this"] == {"in": 1, "out": 0}
     assert figures["crisis_last"] == {"in": 0, "out": 1}
-    assert figures["active"] == {"in": 4, "out": 1}
-    assert figures["part_time"] == {"in": 1, "out": 0}
+    assert figures["active"]["p"] == {"in": 4, "out": 1}
+    assert figures["part_time"]["p"] == {"in": 1, "out": 0}
+    # On 30 June 2025: p2 (O), p3 (B, a member until that day) and p6 (D) ran, none part-time.
+    assert figures["active"]["m17"] == {"in": 2, "out": 1}
+    assert figures["part_time"]["m17"] == {"in": 0, "out": 0}
 
 
 def test_a_period_without_data_shows_dashes_and_zeroes(data):
