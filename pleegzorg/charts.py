@@ -9,6 +9,7 @@ well as by colour.
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,6 +45,18 @@ def line_chart(
     *, title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]], alt: str
 ) -> Chart:
     """A line per series over ``labels`` (months); None leaves a gap."""
+    return _line_chart(title, tuple(labels), _frozen(series), alt)
+
+
+def _frozen(series: dict[str, Sequence[float | None]]) -> tuple:
+    return tuple((str(name), tuple(values)) for name, values in series.items())
+
+
+# A chart is a pure function of its title, labels, numbers and text: rendering one with pygal
+# takes some 15 ms, so the images of the last few hundred are kept (per process; a chart of
+# other numbers is another entry, so there is nothing to invalidate).
+@functools.lru_cache(maxsize=512)
+def _line_chart(title: str, labels: tuple, series: tuple, alt: str) -> Chart:
     chart = pygal.Line(
         js=[],
         style=STYLE,
@@ -60,7 +73,7 @@ def line_chart(
         title=title,
     )
     chart.x_labels = list(labels)
-    for i, (name, values) in enumerate(series.items()):
+    for i, (name, values) in enumerate(series):
         chart.add(name, list(values), stroke_style={"dasharray": DASHES[i % len(DASHES)]})
     return _as_image(chart, alt)
 
@@ -69,6 +82,11 @@ def bar_chart(
     *, title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]], alt: str
 ) -> Chart:
     """Stacked bars per label (e.g. planned and unplanned nights per month)."""
+    return _bar_chart(title, tuple(labels), _frozen(series), alt)
+
+
+@functools.lru_cache(maxsize=512)
+def _bar_chart(title: str, labels: tuple, series: tuple, alt: str) -> Chart:
     chart = pygal.StackedBar(
         js=[],
         style=STYLE,
@@ -80,7 +98,7 @@ def bar_chart(
         title=title,
     )
     chart.x_labels = list(labels)
-    for name, values in series.items():
+    for name, values in series:
         chart.add(name, list(values))
     return _as_image(chart, alt)
 

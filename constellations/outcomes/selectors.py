@@ -45,6 +45,7 @@ from django.db.models.functions import Coalesce, Greatest, Lead, Least, Mod
 from constellations.models import Membership, RespiteStay
 from constellations.outcomes.sql import DaysBetween, day, overlap_days
 from placements.models import CareKind, FosterFamily, FosterFamilyStatusChange, Placement
+from pleegzorg import compiled
 from pleegzorg.models import Region, User
 
 Windows = Mapping[str, tuple[dt.date, dt.date]]
@@ -148,6 +149,7 @@ class Measure:
     :func:`placement_measures` runs several of them in one query; ``needs_next`` when the
     aggregates read the child's next placement."""
 
+    name: str  # with every argument the aggregates depend on besides the windows and regions
     aggregates: dict
     read: Callable[[dict], dict]
     needs_next: bool = False
@@ -179,19 +181,31 @@ def placement_measures(
         .alias(
             at_start=membership_on("start_date"),
             at_end=membership_on("end_date"),
+            # Over the region's placements only, that is every row: no test per row needed.
             in_region=Case(
                 When(caseworker__team__region__in=regions, then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
-            ),
+            )
+            if needs_next
+            else Value(True),
         )
     )
     if needs_next:
         rows = rows.annotate(
             next_start=_next("start_date"), next_region=_next("caseworker__team__region")
         )
-    row = rows.aggregate(**{k: v for m in measures for k, v in m.aggregates.items()})
+    aggregates = {k: v for m in measures for k, v in m.aggregates.items()}
+    key = ("placements", tuple(m.name for m in measures), last)
+    row = _aggregate(key, regions, windows, rows, aggregates)
     return [measure.read(row) for measure in measures]
+
+
+def _aggregate(key: tuple, regions: list[int], windows: Windows, rows: QuerySet, aggregates):
+    """``rows.aggregate(**aggregates)``, compiled once per process for these arguments
+    (:mod:`pleegzorg.compiled`): the key names the query and everything it depends on."""
+    full_key = (__name__, *key, tuple(regions), tuple(windows.items()))
+    return compiled.aggregate(full_key, lambda: (rows, aggregates))
 
 
 IN_REGION = Q(in_region=True)
@@ -215,7 +229,7 @@ def endings_measure(windows: Windows) -> Measure:
             for name in windows
         }
 
-    return Measure(aggregates, read)
+    return Measure("endings", aggregates, read)
 
 
 def endings(regions: Iterable[int], windows: Windows) -> dict[str, dict]:
@@ -229,7 +243,9 @@ def care_days_measure(windows: Windows) -> Measure:
         f"{name}_days": Sum(overlap_days(a, b, placement), filter=IN_REGION)
         for name, (a, b) in windows.items()
     }
-    return Measure(aggregates, lambda row: {name: row[f"{name}_days"] or 0 for name in windows})
+    return Measure(
+        "care_days", aggregates, lambda row: {name: row[f"{name}_days"] or 0 for name in windows}
+    )
 
 
 def care_days(
@@ -262,11 +278,10 @@ def care_days(
         active &= Q(**{f"{left_on}__isnull": True}) | Q(**{f"{left_on}__gte": b})
         aggregates[f"{name}_active"] = Count("pk", filter=active)
         aggregates[f"{name}_part_time"] = Count("pk", filter=active & Q(kind__in=PART_TIME_KINDS))
-    inside = (
-        _placements(regions)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last)
-        .aggregate(**aggregates)
+    rows = _placements(regions).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last
     )
+    inside = _aggregate(("inside",), list(regions), windows, rows, aggregates)
     figures = {}
     for key in ("days", "active", "part_time"):
         figures[key] = {
@@ -301,7 +316,7 @@ def moves_measure(windows: Windows, regions: Iterable[int]) -> Measure:
         for side, condition in _per_side(joined("at_end")).items()
     }
     return Measure(
-        aggregates, lambda row: {n: _sides(row, n, "moves") for n in windows}, needs_next=True
+        "moves", aggregates, lambda row: {n: _sides(row, n, "moves") for n in windows}, True
     )
 
 
@@ -371,7 +386,7 @@ def children_with_many_placements(regions: Iterable[int], windows: Windows) -> d
             inside = Q(**{f"{name}_i": value})
             aggregates[f"{name}_{side}_children"] = Count("child", filter=counted & inside)
             aggregates[f"{name}_{side}_many"] = Count("child", filter=many & inside)
-    row = children.aggregate(**aggregates)
+    row = _aggregate(("children",), regions, windows, children, aggregates)
     return {
         name: {"children": _sides(row, name, "children"), "many": _sides(row, name, "many")}
         for name in years
@@ -399,17 +414,21 @@ def family_stops(regions: Iterable[int], period: Period) -> dict[str, dict]:
     The active families are attributed by membership on the period's start; a stop on the day
     it happened (a family that stopped twice in the period, once inside and once outside,
     counts on both sides, once on each). Two queries: the families, and the stops."""
-    families = _families(regions)
     active = Q(status_at_start=FosterFamily.Status.ACTIVE)
-    at_start = (
-        families.alias(at_start=membership_on(period.start, path="memberships"))
-        .annotate(status_at_start=_status_on(period.start))
-        .aggregate(
-            **{
-                f"p_{side}_active": Count("pk", filter=active & condition)
-                for side, condition in _per_side(joined("at_start")).items()
-            }
-        )
+    regions = list(regions)
+    families = _families(regions)
+    windows = {"p": (period.start, period.end)}
+    at_start = _aggregate(
+        ("families at start",),
+        regions,
+        windows,
+        families.alias(at_start=membership_on(period.start, path="memberships")).annotate(
+            status_at_start=_status_on(period.start)
+        ),
+        {
+            f"p_{side}_active": Count("pk", filter=active & condition)
+            for side, condition in _per_side(joined("at_start")).items()
+        },
     )
     in_period = Q(
         status=FosterFamily.Status.STOPPED,
@@ -431,7 +450,7 @@ def family_stops(regions: Iterable[int], period: Period) -> dict[str, dict]:
             aggregates[f"p_{side}_{reason}"] = Count(
                 "family", distinct=True, filter=condition & Q(family__stop_reason=reason)
             )
-    row = {**at_start, **stops.aggregate(**aggregates)}
+    row = {**at_start, **_aggregate(("stops",), regions, windows, stops, aggregates)}
     return {
         "active": _sides(row, "p", "active"),
         "stopped": _sides(row, "p", "stopped"),
@@ -455,7 +474,7 @@ def stops_per_window(regions: Iterable[int], windows: Windows) -> dict[str, dict
         for name, (a, b) in windows.items()
         for side, cond in _per_side(joined("member")).items()
     }
-    row = rows.aggregate(**aggregates)
+    row = _aggregate(("stops per window",), list(regions), windows, rows, aggregates)
     return {name: _sides(row, name, "stops") for name in windows}
 
 
@@ -479,7 +498,8 @@ def respite_nights(regions: Iterable[int], windows: Windows) -> dict[str, int]:
             output_field=IntegerField(),
         )
 
-    row = rows.aggregate(**{name: Sum(nights(a, b)) for name, (a, b) in windows.items()})
+    aggregates = {name: Sum(nights(a, b)) for name, (a, b) in windows.items()}
+    row = _aggregate(("nights",), list(regions), windows, rows, aggregates)
     return {name: row[name] or 0 for name in windows}
 
 
@@ -492,16 +512,15 @@ def member_families(regions: Iterable[int], windows: Windows) -> dict[str, int]:
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=first))
         .order_by()
     )
-    row = rows.aggregate(
-        **{
-            name: Count(
-                "family",
-                distinct=True,
-                filter=Q(joined_on__lte=b) & (Q(left_on__isnull=True) | Q(left_on__gte=a)),
-            )
-            for name, (a, b) in windows.items()
-        }
-    )
+    aggregates = {
+        name: Count(
+            "family",
+            distinct=True,
+            filter=Q(joined_on__lte=b) & (Q(left_on__isnull=True) | Q(left_on__gte=a)),
+        )
+        for name, (a, b) in windows.items()
+    }
+    row = _aggregate(("members",), list(regions), windows, rows, aggregates)
     return {name: row[name] or 0 for name in windows}
 
 
@@ -543,7 +562,7 @@ def crisis_and_part_time_measure(end: dt.date, windows: Windows) -> Measure:
             "part_time": {name: row[f"{name}_part_time"] for name in windows},
         }
 
-    return Measure(aggregates, read)
+    return Measure(f"crisis {end}", aggregates, read)
 
 
 def crisis_and_part_time(regions: Iterable[int], end: dt.date, windows: Windows) -> dict:

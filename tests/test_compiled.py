@@ -1,0 +1,45 @@
+"""Compiled aggregates: compiled once, always run against the data as it is now."""
+
+from django.db.models import Count, Q
+
+from pleegzorg import compiled
+from pleegzorg.factories import UserFactory
+from pleegzorg.models import User
+
+
+def _counts(username_start: str) -> dict:
+    def build():
+        aggregates = {
+            "all": Count("pk"),
+            "matching": Count("pk", filter=Q(username__startswith=username_start)),
+        }
+        return User.objects.all(), aggregates
+
+    return compiled.aggregate(("test users", username_start), build)
+
+
+def test_the_second_run_reuses_the_sql_and_sees_new_rows(db, django_assert_num_queries):
+    compiled.clear()
+    UserFactory(username="anna")
+    first = _counts("an")
+    assert first["matching"] == 1
+    UserFactory(username="anton")
+    with django_assert_num_queries(1):
+        second = _counts("an")
+    assert second == {"all": first["all"] + 1, "matching": 2}
+    assert all(type(value) is int for value in second.values())
+
+
+def test_other_arguments_are_another_query(db):
+    compiled.clear()
+    UserFactory(username="bert")
+    assert _counts("an")["matching"] == 0
+    assert _counts("be")["matching"] == 1
+
+
+def test_the_keep_is_bounded(db, monkeypatch):
+    compiled.clear()
+    monkeypatch.setattr(compiled, "MAX_QUERIES", 2)
+    for prefix in ("a", "b", "c"):
+        _counts(prefix)
+    assert compiled.size() == 2
