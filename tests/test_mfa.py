@@ -422,3 +422,72 @@ def test_the_demo_has_tweestaps_with_the_secret_of_the_readme(seeded):
     assert demo.tweestaps_secret() == "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
     assert demo.tweestaps_secret() in demo.accounts_table()
     assert demo.tweestaps_code() == f"{totp(user.bin_key):06d}"
+
+
+# -- every persona on every page of the second step ---------------------------------------------
+
+LOGGED_IN = ("caseworker", "team_lead", "hub_home_parent", "liaison", "app_manager")
+
+
+def every_persona(logged_in: int, anonymous: int) -> dict[str, int]:
+    return dict.fromkeys(LOGGED_IN, logged_in) | {"anonymous": anonymous}
+
+
+# A session that passed both steps (every persona here) is sent on from the second step's own
+# pages; the POST-only ones refuse a GET; the passkey endpoints take POSTs of JSON only.
+SECOND_STEP_MATRIX = {
+    VERIFY: every_persona(302, 302),
+    "/inloggen/herstelcode/": every_persona(302, 302),
+    CONFIRM: every_persona(200, 302),
+    MANAGE: every_persona(200, 302),
+    APP_SETUP: every_persona(200, 302),
+    "/inloggen-in-twee-stappen/app/verwijderen/": every_persona(405, 405),
+    "/inloggen-in-twee-stappen/passkey/": every_persona(200, 302),
+    "/inloggen-in-twee-stappen/passkey/1/verwijderen/": every_persona(405, 405),
+    "/inloggen-in-twee-stappen/herstelcodes/": every_persona(200, 302),
+    "/e-mailadres-wijzigen/": every_persona(200, 302),
+    "/passkeys/registratie/begin/": every_persona(405, 403),
+    "/passkeys/registratie/klaar/": every_persona(405, 403),
+    "/passkeys/inloggen/begin/": every_persona(405, 403),
+    "/passkeys/inloggen/klaar/": every_persona(405, 403),
+    "/passkeys/vertalingen/": every_persona(200, 200),
+}
+
+
+@pytest.mark.parametrize("persona", [*LOGGED_IN, "anonymous"])
+def test_every_page_of_the_second_step_answers_every_role_as_intended(persona, matrix):
+    matrix.check([(persona, url, answers[persona]) for url, answers in SECOND_STEP_MATRIX.items()])
+
+
+def settings_value(module: str, expression: str, **env) -> str:
+    from tests.test_platform import run_manage
+
+    result = run_manage(
+        "shell",
+        "-c",
+        f"from django.conf import settings; print({expression})",
+        env_overrides={
+            "DJANGO_SETTINGS_MODULE": module,
+            "DJANGO_SECRET_KEY": "x" * 60,
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/pleegzorg",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+            "EMAIL_URL": "smtp://mail.example.nl",
+            "DJANGO_ALLOWED_HOSTS": "pleegzorg.example.nl",
+            **env,
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_production_always_requires_the_second_step_and_the_demo_does_not():
+    production = "config.settings.production"
+    assert (
+        settings_value(production, "settings.REQUIRE_2FA", PLEEGZORG_REQUIRE_2FA="false") == "True"
+    )
+    assert settings_value("config.settings.local", "settings.REQUIRE_2FA") == "False"
+    assert settings_value("config.settings.test", "settings.REQUIRE_2FA") == "True"
+    passkeys = "settings.OTP_WEBAUTHN_RP_ID, settings.OTP_WEBAUTHN_ALLOWED_ORIGINS"
+    assert settings_value(production, passkeys) == (
+        "pleegzorg.example.nl ['https://pleegzorg.example.nl']"
+    )
