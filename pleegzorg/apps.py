@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class PleegzorgConfig(AppConfig):
     name = "pleegzorg"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from pleegzorg import mfa, sessions
+
+        sessions.connect()
+        mfa.connect()

@@ -3,7 +3,8 @@
 A table is rows of ``(persona, url, expected status)``; ``Matrix.check`` requests each URL as its
 persona and reports every row that answered otherwise, all at once. A persona is the name of a
 user fixture (``caseworker``, ``other_caseworker``, ...) or ``anonymous``. 302 for ``anonymous``
-means: sent to a login page.
+means: sent to a login page. A logged-in persona's session passed both login steps
+(tests/clients.py).
 
 Each request is recorded by the name of the URL pattern it resolved to, with the persona that made
 it. At the end of the session ``tests/test_permissions.py`` checks that every URL of the app was
@@ -17,8 +18,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from django.test import Client
 from django.urls import Resolver404, resolve
+
+from tests.clients import Client
 
 PERSONAS = ("caseworker", "team_lead", "hub_home_parent", "liaison", "app_manager", "anonymous")
 LOGIN_PAGES = ("/inloggen/", "/beheer/login/")

@@ -31,6 +31,12 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "pleegzorg.axes_app.LoginLockoutConfig",  # django-axes, named in Dutch
+    # The second login step (pleegzorg.mfa): django-otp's devices (an authenticator app, the
+    # recovery codes) and django-otp-webauthn's passkeys.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "pleegzorg",
     "placements",
     "constellations",
@@ -41,10 +47,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pleegzorg.middleware.IdleTimeoutMiddleware",
+    "pleegzorg.middleware.SessionLifetimeMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session passed the second login step (request.user.is_verified(), as
+    # django-otp's OTPMiddleware, without its query per request), and the one place that sends
+    # everyone who did not to it (pleegzorg.mfa).
+    "pleegzorg.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -117,6 +128,29 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Absolute lifetime: however active, a session ends this many hours after its login
+# (pleegzorg.middleware.SessionLifetimeMiddleware); then the user logs in again, both steps.
+SESSION_MAX_HOURS = env.int("PLEEGZORG_SESSION_MAX_HOURS", default=12)
+
+# Two-step login (pleegzorg.mfa). Required: everyone without a second factor is sent to set one
+# up before anything else. Only the demo (config/settings/local.py, `make demo`) turns it off;
+# there a user who has a second factor is still asked for it. Production forces it on.
+REQUIRE_2FA = env.bool("PLEEGZORG_REQUIRE_2FA", default=True)
+# Changing the second factor or the email address asks for the password again when the last
+# time it was given is longer ago than this.
+REAUTH_MINUTES = env.int("PLEEGZORG_REAUTH_MINUTES", default=10)
+OTP_TOTP_ISSUER = "Pleegzorg"
+# Passkeys (django-otp-webauthn): the relying party is the site's own host name; a passkey
+# works only on the origins listed (https in production).
+OTP_WEBAUTHN_RP_ID = env.str("PLEEGZORG_WEBAUTHN_RP_ID", default="localhost")
+OTP_WEBAUTHN_RP_NAME = "Pleegzorg"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "PLEEGZORG_WEBAUTHN_ORIGINS", default=["http://localhost:8000"]
+)
+OTP_WEBAUTHN_HELPER_CLASS = "pleegzorg.mfa.WebAuthnHelper"
+# A passkey is a second step after the password, not a login of its own: one login flow, with
+# the lockout of django-axes in front of it.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one
 # address, that combination waits AXES_COOLOFF_TIME. Unknown usernames lock the same way, so the

@@ -86,11 +86,12 @@ def assert_no_horizontal_scroll(page: Page) -> None:
 def login(page: Page, live_server, username: str, password: str = PASSWORD) -> None:
     """Start a journey signed in, on the start page. The session is made on the server, as a
     login would (tests/e2e/test_signing_in.py goes through the login form itself): the form's
-    three requests per journey are the slowest part of many short journeys."""
+    three requests per journey are the slowest part of many short journeys. The session passed
+    both login steps (tests/clients.py); tests/e2e/test_two_step_login.py goes through them."""
     from django.conf import settings
-    from django.test import Client
 
     from pleegzorg.models import User
+    from tests.clients import Client
 
     client = Client()
     client.force_login(User.objects.get(username=username))
