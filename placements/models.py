@@ -6,6 +6,7 @@ full-time placements at once, capacity, who may change what) live in ``placement
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -21,6 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from placements.validators import validate_bsn, validate_postcode
 from pleegzorg.db import DateRange, PostgresExclusionConstraint
 from pleegzorg.versioning import Versioned
+
+# The house number (and addition) at the end of "street and house number": "Kerkstraat 12a",
+# "Dorpsweg 3 bis", "Laan 7-II".
+_STREET_NUMBER = re.compile(r"\s+\d+\S*(\s+\S{1,4})?$")
 
 
 class CareKind(models.TextChoices):
@@ -238,6 +243,24 @@ class FosterFamily(Versioned):
 
     def offers(self, kind: str) -> bool:
         return kind in self.care_kinds
+
+    def address_in(self, text: str) -> bool:
+        """Whether ``text`` gives away where this family lives: its postcode (with or without
+        the space, in any case) or its street (the name, with or without the house number).
+
+        A parent may not learn the foster family's address (a parent's right to see the file
+        never includes it): the meeting services refuse such a place when a parent is invited,
+        and the invitation leaves it out."""
+        if not text:
+            return False
+        postcode = re.sub(r"\s+", "", self.postcode).upper()
+        if postcode and postcode in re.sub(r"\s+", "", text).upper():
+            return True
+        street = _STREET_NUMBER.sub("", self.street.strip())
+        if len(street) < 3:
+            return False
+        words = r"\s+".join(re.escape(word) for word in street.split())
+        return re.search(rf"(?<!\w){words}(?!\w)", text, flags=re.IGNORECASE) is not None
 
     def clean(self) -> None:
         if self.status == self.Status.STOPPED:
