@@ -7,7 +7,7 @@ full-time placements at once, capacity, who may change what) live in ``placement
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
@@ -33,6 +33,32 @@ class CareKind(models.TextChoices):
     PART_TIME = "part_time", _("part-time / weekend")
     CRISIS = "crisis", _("crisis")
     RESPITE = "respite", _("respite")
+
+
+class ChildQuerySet(models.QuerySet):
+    def with_file_changed_on(self):
+        """Annotate ``file_changed_on``: the day the child's case file last changed (the
+        definition of "changed": ``placements.retention.rules``)."""
+        from placements.retention.rules import file_changed_on
+
+        return self.annotate(file_changed_on=file_changed_on())
+
+    def due_for_review(self, on: date | None = None):
+        """Case files unchanged for ``CASE_FILE_RETENTION_YEARS`` on ``on`` (today): listed for
+        review, and deleted only when a person confirms (the Jeugdwet's 20 years)."""
+        from placements.retention.rules import review_cutoff
+
+        cutoff = review_cutoff(on or timezone.localdate())
+        # The child's own row first: a plain column, so that the database only works out the
+        # other parts for the few children whose own record is that old.
+        first_moment_after = timezone.make_aware(
+            datetime.combine(cutoff + timedelta(days=1), datetime.min.time())
+        )
+        return (
+            self.filter(updated_at__lt=first_moment_after)
+            .with_file_changed_on()
+            .filter(file_changed_on__lte=cutoff)
+        )
 
 
 class Child(Versioned):
@@ -75,6 +101,8 @@ class Child(Versioned):
     life_story_status = models.CharField(
         _("life story"), max_length=20, choices=LifeStory, default=LifeStory.NOT_STARTED
     )
+
+    objects = ChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]
