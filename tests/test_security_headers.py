@@ -142,3 +142,13 @@ def test_htmx_posts_with_the_token_from_the_page_not_from_the_cookie(caseworker)
     )
     assert refused.status_code == 403
     assert accepted.status_code == 200
+
+
+def test_the_deploy_check_names_a_cookie_or_static_file_less_protected_than_a_page(settings):
+    from django.core.checks import run_checks
+
+    settings.LANGUAGE_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_HTTPONLY = False
+    del settings.WHITENOISE_ADD_HEADERS_FUNCTION
+    ids = {message.id for message in run_checks(include_deployment_checks=True)}
+    assert {"pleegzorg.W001", "pleegzorg.W002", "pleegzorg.W003"} <= ids
