@@ -7,7 +7,11 @@ class PleegzorgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        from pleegzorg import mfa, sessions
+        from pleegzorg import (
+            checks,  # noqa: F401  (registers the system checks)
+            mfa,
+            sessions,
+        )
 
         sessions.connect()
         mfa.connect()

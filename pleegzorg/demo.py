@@ -23,7 +23,7 @@ from faker import Faker
 from pleegzorg.models import Region, Team, User
 from pleegzorg.reminders import seed_reminders
 
-DEMO_PASSWORD = "pleegzorg-demo"  # noqa: S105 — synthetic demo accounts only, never in production
+DEMO_PASSWORD = "pleegzorg-demo"  # noqa: S105 — synthetic demo accounts only, never in production  # nosec B105
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ TWO_STEP_KEY_HEX = "3132333435363738393031323334353637383930"
 def seed(scale_name: str, *, log: Callable[[str], None] = print) -> None:
     fake = Faker("nl_NL")
     fake.seed_instance(2026)
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # nosec B311
     with transaction.atomic():
         for step in seed_steps():
             step.run(scale_name, fake=fake, rng=rng, log=log)

@@ -9,7 +9,8 @@ means: sent to a login page. A logged-in persona's session passed both login ste
 Each request is recorded by the name of the URL pattern it resolved to, with the persona that made
 it. At the end of the session ``tests/test_permissions.py`` checks that every URL of the app was
 requested by every persona: the list of URLs comes from what the tests asked, not from a list
-kept by hand.
+kept by hand. Every HTML page that answers 200 is also checked for what the Content Security
+Policy would block (``tests/csp.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit
 from django.urls import Resolver404, resolve
 
 from tests.clients import Client
+from tests.csp import blocked_by_csp
 
 PERSONAS = ("caseworker", "team_lead", "hub_home_parent", "liaison", "app_manager", "anonymous")
 LOGIN_PAGES = ("/inloggen/", "/beheer/login/")
@@ -87,6 +89,12 @@ class Matrix:
             status = response.status_code
             if status != expected:
                 wrong.append(f"{persona} {method.upper()} {url}: {status}, expected {expected}")
+            elif status == 200 and response.get("Content-Type", "").startswith("text/html"):
+                # Every page every persona sees must work under the Content Security Policy.
+                wrong.extend(
+                    f"{persona} {url}: {problem}"
+                    for problem in blocked_by_csp(response.content.decode())
+                )
             elif (
                 status == 302
                 and persona == "anonymous"
