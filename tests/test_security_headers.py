@@ -8,8 +8,9 @@ import sys
 
 import pytest
 from django.conf import settings
-from django.test import Client, override_settings
+from django.test import override_settings
 
+from tests.clients import Client, verify_session
 from tests.csp import blocked_by_csp
 
 STATIC_FILES = ("/static/css/app.css", "/static/js/print.js", "/static/img/favicon.svg")
@@ -105,6 +106,10 @@ def test_production_sets_every_cookie_secure_and_the_csrf_cookie_http_only(
     responses = [
         client.get("/inloggen/"),
         client.post("/inloggen/", {"username": "werker", "password": "pleegzorg-demo"}),
+    ]
+    # The second step (its own tests are in test_mfa.py): the session, as after a code.
+    verify_session(client.session, caseworker)
+    responses += [
         client.post("/taal/", {"language": "en", "next": "/"}),
         client.post("/meldingen/alles-gelezen/"),
     ]
