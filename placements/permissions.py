@@ -112,15 +112,23 @@ def _led_team_ids(user: User) -> set[int]:
     return user._led_team_ids
 
 
+def _leads_team_of(user: User, placement: Placement) -> bool:
+    """Whether the team lead leads the placement's team: from the team when the caller fetched
+    it with the placement (no query), else from the teams they lead (one query per user)."""
+    if Placement.team.is_cached(placement):
+        return placement.team is not None and placement.team.lead_id == user.pk
+    return placement.team_id in _led_team_ids(user)
+
+
 def own_access(user: User, placement: Placement, on=None) -> Access:
-    """:func:`access_condition` for a placement in hand (no query but the team lead's teams,
-    once per user): FULL, AFTERCARE or NONE."""
+    """:func:`access_condition` for a placement in hand (for a team lead one query for their
+    teams, unless the placement comes with its team): FULL, AFTERCARE or NONE."""
     on = on or timezone.localdate()
     if user.is_caseworker:
         own = placement.caseworker_id == user.pk
         still_answers = own and placement.team_id == user.team_id
     elif user.is_team_lead:
-        own = still_answers = placement.team_id in _led_team_ids(user)
+        own = still_answers = _leads_team_of(user, placement)
     else:
         return Access.NONE
     stage = placement.stage_on(on)
@@ -138,7 +146,7 @@ def may_break_glass(user: User, placement: Placement, on=None) -> bool:
         return False
     if user.is_caseworker:
         return placement.caseworker_id == user.pk and placement.team_id == user.team_id
-    return user.is_team_lead and placement.team_id in _led_team_ids(user)
+    return user.is_team_lead and _leads_team_of(user, placement)
 
 
 def record_access(
@@ -210,7 +218,7 @@ class ChildPolicy(AccessPolicy[Child]):
         return Child.objects.filter(Q(Exists(own)) | Q(pk__in=granted_ids(user, Child)))
 
     def access(self, user: User, obj: Child) -> Access:
-        return record_access(user, obj, obj.placements.all())[0]
+        return record_access(user, obj, obj.placements.select_related("team"))[0]
 
     def can_break_glass(self, user: User, obj: Child) -> bool:
         condition = break_glass_condition(user)
@@ -233,7 +241,7 @@ class FosterFamilyPolicy(AccessPolicy[FosterFamily]):
         )
 
     def access(self, user: User, obj: FosterFamily) -> Access:
-        return record_access(user, obj, obj.placements.all())[0]
+        return record_access(user, obj, obj.placements.select_related("team"))[0]
 
     def can_change(self, user: User, obj: FosterFamily) -> bool:
         """The family's details and status: only with a running placement in it (aftercare

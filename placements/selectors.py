@@ -237,13 +237,13 @@ class ChildFile:
 
 
 def access_detail(grant: BreakGlassGrant | None) -> str:
-    return f"geopend met reden: {grant.reason}" if grant else ""
+    return f"met reden: {grant.reason}" if grant else ""
 
 
 def child_file(user: User, child: Child) -> ChildFile:
     """Everything the child file shows, in a fixed number of queries."""
     placements = list(
-        child.placements.select_related("family", "caseworker", "youth_protector")
+        child.placements.select_related("family", "caseworker", "youth_protector", "team")
         .prefetch_related(
             Prefetch("family__foster_parents", queryset=FosterParent.objects.order_by("id")),
             Prefetch("family__own_children", queryset=OwnChild.objects.order_by("date_of_birth")),
@@ -325,7 +325,9 @@ def family_page(user: User, family: FosterFamily) -> dict:
     what the user may do with it (``access``: permissions.Access, and the ``grant`` when they
     opened it with a reason)."""
     placements = list(
-        family.placements.select_related("child", "caseworker").order_by("-start_date", "-id")
+        family.placements.select_related("child", "caseworker", "team").order_by(
+            "-start_date", "-id"
+        )
     )
     access, grant = permissions.record_access(user, family, placements)
     today = timezone.localdate()
@@ -360,7 +362,7 @@ def placements_for_actions(user: User) -> QuerySet[Placement]:
     """The placements the user may see, with what the action pages show (child, family, the
     caseworker's team for the handover choices)."""
     return permissions.placements_policy.visible_to(user).select_related(
-        "child", "family", "caseworker__team"
+        "child", "family", "caseworker__team", "team"
     )
 
 

@@ -249,15 +249,19 @@ def granted_ids(user: User, model: type[Model]) -> QuerySet:
     return open_grants(user, model).values("record_id")
 
 
-def get_break_glass_record_or_404(kind: BreakGlassKind, request: HttpRequest, pk: int) -> Model:
-    """The record a user asks to open with a reason: 404 when it does not exist, and when the
-    user may neither see it nor open it with a reason (logged as denied, as
-    :func:`get_visible_or_404` does)."""
+def get_break_glass_record_or_404(
+    kind: BreakGlassKind, request: HttpRequest, pk: int
+) -> tuple[Model, bool]:
+    """The record a user asks to open with a reason, and whether they may see it already: 404
+    when it does not exist, and when the user may neither see it nor open it with a reason
+    (logged as denied, as :func:`get_visible_or_404` does)."""
     record = kind.model._default_manager.filter(pk=pk).first()
     if record is None:
         raise Http404
     user = request.user
-    if not (kind.policy.can_view(user, record) or kind.policy.can_break_glass(user, record)):
+    if kind.policy.can_view(user, record):
+        return record, True
+    if not kind.policy.can_break_glass(user, record):
         access_log_write(
             user=user,
             request=request,
@@ -269,7 +273,7 @@ def get_break_glass_record_or_404(kind: BreakGlassKind, request: HttpRequest, pk
             detail="openen met reden",
         )
         raise Http404
-    return record
+    return record, False
 
 
 def open_grant(user: User, obj: Model) -> BreakGlassGrant | None:

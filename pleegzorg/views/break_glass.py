@@ -28,8 +28,8 @@ from pleegzorg.views.forms import submit, template_for
 def break_glass(request, kind, pk):
     """Ask why the user opens the file; with a reason, open it (read only) and go there."""
     spec = permissions.break_glass_kind(kind)
-    record = permissions.get_break_glass_record_or_404(spec, request, pk)
-    if spec.policy.can_view(request.user, record):
+    record, visible = permissions.get_break_glass_record_or_404(spec, request, pk)
+    if visible:
         return redirect(spec.url(record.pk))
     form = BreakGlassForm(request.POST or None)
     done = submit(
