@@ -104,7 +104,11 @@ def get_visible_or_404[M: Model](
         hidden = policy.model._default_manager.filter(**lookup).first()
         if hidden is None:
             raise Http404 from None
-        glass = break_glass and policy.can_break_glass(request.user, hidden)
+        glass = (
+            break_glass
+            and break_glass_kind_of(type(hidden)) is not None
+            and policy.can_break_glass(request.user, hidden)
+        )
         access_log_write(
             user=request.user,
             request=request,

@@ -87,6 +87,7 @@ HIDDEN_URLS = [
     ("/plaatsingen/{placement}/beeindigen/", "child"),
     ("/plaatsingen/{placement}/overdragen/", "child"),
     ("/plaatsingen/{placement}/jeugdbeschermer/", "child"),
+    ("/plaatsingen/{placement}/beeindiging/", "child"),
     ("/pleeggezinnen/{family}/", "family"),
     ("/pleeggezinnen/{family}/wijzigen/", "family"),
 ]
