@@ -51,6 +51,10 @@ def as_of_date_checked(day):
     return day
 
 
+# The caseload's "fase" in the URL, and the stage of the placements it lists (the selector's).
+STAGES = {"nazorg": "aftercare", "afgesloten": "closed"}
+
+
 class CaseloadFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
@@ -75,7 +79,11 @@ class CaseloadFilterForm(forms.Form):
     fase = forms.ChoiceField(
         label=_("Placements"),
         required=False,
-        choices=[("", _("running")), ("nazorg", _("ended, in aftercare"))],
+        choices=[
+            ("", _("running")),
+            ("nazorg", _("ended, in aftercare")),
+            ("afgesloten", _("ended, past aftercare (search by name)")),
+        ],
     )
     op = forms.DateField(label=_("As of"), required=False, widget=DateInput())
     # Set by the links from the team dashboard; kept as the other filters change.
@@ -109,7 +117,7 @@ class CaseloadFilterForm(forms.Form):
             "caseworker": data.get("medewerker"),
             "on": data.get("op"),
             "due": bool(data.get("straks")) and bool(data.get("reden")),
-            "aftercare": data.get("fase") == "nazorg",
+            "stage": STAGES.get(data.get("fase", ""), ""),
         }
 
 

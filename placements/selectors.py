@@ -131,19 +131,25 @@ def caseload(
     caseworker: int | None = None,
     on: date | None = None,
     due: bool = False,
-    aftercare: bool = False,
+    stage: str = "",
 ) -> QuerySet[Placement]:
     """Placements the user may see that are active on ``on`` (today), with child, family and
     caseworker in one query, each with the :func:`attention_reasons` that apply to it
     (``attention_<name>``). ``attention`` keeps those that need attention; ``reason`` those
     that meet that one of the :data:`CASELOAD_RULES` (with ``due``: that will within
-    DASHBOARD_DUE_DAYS); ``caseworker`` those of one caseworker. With ``aftercare``: those in
-    their aftercare period on ``on`` instead of the active ones."""
+    DASHBOARD_DUE_DAYS); ``caseworker`` those of one caseworker. With ``stage`` "aftercare":
+    those in their aftercare period on ``on`` instead of the active ones; "closed": those past
+    it whose file the user may open with a reason (:func:`closed_placements`)."""
     on = on or timezone.localdate()
     reasons = attention_reasons(on)
-    visible = permissions.placements_policy.visible_to(user)
+    if stage == "closed":
+        base = closed_placements(user, search)
+    elif stage == "aftercare":
+        base = permissions.placements_policy.visible_to(user).in_aftercare(on)
+    else:
+        base = permissions.placements_policy.visible_to(user).active(on)
     placements = (
-        (visible.in_aftercare(on) if aftercare else visible.active(on))
+        base
         .select_related("child", "family", "caseworker", "youth_protector")
         .annotate(
             needs_attention=Case(
@@ -187,6 +193,16 @@ def caseload(
             caseworker_changes=Placement.caseworker_changes_in_year(on)
         )
     return placements.order_by(*SORTS.get(sort, SORTS["naam"]))
+
+
+def closed_placements(user: User, search: str) -> QuerySet[Placement]:
+    """The placements past aftercare whose file the user may open with a reason
+    (``permissions.break_glass_condition``), only when searched by name: finding the one file the
+    work asks for, without a list of every closed file."""
+    condition = permissions.break_glass_condition(user)
+    if condition is None or not search.split():
+        return Placement.objects.none()
+    return Placement.objects.filter(condition)
 
 
 def days_since(on: date, day) -> ExpressionWrapper:

@@ -341,6 +341,35 @@ def test_the_caseload_lists_the_placements_in_aftercare_on_request(
         assert "Nazorg tot en met" in aftercare.content.decode()
 
 
+def test_a_file_past_aftercare_is_found_only_by_name_and_opens_with_a_reason(
+    caseworker, team_lead, other_caseworker, other_team, client, in_aftercare, past_aftercare
+):
+    for viewer in (caseworker, team_lead):
+        client.force_login(viewer)
+        listed = client.get("/caseload/", {"fase": "afgesloten"})
+        assert listed.context["page"].paginator.count == 0  # no list of every closed file
+        assert "Zoek op de naam van het kind." in listed.content.decode()
+        found = client.get("/caseload/", {"fase": "afgesloten", "q": "bram"})
+        assert [p.pk for p in found.context["page"].object_list] == [past_aftercare.placement]
+        body = found.content.decode()
+        assert f'href="/kinderen/{past_aftercare.child}/"' in body
+        assert "Familie Bram" not in body  # the closed file's family is not shown
+        assert (
+            client.get("/caseload/", {"fase": "afgesloten", "q": "Lotte"})
+            .context["page"]
+            .paginator.count
+            == 0
+        )  # in aftercare: not closed
+    assert AccessLogEntry.objects.filter(action="search", detail__contains="bram").count() == 2
+    # Nobody else finds it, nor its caseworker once moved to another team.
+    caseworker.team = other_team
+    caseworker.save(update_fields=["team"])
+    for viewer in (other_caseworker, caseworker):
+        client.force_login(viewer)
+        found = client.get("/caseload/", {"fase": "afgesloten", "q": "Bram"})
+        assert found.context["page"].paginator.count == 0
+
+
 def test_the_caseload_in_aftercare_runs_a_fixed_number_of_queries(
     caseworker, team_lead, client, django_assert_max_num_queries
 ):
