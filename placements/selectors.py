@@ -148,18 +148,12 @@ def caseload(
         base = permissions.placements_policy.visible_to(user).in_aftercare(on)
     else:
         base = permissions.placements_policy.visible_to(user).active(on)
-    placements = (
-        base
-        .select_related("child", "family", "caseworker", "youth_protector")
-        .annotate(
-            needs_attention=Case(
-                When(attention_condition(on), then=Value(True)), default=Value(False)
-            ),
-            **{
-                f"attention_{name}": Case(When(q, then=Value(True)), default=Value(False))
-                for name, q in reasons.items()
-            },
-        )
+    placements = base.select_related("child", "family", "caseworker", "youth_protector").annotate(
+        needs_attention=Case(When(attention_condition(on), then=Value(True)), default=Value(False)),
+        **{
+            f"attention_{name}": Case(When(q, then=Value(True)), default=Value(False))
+            for name, q in reasons.items()
+        },
     )
     for word in search.split():
         placements = placements.filter(
