@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from constellations.models import Constellation, Membership, RespiteStay
 from placements.models import Child, Placement
-from placements.permissions import children
+from placements.permissions import Access, children
 from pleegzorg.audit import Action, Purpose
 from pleegzorg.models import User
 from pleegzorg.permissions import Policy, Refused
@@ -150,7 +150,14 @@ class StayPolicy(Policy[RespiteStay]):
         return set(children.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
 
     def can_change(self, user: User, obj: RespiteStay) -> bool:
-        return constellations.can_book(user, obj.constellation)
+        """Who books in the constellation; but a team lead who holds the child's file only in
+        aftercare, or opened it with a reason, reads its stays without changing them
+        (placements.permissions.Access)."""
+        if not constellations.can_book(user, obj.constellation):
+            return False
+        if self._cares_for_every_child(user):
+            return True
+        return children.access(user, obj.child) not in (Access.AFTERCARE, Access.READ)
 
 
 stays = StayPolicy()

@@ -32,7 +32,7 @@ from constellations.models import (
     RespiteStay,
     SupportContact,
 )
-from constellations.permissions import constellations, refuse_unless
+from constellations.permissions import constellations, refuse_unless, stays
 from constellations.selectors import attendance_choices, parents_who_may_take_part, stay_placement
 from placements.models import Child, FosterFamily, Parent
 from pleegzorg.actions import log_change
@@ -383,12 +383,7 @@ def stay_change(
 ) -> RespiteStay:
     """Confirm, complete or cancel a stay (a cancelled stay frees its bed), or change its notes.
     Version-checked (which validates the row too): a stale form is told and saves nothing."""
-    refuse_unless(
-        constellations.can_book(actor, stay.constellation),
-        obj=stay,
-        person=stay.child,
-        action=Action.CHANGE,
-    )
+    refuse_unless(stays.can_change(actor, stay), obj=stay, person=stay.child, action=Action.CHANGE)
     if stay.status == RespiteStay.Status.CANCELLED and status != RespiteStay.Status.CANCELLED:
         # Taking a cancelled stay back needs the bed and the child to be free again.
         Bed.objects.select_for_update().filter(pk=stay.bed_id).first()

@@ -223,7 +223,7 @@ def stay_availability(request, pk):
 @require_http_methods(["GET", "POST"])
 def stay_detail(request, pk):
     stay = _stay_or_404(request, pk)
-    can_change = constellations.can_book(request.user, stay.constellation)
+    can_change = stays.can_change(request.user, stay)
     if request.method == "POST":
         refuse_unless(can_change, obj=stay, person=stay.child)
     else:

@@ -15,8 +15,13 @@ class PlacementsConfig(AppConfig):
         from placements.meetings import reminders  # noqa: F401
         from placements.models import Child, FosterFamily
         from placements.retention import rules  # noqa: F401
-        from pleegzorg.permissions import register_person_policy
+        from pleegzorg.permissions import register_break_glass, register_person_policy
 
         # A team lead sees in the access log every access to the children in their team's care.
         register_person_policy(Child, permissions.children)
         register_person_policy(FosterFamily, permissions.families)
+        # After the aftercare period, the child's file and the family open with a stated reason.
+        register_break_glass("pleegkind", Child, permissions.children, url_name="placements:child")
+        register_break_glass(
+            "pleeggezin", FosterFamily, permissions.families, url_name="placements:family"
+        )

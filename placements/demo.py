@@ -31,8 +31,11 @@ What depends on the run, not on the block: who the caseworker is. That comes fro
 and the shared ``rng``: the demo account ``werker`` gets active placements until it has 32 (more
 than one caseload page), ``werker2`` until it has 12, and every other child goes to the least
 loaded colleague (``pzw-...``). A child's ended placements stay with the caseworker of its
-current one. The shared ``fake`` draws the names, with each block's own generator plugged in
-for the duration of the block; it gets its own generator back afterwards.
+current one. A child whose placements have all ended goes to a colleague drawn at random, or,
+until they have the numbers of ``DEMO_ENDED``, to a demo account: ended in aftercare and past it.
+Every placement belongs to its caseworker's team (``Placement.team``). The shared ``fake`` draws
+the names, with each block's own generator plugged in for the duration of the block; it gets its
+own generator back afterwards.
 
 Speed: values are drawn in Python and saved with ``bulk_create`` per 250 blocks (sector scale is
 about 345,000 rows, some 35 seconds on PostgreSQL), with a handful of queries per run and none
@@ -52,7 +55,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from placements.dashboard.selectors import weighted_caseload
@@ -87,6 +90,10 @@ CHUNK_BLOCKS = 250  # blocks per round of bulk inserts: bounds the memory at sec
 BATCH_SIZE = 2000
 # Active placements the demo accounts end up with: werker's is more than one page of 25.
 DEMO_CASELOADS = {"werker": 32, "werker2": 12}
+# Children whose placements have all ended that the demo accounts keep: per account, how many
+# in aftercare and how many past it (their files open only with a reason), so that both stages
+# of need-to-know show in the demo (placements.permissions).
+DEMO_ENDED = {"werker": {"aftercare": 1, "closed": 2}, "werker2": {"aftercare": 1, "closed": 1}}
 HISTORY_DAYS = 6 * 365  # placements start within the last six years
 YEAR = 365
 
@@ -528,7 +535,7 @@ def seed_case_files(
         if not missing:
             log("Case files: nothing to add.")
             return
-        caseworkers = _Caseworkers(rng)
+        caseworkers = _Caseworkers(rng, today)
         bsns = set(Child.objects.exclude(bsn="").values_list("bsn", flat=True))
         created = Counter()
         for start in range(0, len(missing), CHUNK_BLOCKS):
@@ -581,14 +588,16 @@ def _block_addresses(blocks: int, fake: Faker) -> list[list[_Address]]:
 class _Caseworkers:
     """Who gets the next child: the demo accounts up to their caseload, then the least loaded."""
 
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, today: date):
         rows = list(
             User.objects.filter(role=User.Role.CASEWORKER, is_active=True)
             .filter(Q(username__startswith="pzw-") | Q(username__in=DEMO_CASELOADS))
             .order_by("username")
-            .values_list("pk", "username", "team__lead_id")
+            .values_list("pk", "username", "team__lead_id", "team_id")
         )
-        self.lead = {pk: lead for pk, _, lead in rows}
+        self.lead = {pk: lead for pk, _, lead, _ in rows}
+        self.team = {pk: team for pk, _, _, team in rows}
+        self.today = today
         load = dict(
             Placement.objects.active()
             .filter(caseworker__in=self.lead)
@@ -597,13 +606,14 @@ class _Caseworkers:
             .annotate(n=Count("pk"))
             .values_list("caseworker", "n")
         )
-        by_name = {name: pk for pk, name, _ in rows}
+        by_name = {name: pk for pk, name, _, _ in rows}
         self.quota = [
             [by_name[name], wanted - load.get(by_name[name], 0)]
             for name, wanted in DEMO_CASELOADS.items()
             if name in by_name
         ]
-        self.colleagues = [pk for pk, name, _ in rows if name.startswith("pzw-")]
+        self.ended_quota = self._ended_quota(by_name)
+        self.colleagues = [pk for pk, name, _, _ in rows if name.startswith("pzw-")]
         rng.shuffle(self.colleagues)
         if not self.colleagues:
             raise RuntimeError("The case files need the synthetic caseworkers (pzw-...).")
@@ -619,6 +629,38 @@ class _Caseworkers:
         load, i, pk = heapq.heappop(self.heap)
         heapq.heappush(self.heap, (load + active, i, pk))
         return pk
+
+    def _ended_quota(self, by_name: dict[str, int]) -> list[list]:
+        """[caseworker, stage, still wanted] for DEMO_ENDED, less what earlier runs gave them:
+        their ended placements of children without a placement that has not ended."""
+        running = Placement.objects.not_ended(self.today).filter(child=OuterRef("child"))
+        ended = Placement.objects.filter(~Exists(running), caseworker__in=by_name.values())
+        have = Counter(
+            (caseworker, Placement.Stage.AFTERCARE if in_aftercare else Placement.Stage.CLOSED)
+            for caseworker, in_aftercare in ended.annotate(
+                in_aftercare=Case(
+                    When(Placement.in_aftercare_condition(self.today), then=Value(True)),
+                    default=Value(False),
+                )
+            ).values_list("caseworker", "in_aftercare")
+        )
+        return [
+            [by_name[name], stage, wanted - have[by_name[name], stage]]
+            for name, stages in DEMO_ENDED.items()
+            if name in by_name
+            for stage, wanted in stages.items()
+        ]
+
+    def take_ended(self, drawn: int, stints: list[_Stint]) -> int:
+        """A caseworker for a child whose placements have all ended: a demo account that still
+        wants one in the stage of its last ending (DEMO_ENDED), else ``drawn``."""
+        last = max(stint.placement.end_date for stint in stints)
+        stage = Placement(end_date=last).stage_on(self.today)
+        for entry in self.ended_quota:
+            if entry[1] == stage and entry[2] > 0:
+                entry[2] -= 1
+                return entry[0]
+        return drawn
 
     def other_than(self, rng: random.Random, pk: int) -> int:
         while (other := rng.choice(self.colleagues)) == pk and len(self.colleagues) > 1:
@@ -709,10 +751,15 @@ class _Batch:
         rng.shuffle(order)
         for child in order:
             active = sum(1 for stint in child.stints if stint.end is None)
-            caseworker = caseworkers.take(active) if active else rng.choice(caseworkers.colleagues)
+            if active:
+                caseworker = caseworkers.take(active)
+            else:  # the draw comes first, so the demo's other choices stay as they were
+                drawn = rng.choice(caseworkers.colleagues)
+                caseworker = caseworkers.take_ended(drawn, child.stints)
             for stint in child.stints:
                 placement = stint.placement
                 placement.caseworker_id = caseworker
+                placement.team_id = caseworkers.team.get(caseworker)
                 earlier = None
                 if stint.handover:
                     on, note, informed, calm_until = stint.handover

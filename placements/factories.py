@@ -124,6 +124,8 @@ class PlacementFactory(DjangoModelFactory):
     legal_basis = Placement.LegalBasis.OTS
     start_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=200))
     caseworker = factory.SubFactory(UserFactory)
+    # The team it belongs to: its caseworker's, as placements.services.placement_start sets it.
+    team = factory.LazyAttribute(lambda placement: placement.caseworker.team)
     youth_protector = factory.SubFactory(YouthProtectorFactory)
 
     @factory.post_generation

@@ -51,6 +51,10 @@ def as_of_date_checked(day):
     return day
 
 
+# The caseload's "fase" in the URL, and the stage of the placements it lists (the selector's).
+STAGES = {"nazorg": "aftercare", "afgesloten": "closed"}
+
+
 class CaseloadFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
@@ -71,6 +75,15 @@ class CaseloadFilterForm(forms.Form):
         label=_("Reason"),
         required=False,
         choices=[("", _("All placements")), *RULE_LABELS.items()],
+    )
+    fase = forms.ChoiceField(
+        label=_("Placements"),
+        required=False,
+        choices=[
+            ("", _("running")),
+            ("nazorg", _("ended, in aftercare")),
+            ("afgesloten", _("ended, past aftercare (search by name)")),
+        ],
     )
     op = forms.DateField(label=_("As of"), required=False, widget=DateInput())
     # Set by the links from the team dashboard; kept as the other filters change.
@@ -104,6 +117,7 @@ class CaseloadFilterForm(forms.Form):
             "caseworker": data.get("medewerker"),
             "on": data.get("op"),
             "due": bool(data.get("straks")) and bool(data.get("reden")),
+            "stage": STAGES.get(data.get("fase", ""), ""),
         }
 
 
@@ -133,9 +147,11 @@ class LifeStoryForm(VersionedModelForm):
         fields = ["life_story_status"]
 
 
-class PlacementEndForm(forms.Form):
+class PlacementEndingForm(forms.Form):
+    """The details of an ending: why, who ended it, a note. Added to in aftercare as they
+    become clear (``services.placement_ending_update``)."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
-    end_date = forms.DateField(label=_("Last day in the family"), widget=DateInput())
     end_reason = forms.ChoiceField(
         label=_("Why did the placement end?"),
         choices=[("", _("Choose a reason")), *Placement.EndReason.choices],
@@ -150,6 +166,20 @@ class PlacementEndForm(forms.Form):
     end_note = forms.CharField(
         label=_("About the ending"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    @classmethod
+    def initial_for(cls, placement: Placement) -> dict:
+        return {
+            "version": placement.version,
+            "end_reason": placement.end_reason,
+            "ended_by": placement.ended_by,
+            "end_note": placement.end_note,
+        }
+
+
+class PlacementEndForm(PlacementEndingForm):
+    end_date = forms.DateField(label=_("Last day in the family"), widget=DateInput())
+    field_order = ["version", "end_date", "end_reason", "ended_by", "end_note"]
 
 
 class AssignmentChangeForm(forms.Form):

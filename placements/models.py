@@ -393,6 +393,19 @@ class YouthProtector(models.Model):
         return f"{self.first_name} {self.last_name} ({self.institution})"
 
 
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by ``months`` calendar months (negative: back); a day past the end of the
+    month it lands in becomes that month's last day."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    next_month = date(year + month // 12, month % 12 + 1, 1)
+    return date(year, month, min(day.day, (next_month - timedelta(days=1)).day))
+
+
+def months_before(day: date, months: int) -> date:
+    return add_months(day, -months)
+
+
 class PlacementQuerySet(models.QuerySet):
     """The rules of the case file that pages, reminders and dashboards count, each defined once.
 
@@ -405,6 +418,18 @@ class PlacementQuerySet(models.QuerySet):
     def active(self, on: date | None = None):
         """Placements running on ``on`` (today): started, and not ended before that day."""
         return self.filter(Placement.active_condition(on or timezone.localdate()))
+
+    def not_ended(self, on: date | None = None):
+        """Placements not ended before ``on`` (today): running, or still to start."""
+        return self.filter(Placement.not_ended_condition(on or timezone.localdate()))
+
+    def in_aftercare(self, on: date | None = None):
+        """Placements in their aftercare period on ``on`` (today)."""
+        return self.filter(Placement.in_aftercare_condition(on or timezone.localdate()))
+
+    def past_aftercare(self, on: date | None = None):
+        """Placements whose aftercare period was over before ``on`` (today)."""
+        return self.filter(Placement.past_aftercare_condition(on or timezone.localdate()))
 
     def start_meeting_overdue(self, on: date | None = None):
         return self.filter(Placement.start_meeting_overdue_condition(on or timezone.localdate()))
@@ -506,6 +531,18 @@ class Placement(Versioned):
         limit_choices_to={"role": "caseworker"},
         verbose_name=_("caseworker"),
     )
+    # The team the placement belongs to: its caseworker's team when it started, and the new
+    # caseworker's at a handover. Access follows it, not the caseworker's team of today: a
+    # caseworker who moves to another team leaves the old team's files with the old team and
+    # its lead, and the new team's lead does not inherit them.
+    team = models.ForeignKey(
+        "pleegzorg.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placements",
+        verbose_name=_("team"),
+    )
     youth_protector = models.ForeignKey(
         YouthProtector,
         on_delete=models.PROTECT,
@@ -579,6 +616,41 @@ class Placement(Versioned):
         return Q(**{f"{prefix}start_date__lte": on}) & (
             Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
         )
+
+    # -- after the ending: aftercare, then closed (need-to-know, NEN 7510) -------------------
+    # A placement is *not ended* on a day when it has no end date or ends on that day or later
+    # (running, or still to start); *in aftercare* from the day after its end date up to and
+    # including the day AFTERCARE_MONTHS later; *past aftercare* after that. Access follows
+    # these stages (placements.permissions): change while not ended, read and the changes
+    # aftercare needs while in aftercare, and afterwards only with a stated reason.
+
+    @staticmethod
+    def not_ended_condition(on: date, *, prefix: str = "") -> Q:
+        """Not ended before ``on``: running on it, or still to start."""
+        return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
+
+    @staticmethod
+    def aftercare_since(on: date) -> date:
+        """The earliest end date whose aftercare still runs on ``on``: AFTERCARE_MONTHS before
+        it (the 31st of a shorter month counts as its last day)."""
+        return months_before(on, settings.AFTERCARE_MONTHS)
+
+    @staticmethod
+    def in_aftercare_condition(on: date, *, prefix: str = "") -> Q:
+        """The one definition of "in aftercare on a day": ended before it, and no longer than
+        AFTERCARE_MONTHS before it."""
+        return Q(
+            **{
+                f"{prefix}end_date__lt": on,
+                f"{prefix}end_date__gte": Placement.aftercare_since(on),
+            }
+        )
+
+    @staticmethod
+    def past_aftercare_condition(on: date, *, prefix: str = "") -> Q:
+        """Ended longer than AFTERCARE_MONTHS before ``on``: the file is closed to its caseworker
+        and team lead, who open it only with a stated reason."""
+        return Q(**{f"{prefix}end_date__lt": Placement.aftercare_since(on)})
 
     @staticmethod
     def start_meeting_overdue_condition(on: date) -> Q:
@@ -769,6 +841,36 @@ class Placement(Versioned):
     @property
     def is_active(self) -> bool:
         return self.is_active_on(timezone.localdate())
+
+    class Stage(models.TextChoices):
+        NOT_ENDED = "not_ended", _("running")
+        AFTERCARE = "aftercare", _("in aftercare")
+        CLOSED = "closed", _("past aftercare")
+
+    def stage_on(self, on: date) -> Placement.Stage:
+        """:meth:`not_ended_condition`, :meth:`in_aftercare_condition` and
+        :meth:`past_aftercare_condition` for a placement in hand."""
+        if self.end_date is None or self.end_date >= on:
+            return self.Stage.NOT_ENDED
+        if self.end_date >= Placement.aftercare_since(on):
+            return self.Stage.AFTERCARE
+        return self.Stage.CLOSED
+
+    @property
+    def aftercare_until(self) -> date | None:
+        """The last day of the aftercare period (None while not ended): the last day on which
+        :meth:`in_aftercare_condition` holds."""
+        if self.end_date is None:
+            return None
+        last = add_months(self.end_date, settings.AFTERCARE_MONTHS)
+        # Going back from a short month does not always land on the end date (31 August plus
+        # 6 months is 28 February, and 28 February minus 6 months is 28 August): step to the
+        # last day that still counts.
+        while Placement.aftercare_since(last + timedelta(days=1)) <= self.end_date:
+            last += timedelta(days=1)
+        while Placement.aftercare_since(last) > self.end_date:
+            last -= timedelta(days=1)
+        return last
 
     def clean(self) -> None:
         errors = {}

@@ -1,27 +1,109 @@
-"""Who sees which case files.
+"""Who sees which case files: access follows the work (need-to-know, NEN 7510).
 
-A caseworker sees the placements where they are the current caseworker, and the children and
-families reached through them; a team lead sees those of their team's caseworkers. Hub-home
-parents, liaisons and application managers see no case files here (their view of a child comes with
-constellations; application managers work in Django admin, where every read is logged too).
+A placement belongs to its caseworker and to the team it belongs to (``Placement.team``: the
+caseworker's team at the start or at the last handover), whose lead watches over it. What they
+may do depends on the placement's stage on the day (``Placement.stage_on``, one rule on the
+model):
+
+* **not ended** (running, or still to start): read and change (:attr:`Access.FULL`);
+* **in aftercare** (up to ``AFTERCARE_MONTHS`` after the last day): read, and only the changes
+  aftercare needs (:attr:`Access.AFTERCARE`, :data:`AFTERCARE_TASKS`);
+* **past aftercare**: nothing, until the user opens the child's file or the family with a stated
+  reason ("break the glass", ``pleegzorg.services.break_glass_open``): then read only, for
+  ``BREAK_GLASS_HOURS`` (:attr:`Access.READ`).
+
+A caseworker who moves to another team keeps their running placements (they are still their
+caseworker until a handover) but not the ended ones of the old team: aftercare and the reason to
+open a closed file need the caseworker to be in the team the placement belongs to. The team lead's
+view follows the placement's team, so the new team's lead does not inherit the old team's files.
+
+Hub-home parents, liaisons and application managers see no case files here (their view of a child
+comes with constellations; application managers work in Django admin, where every read is logged).
 """
 
 from __future__ import annotations
 
+from enum import IntEnum
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from placements.models import Child, FosterFamily, Meeting, Placement, YouthProtector
-from pleegzorg.models import User
-from pleegzorg.permissions import Policy
+from pleegzorg.models import BreakGlassGrant, Team, User
+from pleegzorg.permissions import Policy, granted_ids, open_grant
 
 
-def _placement_condition(user: User) -> Q | None:
+class Access(IntEnum):
+    """What a user may do with a placement, a child's file or a family, from less to more."""
+
+    NONE = 0
+    READ = 1  # opened with a stated reason after the aftercare period: read only
+    AFTERCARE = 2  # in aftercare: read, and the changes of AFTERCARE_TASKS
+    FULL = 3  # not ended: read and change
+
+
+# The changes aftercare needs, and the only ones it allows: a conversation with the child after
+# the ending (the follow-up talk), the life story (every child leaves with one; it is often handed
+# over after the ending), and the ending's own details (reason, who ended it, the note) as they
+# become clear. Everything else about an ended placement (the child's details, parents,
+# decisions, meetings, the family) is read only.
+AFTERCARE_TASKS = ("child_contact", "life_story", "ending")
+# The fields of the child's file that the life story task changes.
+AFTERCARE_CHILD_FIELDS = frozenset({"life_story_status"})
+
+AFTERCARE_REFUSED = _(
+    "This placement has ended and is in aftercare. You can read the file; in aftercare you can "
+    "only record a conversation with the child, update the life story and add to the details "
+    "of the ending."
+)
+READ_ONLY_REFUSED = _(
+    "You opened this file with a reason after its aftercare period. You can read it, but not "
+    "change it."
+)
+
+
+def _own(user: User, prefix: str = "") -> Q | None:
+    """The placements a user works on, whatever their stage: a caseworker's own, a team lead's
+    team's."""
     if user.is_caseworker:
-        return Q(caseworker=user)
+        return Q(**{f"{prefix}caseworker": user})
     if user.is_team_lead:
-        return Q(caseworker__team__lead=user)
+        return Q(**{f"{prefix}team__lead": user})
     return None
+
+
+def _own_after_ending(user: User, prefix: str = "") -> Q | None:
+    """Of :func:`_own`, those the user still answers for once they have ended: a caseworker only
+    those of the team they are in now."""
+    own = _own(user, prefix)
+    if own is not None and user.is_caseworker:
+        if user.team_id is None:
+            return own & Q(**{f"{prefix}team__isnull": True})
+        return own & Q(**{f"{prefix}team": user.team_id})
+    return own
+
+
+def access_condition(user: User, on=None, *, prefix: str = "") -> Q | None:
+    """The placements a user may see on ``on`` (today) by their work, without a stated reason:
+    not ended, or in aftercare. None: none at all (not a caseworker or team lead)."""
+    on = on or timezone.localdate()
+    own = _own(user, prefix)
+    if own is None:
+        return None
+    return (own & Placement.not_ended_condition(on, prefix=prefix)) | (
+        _own_after_ending(user, prefix) & Placement.in_aftercare_condition(on, prefix=prefix)
+    )
+
+
+def break_glass_condition(user: User, on=None) -> Q | None:
+    """The placements past aftercare on ``on`` whose file the user may open with a reason: those
+    they would still answer for (:func:`_own_after_ending`)."""
+    own = _own_after_ending(user)
+    if own is None:
+        return None
+    return own & Placement.past_aftercare_condition(on or timezone.localdate())
 
 
 def _led_team_ids(user: User) -> set[int]:
@@ -30,56 +112,181 @@ def _led_team_ids(user: User) -> set[int]:
     return user._led_team_ids
 
 
-class PlacementPolicy(Policy[Placement]):
+def _leads_team_of(user: User, placement: Placement) -> bool:
+    """Whether the team lead leads the placement's team: from the team when the caller fetched
+    it with the placement (no query), else from the teams they lead (one query per user)."""
+    if Placement.team.is_cached(placement):
+        return placement.team is not None and placement.team.lead_id == user.pk
+    return placement.team_id in _led_team_ids(user)
+
+
+def own_access(user: User, placement: Placement, on=None) -> Access:
+    """:func:`access_condition` for a placement in hand (for a team lead one query for their
+    teams, unless the placement comes with its team): FULL, AFTERCARE or NONE."""
+    on = on or timezone.localdate()
+    if user.is_caseworker:
+        own = placement.caseworker_id == user.pk
+        still_answers = own and placement.team_id == user.team_id
+    elif user.is_team_lead:
+        own = still_answers = _leads_team_of(user, placement)
+    else:
+        return Access.NONE
+    stage = placement.stage_on(on)
+    if own and stage == Placement.Stage.NOT_ENDED:
+        return Access.FULL
+    if still_answers and stage == Placement.Stage.AFTERCARE:
+        return Access.AFTERCARE
+    return Access.NONE
+
+
+def may_break_glass(user: User, placement: Placement, on=None) -> bool:
+    """:func:`break_glass_condition` for a placement in hand."""
+    on = on or timezone.localdate()
+    if placement.stage_on(on) != Placement.Stage.CLOSED:
+        return False
+    if user.is_caseworker:
+        return placement.caseworker_id == user.pk and placement.team_id == user.team_id
+    return user.is_team_lead and _leads_team_of(user, placement)
+
+
+def record_access(
+    user: User, obj: Child | FosterFamily, placements
+) -> tuple[Access, BreakGlassGrant | None]:
+    """The user's access to a child's file or a family: the most any of its ``placements``
+    gives (in hand: no query), else READ by an open grant (one query), with that grant."""
+    if not (user.is_caseworker or user.is_team_lead):
+        return Access.NONE, None
+    own = max((own_access(user, p) for p in placements), default=Access.NONE)
+    if own:
+        return own, None
+    grant = open_grant(user, obj)
+    return (Access.READ, grant) if grant else (Access.NONE, None)
+
+
+def refusal_for(access: Access) -> str:
+    """Why a change is refused, in the user's words, for the access they have."""
+    if access == Access.AFTERCARE:
+        return str(AFTERCARE_REFUSED)
+    if access == Access.READ:
+        return str(READ_ONLY_REFUSED)
+    return ""
+
+
+class AccessPolicy[M](Policy[M]):
+    """A policy whose answers come from one :class:`Access` level per record."""
+
+    def access(self, user: User, obj: M) -> Access:
+        raise NotImplementedError
+
+    def can_view(self, user: User, obj: M) -> bool:
+        return self.access(user, obj) >= Access.READ
+
+    def can_change(self, user: User, obj: M) -> bool:
+        return self.access(user, obj) == Access.FULL
+
+    def refusal_message(self, user: User, obj: M) -> str:
+        return refusal_for(self.access(user, obj))
+
+
+class PlacementPolicy(AccessPolicy[Placement]):
     model = Placement
 
     def visible_to(self, user: User) -> QuerySet[Placement]:
-        condition = _placement_condition(user)
+        condition = access_condition(user)
         if condition is None:
             return Placement.objects.none()
-        return Placement.objects.filter(condition)
+        # A child's file opened with a reason shows its placements (read only).
+        return Placement.objects.filter(condition | Q(child__in=granted_ids(user, Child)))
 
-    def can_view(self, user: User, obj: Placement) -> bool:
-        if user.is_caseworker:
-            return obj.caseworker_id == user.pk
-        if user.is_team_lead:
-            return obj.caseworker.team_id in _led_team_ids(user)
-        return False
-
-    def can_change(self, user: User, obj: Placement) -> bool:
-        return self.can_view(user, obj)
+    def access(self, user: User, obj: Placement) -> Access:
+        if not (user.is_caseworker or user.is_team_lead):
+            return Access.NONE
+        own = own_access(user, obj)
+        if own:
+            return own
+        return Access.READ if open_grant(user, obj.child) else Access.NONE
 
 
-class ChildPolicy(Policy[Child]):
+class ChildPolicy(AccessPolicy[Child]):
     model = Child
 
     def visible_to(self, user: User) -> QuerySet[Child]:
-        placements = placements_policy.visible_to(user).filter(child=OuterRef("pk"))
-        return Child.objects.filter(Exists(placements))
+        condition = access_condition(user)
+        if condition is None:
+            return Child.objects.none()
+        own = Placement.objects.filter(condition, child=OuterRef("pk"))
+        return Child.objects.filter(Q(Exists(own)) | Q(pk__in=granted_ids(user, Child)))
 
-    def can_view(self, user: User, obj: Child) -> bool:
-        return any(
-            placements_policy.can_view(user, p) for p in obj.placements.select_related("caseworker")
-        )
+    def access(self, user: User, obj: Child) -> Access:
+        return record_access(user, obj, obj.placements.select_related("team"))[0]
 
-    def can_change(self, user: User, obj: Child) -> bool:
-        return self.can_view(user, obj)
+    def can_break_glass(self, user: User, obj: Child) -> bool:
+        condition = break_glass_condition(user)
+        return condition is not None and obj.placements.filter(condition).exists()
+
+    def break_glass_team(self, user: User, obj: Child) -> Team | None:
+        return _latest_team(obj.placements.filter(break_glass_condition(user)))
 
 
-class FosterFamilyPolicy(Policy[FosterFamily]):
+class FosterFamilyPolicy(AccessPolicy[FosterFamily]):
     model = FosterFamily
 
     def visible_to(self, user: User) -> QuerySet[FosterFamily]:
-        placements = placements_policy.visible_to(user).filter(family=OuterRef("pk"))
-        return FosterFamily.objects.filter(Exists(placements))
-
-    def can_view(self, user: User, obj: FosterFamily) -> bool:
-        return any(
-            placements_policy.can_view(user, p) for p in obj.placements.select_related("caseworker")
+        condition = access_condition(user)
+        if condition is None:
+            return FosterFamily.objects.none()
+        own = Placement.objects.filter(condition, family=OuterRef("pk"))
+        return FosterFamily.objects.filter(
+            Q(Exists(own)) | Q(pk__in=granted_ids(user, FosterFamily))
         )
 
+    def access(self, user: User, obj: FosterFamily) -> Access:
+        return record_access(user, obj, obj.placements.select_related("team"))[0]
+
     def can_change(self, user: User, obj: FosterFamily) -> bool:
-        return self.can_view(user, obj)
+        """The family's details and status: only with a running placement in it (aftercare
+        changes nothing about the family)."""
+        return self.access(user, obj) == Access.FULL
+
+    def refusal_message(self, user: User, obj: FosterFamily) -> str:
+        access = self.access(user, obj)
+        if access == Access.AFTERCARE:
+            return gettext(
+                "Your placements with this family have ended. You can read its details, but "
+                "not change them."
+            )
+        return refusal_for(access)
+
+    def can_break_glass(self, user: User, obj: FosterFamily) -> bool:
+        condition = break_glass_condition(user)
+        return condition is not None and obj.placements.filter(condition).exists()
+
+    def break_glass_team(self, user: User, obj: FosterFamily) -> Team | None:
+        return _latest_team(obj.placements.filter(break_glass_condition(user)))
+
+
+def _latest_team(placements: QuerySet[Placement]) -> Team | None:
+    """The team of the placement that ended last."""
+    latest = placements.select_related("team").order_by("-end_date", "-pk").first()
+    return latest.team if latest else None
+
+
+class AftercarePolicy[M](AccessPolicy[M]):
+    """A policy's view for the changes aftercare needs (:data:`AFTERCARE_TASKS`): allowed with
+    FULL or AFTERCARE access. Services of those tasks check it instead of the policy itself."""
+
+    def __init__(self, policy: AccessPolicy[M]):
+        self.policy = policy
+        self.model = policy.model
+
+    def visible_to(self, user: User) -> QuerySet[M]:
+        return self.policy.visible_to(user)
+
+    def access(self, user: User, obj: M) -> Access:
+        return self.policy.access(user, obj)
+
+    def can_change(self, user: User, obj: M) -> bool:
+        return self.access(user, obj) >= Access.AFTERCARE
 
 
 class YouthProtectorPolicy(Policy[YouthProtector]):
@@ -100,28 +307,26 @@ placements_policy = PlacementPolicy()
 children = ChildPolicy()
 families = FosterFamilyPolicy()
 youth_protectors = YouthProtectorPolicy()
+# The changes aftercare needs: a conversation with the child and the ending (on the placement),
+# the life story (on the child).
+placements_in_aftercare = AftercarePolicy(placements_policy)
+children_in_aftercare = AftercarePolicy(children)
 
 
-class MeetingPolicy(Policy[Meeting]):
-    """Meetings follow their placement."""
+class MeetingPolicy(AccessPolicy[Meeting]):
+    """Meetings follow their placement (planning, holding and moving them are not aftercare)."""
 
     model = Meeting
 
     def visible_to(self, user: User) -> QuerySet[Meeting]:
-        condition = _placement_condition(user)
+        condition = access_condition(user, prefix="placement__")
         if condition is None:
             return Meeting.objects.none()
-        prefixed = Q(
-            *[(f"placement__{key}", value) for key, value in condition.children],
-            _connector=condition.connector,
-        )
-        return Meeting.objects.filter(prefixed)
+        granted = Q(placement__child__in=granted_ids(user, Child))
+        return Meeting.objects.filter(condition | granted)
 
-    def can_view(self, user: User, obj: Meeting) -> bool:
-        return placements_policy.can_view(user, obj.placement)
-
-    def can_change(self, user: User, obj: Meeting) -> bool:
-        return self.can_view(user, obj)
+    def access(self, user: User, obj: Meeting) -> Access:
+        return placements_policy.access(user, obj.placement)
 
 
 meetings = MeetingPolicy()
@@ -149,9 +354,9 @@ HANDOVER_REFUSED = _(
 
 
 def handover_candidates(user: User, placement: Placement) -> QuerySet[User]:
-    """Active caseworkers the placement can go to: the team of its current caseworker (a team
-    lead may also choose from the other teams they lead)."""
-    teams = Q(team=placement.caseworker.team_id)
+    """Active caseworkers the placement can go to: the team it belongs to (a team lead may also
+    choose from the other teams they lead)."""
+    teams = Q(team=placement.team_id)
     if user.is_team_lead:
         teams |= Q(team__lead=user)
     return (

@@ -36,7 +36,8 @@ from placements.models import (
     ParentChild,
     Placement,
 )
-from pleegzorg.models import AccessLogEntry, User
+from placements.permissions import Access
+from pleegzorg.models import AccessLogEntry, BreakGlassGrant, User
 
 PLANNED_END_WARNING_DAYS = 30
 
@@ -130,27 +131,29 @@ def caseload(
     caseworker: int | None = None,
     on: date | None = None,
     due: bool = False,
+    stage: str = "",
 ) -> QuerySet[Placement]:
     """Placements the user may see that are active on ``on`` (today), with child, family and
     caseworker in one query, each with the :func:`attention_reasons` that apply to it
     (``attention_<name>``). ``attention`` keeps those that need attention; ``reason`` those
     that meet that one of the :data:`CASELOAD_RULES` (with ``due``: that will within
-    DASHBOARD_DUE_DAYS); ``caseworker`` those of one caseworker."""
+    DASHBOARD_DUE_DAYS); ``caseworker`` those of one caseworker. With ``stage`` "aftercare":
+    those in their aftercare period on ``on`` instead of the active ones; "closed": those past
+    it whose file the user may open with a reason (:func:`closed_placements`)."""
     on = on or timezone.localdate()
     reasons = attention_reasons(on)
-    placements = (
-        permissions.placements_policy.visible_to(user)
-        .active(on)
-        .select_related("child", "family", "caseworker", "youth_protector")
-        .annotate(
-            needs_attention=Case(
-                When(attention_condition(on), then=Value(True)), default=Value(False)
-            ),
-            **{
-                f"attention_{name}": Case(When(q, then=Value(True)), default=Value(False))
-                for name, q in reasons.items()
-            },
-        )
+    if stage == "closed":
+        base = closed_placements(user, search)
+    elif stage == "aftercare":
+        base = permissions.placements_policy.visible_to(user).in_aftercare(on)
+    else:
+        base = permissions.placements_policy.visible_to(user).active(on)
+    placements = base.select_related("child", "family", "caseworker", "youth_protector").annotate(
+        needs_attention=Case(When(attention_condition(on), then=Value(True)), default=Value(False)),
+        **{
+            f"attention_{name}": Case(When(q, then=Value(True)), default=Value(False))
+            for name, q in reasons.items()
+        },
     )
     for word in search.split():
         placements = placements.filter(
@@ -186,6 +189,16 @@ def caseload(
     return placements.order_by(*SORTS.get(sort, SORTS["naam"]))
 
 
+def closed_placements(user: User, search: str) -> QuerySet[Placement]:
+    """The placements past aftercare whose file the user may open with a reason
+    (``permissions.break_glass_condition``), only when searched by name: finding the one file the
+    work asks for, without a list of every closed file."""
+    condition = permissions.break_glass_condition(user)
+    if condition is None or not search.split():
+        return Placement.objects.none()
+    return Placement.objects.filter(condition)
+
+
 def days_since(on: date, day) -> ExpressionWrapper:
     """Days from ``day`` (an expression) to ``on``, computed in the database (a timedelta)."""
     return ExpressionWrapper(
@@ -208,12 +221,39 @@ class ChildFile:
     placements: list[Placement]
     current: Placement | None
     parent_links: list[ParentChild]
+    # What the user may do with the file (permissions.Access), and the grant when they opened it
+    # with a reason; the latest of their placements in aftercare, which the aftercare tasks
+    # (a conversation with the child, the ending) are about.
+    access: Access = Access.FULL
+    grant: BreakGlassGrant | None = None
+    aftercare: Placement | None = None
+
+    @property
+    def may_change(self) -> bool:
+        return self.access == Access.FULL
+
+    @property
+    def in_aftercare(self) -> bool:
+        return self.access == Access.AFTERCARE
+
+    @property
+    def read_only(self) -> bool:
+        return self.access == Access.READ
+
+    @property
+    def access_detail(self) -> str:
+        """What the access log adds to a view of the file: the reason it was opened with."""
+        return access_detail(self.grant)
+
+
+def access_detail(grant: BreakGlassGrant | None) -> str:
+    return f"met reden: {grant.reason}" if grant else ""
 
 
 def child_file(user: User, child: Child) -> ChildFile:
     """Everything the child file shows, in a fixed number of queries."""
     placements = list(
-        child.placements.select_related("family", "caseworker", "youth_protector")
+        child.placements.select_related("family", "caseworker", "youth_protector", "team")
         .prefetch_related(
             Prefetch("family__foster_parents", queryset=FosterParent.objects.order_by("id")),
             Prefetch("family__own_children", queryset=OwnChild.objects.order_by("date_of_birth")),
@@ -236,7 +276,23 @@ def child_file(user: User, child: Child) -> ChildFile:
         placements[0] if placements else None,
     )
     parent_links = list(child.parent_links.select_related("parent").order_by("parent__last_name"))
-    return ChildFile(child=child, placements=placements, current=current, parent_links=parent_links)
+    access, grant = permissions.record_access(user, child, placements)
+    for placement in placements:
+        placement.own_access = permissions.own_access(user, placement, today)
+        # Its ending can be added to while it is the user's, ended, and not past aftercare.
+        placement.ending_editable = bool(placement.end_date) and placement.own_access >= (
+            Access.AFTERCARE
+        )
+    aftercare = next((p for p in placements if p.own_access == Access.AFTERCARE), None)
+    return ChildFile(
+        child=child,
+        placements=placements,
+        current=current,
+        parent_links=parent_links,
+        access=access,
+        grant=grant,
+        aftercare=aftercare,
+    )
 
 
 def visible_children(user: User) -> QuerySet[Child]:
@@ -275,10 +331,15 @@ def families_for_matching(
 
 
 def family_page(user: User, family: FosterFamily) -> dict:
-    """A family with its people, placements and status history, in a fixed number of queries."""
+    """A family with its people, placements and status history, in a fixed number of queries;
+    what the user may do with it (``access``: permissions.Access, and the ``grant`` when they
+    opened it with a reason)."""
     placements = list(
-        family.placements.select_related("child", "caseworker").order_by("-start_date", "-id")
+        family.placements.select_related("child", "caseworker", "team").order_by(
+            "-start_date", "-id"
+        )
     )
+    access, grant = permissions.record_access(user, family, placements)
     today = timezone.localdate()
     current = [
         p
@@ -287,6 +348,11 @@ def family_page(user: User, family: FosterFamily) -> dict:
     ]
     return {
         "family": family,
+        "may_change": access == Access.FULL,
+        "read_only": access == Access.READ,
+        "in_aftercare": access == Access.AFTERCARE,
+        "grant": grant,
+        "access_detail": access_detail(grant),
         "foster_parents": list(family.foster_parents.all()),
         "own_children": list(family.own_children.all()),
         "current": current,
@@ -306,7 +372,7 @@ def placements_for_actions(user: User) -> QuerySet[Placement]:
     """The placements the user may see, with what the action pages show (child, family, the
     caseworker's team for the handover choices)."""
     return permissions.placements_policy.visible_to(user).select_related(
-        "child", "family", "caseworker__team"
+        "child", "family", "caseworker__team", "team"
     )
 
 

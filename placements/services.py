@@ -143,6 +143,9 @@ def placement_start(
         planned_end_date=planned_end_date,
         perspective=perspective,
         caseworker=caseworker,
+        # The team the placement belongs to, whose lead watches over it (also after a move of
+        # the caseworker to another team): the caseworker's team today.
+        team_id=caseworker.team_id,
         youth_protector=youth_protector,
         # Joint meetings every 3 months; every 6 weeks for a child under 3, whose development
         # moves fast (the guideline reviews it half-yearly under 3, yearly after).
@@ -210,6 +213,39 @@ def placement_end(
         person=placement.child,
         obj=placement,
         detail="plaatsing beëindigd",
+    )
+    return placement
+
+
+@transaction.atomic
+def placement_ending_update(
+    *,
+    actor: User,
+    placement: Placement,
+    version: int,
+    end_reason: str,
+    ended_by: str = "",
+    end_note: str = "",
+    request=None,
+) -> Placement:
+    """Add to the details of an ending as they become clear: why it ended, who ended it (for a
+    premature ending), the note. The end date stays: the aftercare period counts from it. One
+    of the changes aftercare allows (``permissions.AFTERCARE_TASKS``); refuses a placement that
+    has not ended."""
+    require_change(actor, permissions.placements_in_aftercare, placement, person=placement.child)
+    placement = Placement.objects.select_related("child").get(pk=placement.pk)
+    if placement.end_date is None:
+        raise ValidationError(_("This placement has not ended."))
+    placement.end_reason = end_reason
+    placement.ended_by = ended_by if end_reason == Placement.EndReason.PREMATURE else ""
+    placement.end_note = end_note
+    save_versioned(placement, version=version, fields=["end_reason", "ended_by", "end_note"])
+    log_change(
+        actor=actor,
+        request=request,
+        person=placement.child,
+        obj=placement,
+        detail="beëindiging aangevuld",
     )
     return placement
 
@@ -297,15 +333,23 @@ def _reassign(
         )
     )
     setattr(placement, role, person)
-    save_versioned(placement, version=version, fields=[role])
+    fields = [role]
+    if role == "caseworker":
+        # The placement moves to the new caseworker's team, and with it to that team's lead.
+        placement.team_id = person.team_id
+        fields.append("team")
+    save_versioned(placement, version=version, fields=fields)
     log_change(actor=actor, request=request, person=placement.child, obj=placement, detail=detail)
     return assignment
 
 
 @transaction.atomic
 def child_update(*, actor: User, child: Child, version: int, changes: dict, request=None) -> Child:
-    """Change some fields of a child's file (one section of the file at a time)."""
-    require_change(actor, permissions.children, child, person=child)
+    """Change some fields of a child's file (one section of the file at a time). In aftercare
+    only the life story (``permissions.AFTERCARE_CHILD_FIELDS``)."""
+    in_aftercare = set(changes) <= permissions.AFTERCARE_CHILD_FIELDS
+    policy = permissions.children_in_aftercare if in_aftercare else permissions.children
+    require_change(actor, policy, child, person=child)
     child = Child.objects.get(pk=child.pk)
     for name, value in changes.items():
         setattr(child, name, value)

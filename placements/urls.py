@@ -27,6 +27,7 @@ urlpatterns = [
     path("pleeggezinnen/<int:pk>/wijzigen/", family.family_edit, name="family_edit"),
     path("plaatsingen/nieuw/", start.placement_new, name="placement_new"),
     path("plaatsingen/<int:pk>/beeindigen/", placement.placement_end, name="placement_end"),
+    path("plaatsingen/<int:pk>/beeindiging/", placement.placement_ending, name="placement_ending"),
     path(
         "plaatsingen/<int:pk>/overdragen/",
         placement.placement_hand_over,

@@ -30,10 +30,17 @@ def require_change(
     person: Model | None = None,
     purpose: str = Purpose.CARE,
 ) -> None:
-    """Refuse (403, logged as denied) a change to ``obj`` that ``policy`` does not allow the user.
-    ``person`` is whom the record concerns (the child of a placement), for the access log."""
+    """Refuse (403, logged as denied) a change to ``obj`` that ``policy`` does not allow the user,
+    with the policy's word on why (``Policy.refusal_message``). ``person`` is whom the record
+    concerns (the child of a placement), for the access log."""
     if not policy.can_change(user, obj):
-        raise Refused(obj=obj, person=person, purpose=purpose, action=Action.CHANGE)
+        raise Refused(
+            obj=obj,
+            person=person,
+            purpose=purpose,
+            action=Action.CHANGE,
+            message=policy.refusal_message(user, obj),
+        )
 
 
 def log_change(

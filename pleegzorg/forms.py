@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pleegzorg import permissions
 from pleegzorg.models import AccessLogEntry, User
+from pleegzorg.services import BREAK_GLASS_REASON_MIN_LENGTH
 
 
 class LoginForm(AuthenticationForm):
@@ -129,3 +131,30 @@ class EmailForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
         self.fields["email"].widget.attrs.update({"autocomplete": "email"})
+
+
+class BreakGlassForm(forms.Form):
+    """Why a user opens a file after its aftercare period. The service checks the length too;
+    the form says it first, beside the field."""
+
+    reason = forms.CharField(
+        label=_("Why do you open this file?"),
+        min_length=BREAK_GLASS_REASON_MIN_LENGTH,
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": _("Write down why you open this file."),
+            "min_length": _(
+                "Write a little more: at least %(limit_value)d characters, so that someone else "
+                "can understand later why you opened this file."
+            ),
+            "max_length": _("Keep it shorter: at most %(limit_value)d characters."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = gettext(
+            "For example: the court asks for information about the placement. Write at least "
+            "%(count)d characters. Your team lead and the application manager see this reason."
+        ) % {"count": BREAK_GLASS_REASON_MIN_LENGTH}

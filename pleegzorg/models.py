@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -357,3 +358,70 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class BreakGlassGrant(models.Model):
+    """A file opened with a stated reason after its aftercare period ("break the glass").
+
+    The user may read the record (a child's file, a foster family) until ``valid_until``; never
+    change it. Made only through ``pleegzorg.services.break_glass_open``, which writes the
+    reason to the access log too. The team lead of ``team`` (the team whose file it is) and the
+    application manager review the grants; ``reviewed_by`` says who did. A grant is never
+    deleted: like the access log it is the record of who looked, and why.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    # What was opened: an id and a label, not a foreign key (the core knows no app).
+    record_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind of record")
+    )
+    record_id = models.PositiveBigIntegerField(_("record number"))
+    record_label = models.CharField(_("record"), max_length=200)
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team"),
+        help_text=_("The team whose file it is: its lead reviews the grant."),
+    )
+    reason = models.TextField(_("reason"))
+    granted_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    valid_until = models.DateTimeField(_("open until"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        verbose_name = _("file opened with a reason")
+        verbose_name_plural = _("files opened with a reason")
+        indexes = [
+            models.Index(
+                fields=["user", "record_type", "record_id", "valid_until"], name="breakglass_open"
+            ),
+            models.Index(fields=["team", "-granted_at"], name="breakglass_team"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gt=F("granted_at")), name="breakglass_valid_after_grant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.granted_at:%Y-%m-%d %H:%M} {self.user} {self.record_label}"
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("A file opened with a reason stays on record.")

@@ -104,6 +104,19 @@ def access_log_actions(user: User) -> list[StartAction]:
     ]
 
 
+@register_start_actions(order=85)
+def break_glass_review_actions(user: User) -> list[StartAction]:
+    if not (user.is_team_lead or user.is_app_manager):
+        return []
+    return [
+        StartAction(
+            _("Review files opened with a reason"),
+            _("See who opened a file after its aftercare period, and why."),
+            reverse("pleegzorg:break_glass_review"),
+        )
+    ]
+
+
 @register_start_actions(order=90)
 def administration_actions(user: User) -> list[StartAction]:
     if not user.is_app_manager:

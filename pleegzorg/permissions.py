@@ -8,15 +8,20 @@ exist; tests check that the two answers agree for every role (tests/test_permiss
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import wraps
 from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
 
-from pleegzorg.audit import Action, Outcome, access_log_write
-from pleegzorg.models import AccessLogEntry, Team, User
+from pleegzorg.audit import Action, Outcome, Purpose, access_log_write
+from pleegzorg.models import AccessLogEntry, BreakGlassGrant, Team, User
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -36,6 +41,46 @@ class Policy[M: Model]:
     def can_change(self, user: User, obj: M) -> bool:
         return False
 
+    def refusal_message(self, user: User, obj: M) -> str:
+        """What the 403 page tells a user refused a change to ``obj`` ("" : the general text)."""
+        return ""
+
+    def can_break_glass(self, user: User, obj: M) -> bool:
+        """Whether ``user``, who may not see ``obj``, may open it by stating a reason (see
+        :func:`register_break_glass`). Most records: never."""
+        return False
+
+    def break_glass_team(self, user: User, obj: M) -> Team | None:
+        """The team whose lead reviews ``user`` opening ``obj`` with a reason."""
+        return None
+
+
+class BreakGlassNeeded(Http404):
+    """The record exists and the user may open it, but only by stating a reason.
+
+    Raised by ``get_visible_or_404(..., break_glass=True)``; a view decorated with
+    :func:`offers_break_glass` answers it with the page that asks for the reason. Anywhere else
+    it is what it derives from: a 404, so that forgetting the decorator reveals nothing.
+    """
+
+    def __init__(self, url: str):
+        super().__init__()
+        self.url = url
+
+
+def offers_break_glass(view):
+    """Send a user whom ``get_visible_or_404(..., break_glass=True)`` asks for a reason to the
+    page where they give it."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except BreakGlassNeeded as needed:
+            return redirect(needed.url)
+
+    return wrapper
+
 
 def get_visible_or_404[M: Model](
     policy: Policy[M],
@@ -44,30 +89,43 @@ def get_visible_or_404[M: Model](
     queryset: QuerySet[M] | None = None,
     purpose: str,
     person_of=None,
+    break_glass: bool = False,
     **lookup,
 ) -> M:
     """Fetch one record through the policy. A record that exists but is not visible is logged as
-    a denied attempt and answers 404 all the same, so that its existence is not revealed."""
+    a denied attempt and answers 404 all the same, so that its existence is not revealed.
+
+    With ``break_glass``, a record the policy lets this user open with a stated reason raises
+    :class:`BreakGlassNeeded` instead (logged as denied as well: not without a reason)."""
     base = policy.visible_to(request.user) if queryset is None else queryset
     try:
         return base.get(**lookup)
     except policy.model.DoesNotExist:
         hidden = policy.model._default_manager.filter(**lookup).first()
-        if hidden is not None:
-            access_log_write(
-                user=request.user,
-                request=request,
-                action=Action.VIEW,
-                purpose=purpose,
-                obj=hidden,
-                person=person_of(hidden) if person_of else _as_person(hidden),
-                outcome=Outcome.DENIED,
-            )
+        if hidden is None:
+            raise Http404 from None
+        glass = (
+            break_glass
+            and break_glass_kind_of(type(hidden)) is not None
+            and policy.can_break_glass(request.user, hidden)
+        )
+        access_log_write(
+            user=request.user,
+            request=request,
+            action=Action.VIEW,
+            purpose=purpose,
+            obj=hidden,
+            person=person_of(hidden) if person_of else as_person(hidden),
+            outcome=Outcome.DENIED,
+            detail="reden gevraagd" if glass else "",
+        )
+        if glass:
+            raise BreakGlassNeeded(break_glass_url(hidden)) from None
         raise Http404 from None
 
 
-def _as_person(obj: Model) -> Model | None:
-    """A record that is itself a person in the log (a child) is its own subject."""
+def as_person(obj: Model) -> Model | None:
+    """A record that is itself a person in the log (a child, a family) is its own subject."""
     return obj if type(obj) in _person_policies else None
 
 
@@ -87,8 +145,11 @@ class Refused(PermissionDenied):
         purpose: str = AccessLogEntry.Purpose.CARE,
         action: str = Action.VIEW,
         detail: str = "",
+        message: str = "",
     ):
-        super().__init__(detail)
+        # ``message`` is what the 403 page tells the user (Dutch, through i18n); ``detail`` what
+        # the access log records.
+        super().__init__(str(message))
         self.obj, self.person, self.purpose = obj, person, purpose
         self.action, self.detail = action, detail
         self.logged = False
@@ -106,7 +167,7 @@ def log_refusal(request: HttpRequest, refusal: PermissionDenied) -> None:
         obj = person = None
         purpose, action, detail = AccessLogEntry.Purpose.CARE, Action.VIEW, ""
     if person is None and obj is not None:
-        person = _as_person(obj)
+        person = as_person(obj)
     access_log_write(
         user=request.user,
         request=request,
@@ -136,6 +197,92 @@ _person_policies: dict[type[Model], Policy] = {}
 
 def register_person_policy(model: type[Model], policy: Policy) -> None:
     _person_policies[model] = policy
+
+
+# -- opening a file with a stated reason ("break the glass") ------------------------------------
+# Apps register the records that a user the policy allows may open with a reason once their
+# ordinary access has ended (a child's file after the aftercare period). The core asks for the
+# reason, stores the grant, logs it and lists it for review; the policy decides who may.
+
+
+@dataclass(frozen=True)
+class BreakGlassKind:
+    slug: str  # in the URL of the page that asks for the reason
+    model: type[Model]
+    policy: Policy
+    url_name: str  # the record's own page, taking its pk
+
+    def url(self, pk: int) -> str:
+        return reverse(self.url_name, args=[pk])
+
+
+_break_glass_kinds: dict[str, BreakGlassKind] = {}
+
+
+def register_break_glass(slug: str, model: type[Model], policy: Policy, *, url_name: str) -> None:
+    _break_glass_kinds[slug] = BreakGlassKind(slug, model, policy, url_name)
+
+
+def break_glass_kind(slug: str) -> BreakGlassKind:
+    if slug not in _break_glass_kinds:
+        raise Http404
+    return _break_glass_kinds[slug]
+
+
+def break_glass_kind_of(model: type[Model]) -> BreakGlassKind | None:
+    return next((kind for kind in _break_glass_kinds.values() if kind.model is model), None)
+
+
+def break_glass_url(obj: Model) -> str:
+    kind = break_glass_kind_of(type(obj))
+    return reverse("pleegzorg:break_glass", args=[kind.slug, obj.pk])
+
+
+def open_grants(user: User, model: type[Model]) -> QuerySet[BreakGlassGrant]:
+    """The grants of ``user`` on records of ``model`` that are open now."""
+    return BreakGlassGrant.objects.filter(
+        user=user,
+        record_type=ContentType.objects.get_for_model(model),
+        valid_until__gt=timezone.now(),
+    )
+
+
+def granted_ids(user: User, model: type[Model]) -> QuerySet:
+    """The ids of the records of ``model`` that ``user`` opened with a reason and may still
+    read (a subquery for a policy's ``visible_to``)."""
+    return open_grants(user, model).values("record_id")
+
+
+def get_break_glass_record_or_404(
+    kind: BreakGlassKind, request: HttpRequest, pk: int
+) -> tuple[Model, bool]:
+    """The record a user asks to open with a reason, and whether they may see it already: 404
+    when it does not exist, and when the user may neither see it nor open it with a reason
+    (logged as denied, as :func:`get_visible_or_404` does)."""
+    record = kind.model._default_manager.filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    user = request.user
+    if kind.policy.can_view(user, record):
+        return record, True
+    if not kind.policy.can_break_glass(user, record):
+        access_log_write(
+            user=user,
+            request=request,
+            action=Action.VIEW,
+            purpose=Purpose.CARE,
+            obj=record,
+            person=as_person(record),
+            outcome=Outcome.DENIED,
+            detail="openen met reden",
+        )
+        raise Http404
+    return record, False
+
+
+def open_grant(user: User, obj: Model) -> BreakGlassGrant | None:
+    """The open grant (the latest) by which ``user`` may read ``obj``, or None."""
+    return open_grants(user, type(obj)).filter(record_id=obj.pk).order_by("-valid_until").first()
 
 
 class TeamPolicy(Policy[Team]):
@@ -231,6 +378,33 @@ class AccessLogPolicy(Policy[AccessLogEntry]):
         return person is not None and policy.can_view(user, person)
 
 
+class BreakGlassGrantPolicy(Policy[BreakGlassGrant]):
+    """Files opened with a reason, for review: the application manager (who reads the whole
+    access log, and stands in for the privacy officer, for which there is no role) sees them
+    all; a team lead those on their teams' files. A reviewer never signs off their own."""
+
+    model = BreakGlassGrant
+    roles_that_review = (Role.TEAM_LEAD, Role.APP_MANAGER)
+
+    def visible_to(self, user: User) -> QuerySet[BreakGlassGrant]:
+        grants = BreakGlassGrant.objects.all()
+        if user.is_app_manager:
+            return grants
+        if user.is_team_lead:
+            return grants.filter(team__lead=user)
+        return grants.none()
+
+    def can_view(self, user: User, obj: BreakGlassGrant) -> bool:
+        if user.is_app_manager:
+            return True
+        return user.is_team_lead and obj.team_id is not None and obj.team.lead_id == user.pk
+
+    def can_change(self, user: User, obj: BreakGlassGrant) -> bool:
+        """Mark it reviewed: who sees it, except the one who opened the file."""
+        return obj.user_id != user.pk and self.can_view(user, obj)
+
+
 teams = TeamPolicy()
 users = UserPolicy()
 access_log = AccessLogPolicy()
+break_glass_grants = BreakGlassGrantPolicy()

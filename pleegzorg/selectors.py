@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pleegzorg import permissions
-from pleegzorg.models import AccessLogEntry, Notification, Team, User
+from pleegzorg.models import AccessLogEntry, BreakGlassGrant, Notification, Team, User
 
 Role = User.Role
 
@@ -106,3 +106,12 @@ def last_failed_login(username: str, ip_address: str | None):
         .order_by("-attempt_time")
         .first()
     )
+
+
+def break_glass_grants(user: User, *, to_review: bool = False) -> QuerySet[BreakGlassGrant]:
+    """The files opened with a reason that ``user`` reviews, newest first (``to_review``: those
+    not reviewed yet), with who opened and who reviewed them in the same query."""
+    grants = permissions.break_glass_grants.visible_to(user).select_related(
+        "user", "team", "reviewed_by", "record_type"
+    )
+    return grants.filter(reviewed_at__isnull=True) if to_review else grants

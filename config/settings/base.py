@@ -288,6 +288,19 @@ MEETING_ESCALATION_DAYS = env.int("PLEEGZORG_MEETING_ESCALATION_DAYS", default=1
 # The guideline: at least this many conversations with the child in the last 12 months.
 CHILD_CONTACTS_PER_YEAR = 3
 
+# Need-to-know after a placement ends (NEN 7510; issue 11). Its caseworker and team lead keep
+# read access, and the few changes aftercare needs, for this many months after the last day in
+# the family. Six, because the work after an ending falls within half a year: the final report,
+# a follow-up conversation with the child and with the family, handing over the life story, and
+# the first months of a return home, when it wobbles if it is going to. After that the work is
+# done, and so is the access: opening the file then needs a stated reason ("break the glass"),
+# which is logged and reviewed. An organisation with longer aftercare (young adults) sets more.
+AFTERCARE_MONTHS = env.int("PLEEGZORG_AFTERCARE_MONTHS", default=6)
+# How long a file opened with a stated reason stays open to that user: one working day, so the
+# task the reason names can be finished without stating it again at every page, and the next
+# day's access asks for a new reason.
+BREAK_GLASS_HOURS = env.int("PLEEGZORG_BREAK_GLASS_HOURS", default=8)
+
 # Team dashboard (issue 10). A caseworker's weighted caseload is the sum, over their active
 # placements, of the weight of each kind of care: a crisis placement asks the most (daily contact,
 # a quick decision on where next), part-time and respite care far less than full-time care. The

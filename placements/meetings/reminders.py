@@ -35,7 +35,8 @@ agreement_overdue:A:D       an agreement still open after its date D         cas
 ==========================  ===============================================  =====================
 
 A moved meeting gets a new time T, so it is invited again; a postponed agreement gets a new D.
-The team lead is the lead of the caseworker's team; without one there is no escalation.
+The team lead is the lead of the team the placement belongs to (``Placement.team``: the lead
+who may open it); without one there is no escalation.
 Invitations name the meeting as their subject (``Reminder.subject_id``); the ICS file is built
 from it when the email is written, so a moved or cancelled meeting is never sent stale.
 """
@@ -305,7 +306,7 @@ def open_reports(scan: Scan) -> Iterator[DueReminder]:
     today = scan.today
     escalation_days = settings.MEETING_ESCALATION_DAYS
     escalate_up_to = today - dt.timedelta(days=escalation_days)  # meeting days up to this one
-    escalation_due = Q(has_escalation=False, placement__caseworker__team__lead__isnull=False) & (
+    escalation_due = Q(has_escalation=False, placement__team__lead__isnull=False) & (
         Q(
             status=Status.PLANNED,
             planned_at__lt=engine.start_of(escalate_up_to + dt.timedelta(days=1)),
@@ -331,7 +332,7 @@ def open_reports(scan: Scan) -> Iterator[DueReminder]:
             "has_notice",
             "has_escalation",
             "placement__caseworker_id",
-            "placement__caseworker__team__lead_id",
+            "placement__team__lead_id",
             **_PLACEMENT_CHILD,
             **_PLACEMENT_CASEWORKER,
         )
@@ -363,7 +364,7 @@ def open_reports(scan: Scan) -> Iterator[DueReminder]:
                 url=url,
                 text=text % names,
             )
-        lead_id = row["placement__caseworker__team__lead_id"]
+        lead_id = row["placement__team__lead_id"]
         if not row["has_escalation"] and lead_id and day <= escalate_up_to:
             text = (
                 _(
@@ -430,7 +431,7 @@ def joint_meeting_overdue(scan: Scan) -> Iterator[DueReminder]:
     )
     since = Coalesce(Cast("last_held", CharField()), Value("start"))
     without_date = Q(next_joint_meeting_on__isnull=True)
-    escalation_due = Q(has_escalation=False, caseworker__team__lead__isnull=False) & (
+    escalation_due = Q(has_escalation=False, team__lead__isnull=False) & (
         Q(without_date, last_held__lte=today - escalation_days)
         | Q(
             without_date,
@@ -467,7 +468,7 @@ def joint_meeting_overdue(scan: Scan) -> Iterator[DueReminder]:
             "has_notice",
             "has_escalation",
             "caseworker_id",
-            "caseworker__team__lead_id",
+            "team__lead_id",
             **_CHILD,
             **_CASEWORKER,
         )
@@ -504,7 +505,7 @@ def joint_meeting_overdue(scan: Scan) -> Iterator[DueReminder]:
                 )
                 % names,
             )
-        lead_id = row["caseworker__team__lead_id"]
+        lead_id = row["team__lead_id"]
         escalate_on = since_day + escalation_days
         if not row["has_escalation"] and lead_id and escalate_on <= today:
             yield DueReminder(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, Value, When
+from django.db.models import Case, Count, Value, When
 from django.utils import timezone
 
 from placements import permissions
@@ -52,7 +52,7 @@ def meetings_of(placement: Placement) -> dict:
     """The meetings section of the child file for the current placement."""
     meetings = list(
         placement.meetings.exclude(status=Meeting.Status.CANCELLED)
-        .prefetch_related("participants", "answers")
+        .annotate(participant_count=Count("participants"))
         .order_by("-planned_at")
     )
     today = timezone.localdate()

@@ -444,7 +444,9 @@ def joint_meeting_request(
 def child_contact_record(
     *, actor: User, placement: Placement, contact_on: dt.date, note: str = "", request=None
 ) -> ChildContact:
-    require_change(actor, permissions.placements_policy, placement, person=placement.child)
+    """Record a conversation with the child; also in aftercare, where the follow-up talk after
+    the ending is one of the changes allowed (``permissions.AFTERCARE_TASKS``)."""
+    require_change(actor, permissions.placements_in_aftercare, placement, person=placement.child)
     if contact_on > timezone.localdate():
         raise ValidationError({"contact_on": _("This date is in the future.")})
     contact = validated(

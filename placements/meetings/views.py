@@ -16,15 +16,17 @@ from placements.meetings import forms as mf
 from placements.meetings import selectors, services
 from placements.models import Meeting, Placement
 from placements.views.placement import placement_or_404
-from pleegzorg.actions import log_view
+from pleegzorg.actions import log_view, require_change
 from pleegzorg.audit import Action, Purpose
 from pleegzorg.models import User
 from pleegzorg.permissions import get_visible_or_404, require_role
 from pleegzorg.views.forms import submit
 
 
-def _meeting_or_404(request, pk) -> Meeting:
-    return get_visible_or_404(
+def _meeting_or_404(request, pk, *, change: bool = True) -> Meeting:
+    """The meeting if the user sees it (404 otherwise); refused (403) unless they may change it,
+    for the pages that change it (``change``)."""
+    meeting = get_visible_or_404(
         permissions.meetings,
         request,
         queryset=permissions.meetings.visible_to(request.user).select_related(
@@ -37,6 +39,9 @@ def _meeting_or_404(request, pk) -> Meeting:
         person_of=lambda meeting: meeting.placement.child,
         pk=pk,
     )
+    if change:
+        require_change(request.user, permissions.meetings, meeting, person=meeting.placement.child)
+    return meeting
 
 
 def _file_url(placement: Placement) -> str:
@@ -208,7 +213,7 @@ def meeting_cadence(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def child_contact(request, pk):
-    placement = placement_or_404(request, pk)
+    placement = placement_or_404(request, pk, may=permissions.placements_in_aftercare)
     form = mf.ChildContactForm(request.POST or None, initial={"contact_on": timezone.localdate()})
     done = submit(
         request,
@@ -237,7 +242,7 @@ def _simple_form(request, placement, form, *, title: str, button: str, lead: str
 @login_required
 def meeting_agenda(request, pk):
     """A printable agenda: the questions or the Advies-8 agenda, with open agreements."""
-    meeting = _meeting_or_404(request, pk)
+    meeting = _meeting_or_404(request, pk, change=False)
     log_view(request, person=meeting.placement.child, obj=meeting, action=Action.PRINT)
     return render(request, "placements/meetings/agenda.html", selectors.meeting_agenda(meeting))
 

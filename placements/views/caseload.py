@@ -34,8 +34,9 @@ def caseload(request):
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "filtered": any(value for key, value in filters.items() if key != "sort"),
+        "filtered": any(v for key, v in filters.items() if key not in ("sort", "stage")),
         "reason": filters["reason"],
+        "stage": filters["stage"],
         "reason_label": RULE_LABELS.get(filters["reason"], ""),
     }
     return render(request, template_for(request, "placements/caseload.html", "results"), context)

@@ -23,9 +23,9 @@ from django.views.decorators.vary import vary_on_headers
 from placements import forms, permissions, selectors, services
 from placements.meetings import selectors as meeting_selectors
 from pleegzorg import panels
-from pleegzorg.actions import log_view
+from pleegzorg.actions import log_view, require_change
 from pleegzorg.audit import Purpose
-from pleegzorg.permissions import get_visible_or_404
+from pleegzorg.permissions import get_visible_or_404, offers_break_glass
 from pleegzorg.versioning import StaleRecord, VersionedModelForm
 from pleegzorg.views.forms import add_errors, submit
 
@@ -35,6 +35,19 @@ class Section:
     title: str | Promise
     form_class: type[VersionedModelForm]
     save_label: str | Promise
+
+    @property
+    def in_aftercare(self) -> bool:
+        """Whether it may change in aftercare (the life story: AFTERCARE_CHILD_FIELDS)."""
+        return set(self.form_class._meta.fields) <= permissions.AFTERCARE_CHILD_FIELDS
+
+    @property
+    def policy(self):
+        return permissions.children_in_aftercare if self.in_aftercare else permissions.children
+
+    def editable(self, access: permissions.Access) -> bool:
+        needed = permissions.Access.AFTERCARE if self.in_aftercare else permissions.Access.FULL
+        return access >= needed
 
 
 SECTIONS = {
@@ -65,18 +78,27 @@ def section_rows(child, key: str) -> list[tuple[str, str]]:
     return rows
 
 
-def section_context(child, key: str) -> dict:
+def section_context(child, key: str, access=None) -> dict:
+    """A section as the file shows it; with the user's ``access``, whether it shows "Change"."""
     spec = SECTIONS[key]
     return {
         "key": key,
         "title": spec.title,
         "save_label": spec.save_label,
         "rows": section_rows(child, key),
+        "editable": access is not None and spec.editable(access),
     }
 
 
-def _child_or_404(request, pk):
-    return get_visible_or_404(permissions.children, request, purpose=Purpose.CARE, pk=pk)
+def _child_or_404(request, pk, *, may=None, break_glass: bool = False):
+    """The child if the user sees it (404 otherwise, or the page asking for a reason with
+    ``break_glass``); with ``may`` (a policy) refused (403) unless it allows the change."""
+    child = get_visible_or_404(
+        permissions.children, request, purpose=Purpose.CARE, break_glass=break_glass, pk=pk
+    )
+    if may is not None:
+        require_change(request.user, may, child, person=child)
+    return child
 
 
 def _section_or_404(key: str) -> Section:
@@ -95,17 +117,18 @@ CHILD_FILE_PANELS = "child_file"
 
 
 @login_required
+@offers_break_glass
 def child_file(request, pk):
-    child = _child_or_404(request, pk)
-    log_view(request, person=child)
+    child = _child_or_404(request, pk, break_glass=True)
     file = selectors.child_file(request.user, child)
+    log_view(request, person=child, detail=file.access_detail)
     context = {
         "file": file,
         "meetings": meeting_selectors.meetings_of(file.current) if file.current else None,
         "panels": panels.for_page(CHILD_FILE_PANELS, request.user, child),
         "child": child,
         "tab": "file",
-        "sections": [section_context(child, key) for key in SECTIONS],
+        "sections": [section_context(child, key, file.access) for key in SECTIONS],
     }
     return render(request, "placements/child_file.html", context)
 
@@ -116,7 +139,7 @@ def child_file(request, pk):
 def child_section_edit(request, pk, section):
     """GET shows the section's form; POST saves it. With htmx only the section is swapped."""
     spec = _section_or_404(section)
-    child = _child_or_404(request, pk)
+    child = _child_or_404(request, pk, may=spec.policy)
     form = spec.form_class(request.POST or None, instance=child)
     context = {"child": child, "section": section_context(child, section), "stale_rows": None}
     if request.method == "GET":
@@ -144,7 +167,8 @@ def _section_saved(request, child, section: str):
     """After a save: with htmx the section as the file shows it, else back to the file."""
     if not request.htmx:
         return redirect(_in_file(child, section))
-    context = {"child": child, "section": section_context(child, section), "saved": True}
+    access = permissions.children.access(request.user, child)
+    context = {"child": child, "section": section_context(child, section, access), "saved": True}
     return render(request, "placements/child_file.html#section-view", context)
 
 
@@ -153,7 +177,8 @@ def child_section(request, pk, section):
     """One section as shown on the file: what 'Annuleren' swaps back in with htmx."""
     _section_or_404(section)
     child = _child_or_404(request, pk)
-    context = {"child": child, "section": section_context(child, section)}
+    access = permissions.children.access(request.user, child)
+    context = {"child": child, "section": section_context(child, section, access)}
     return render(request, "placements/child_file.html#section-view", context)
 
 
@@ -171,7 +196,7 @@ def child_access_log(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def decision_new(request, pk):
-    child = _child_or_404(request, pk)
+    child = _child_or_404(request, pk, may=permissions.children)
     placement = selectors.latest_placement(child)
     form = forms.DecisionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
     done = submit(
@@ -191,7 +216,7 @@ def decision_new(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def voice_note_new(request, pk):
-    child = _child_or_404(request, pk)
+    child = _child_or_404(request, pk, may=permissions.children)
     form = forms.VoiceNoteForm(request.POST or None, initial={"said_on": timezone.localdate()})
     done = submit(
         request,
@@ -213,7 +238,7 @@ def voice_note_new(request, pk):
 @require_http_methods(["GET", "POST"])
 def parent_edit(request, pk, link_pk=None):
     """Add a parent to the child (no ``link_pk``) or change one."""
-    child = _child_or_404(request, pk)
+    child = _child_or_404(request, pk, may=permissions.children)
     link = None
     if link_pk is not None:
         link = get_object_or_404(selectors.parent_links(child), pk=link_pk)

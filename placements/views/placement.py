@@ -1,4 +1,5 @@
-"""Actions on a placement: end it, hand it over, change its youth protector."""
+"""Actions on a placement: end it (and add to the ending in aftercare), hand it over, change its
+youth protector."""
 
 from __future__ import annotations
 
@@ -13,8 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from placements import permissions, selectors, services
-from placements.forms import HandoverForm, PlacementEndForm, YouthProtectorChangeForm
+from placements.forms import (
+    HandoverForm,
+    PlacementEndForm,
+    PlacementEndingForm,
+    YouthProtectorChangeForm,
+)
 from placements.models import Placement
+from pleegzorg.actions import require_change
 from pleegzorg.audit import Purpose
 from pleegzorg.permissions import get_visible_or_404
 from pleegzorg.views.forms import submit
@@ -23,15 +30,21 @@ from pleegzorg.views.forms import submit
 STEADY_COURSE_DAYS = 90
 
 
-def placement_or_404(request, pk) -> Placement:
-    return get_visible_or_404(
+def placement_or_404(request, pk, *, may=permissions.placements_policy, queryset=None):
+    """The placement if the user sees it (404 otherwise), refused (403) unless the policy
+    ``may`` allows the change (``placements_in_aftercare``: one of the aftercare tasks)."""
+    placement = get_visible_or_404(
         permissions.placements_policy,
         request,
-        queryset=selectors.placements_for_actions(request.user),
+        queryset=queryset
+        if queryset is not None
+        else selectors.placements_for_actions(request.user),
         purpose=Purpose.CARE,
         person_of=lambda placement: placement.child,
         pk=pk,
     )
+    require_change(request.user, may, placement, person=placement.child)
+    return placement
 
 
 def _handover_initial(placement: Placement) -> dict:
@@ -59,6 +72,34 @@ def placement_end(request, pk):
     )
     context = {"placement": placement, "form": form}
     return done or render(request, "placements/placement_end.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def placement_ending(request, pk):
+    """Add to the details of an ending (reason, who ended it, the note): also in aftercare."""
+    placement = placement_or_404(
+        request,
+        pk,
+        may=permissions.placements_in_aftercare,
+        queryset=selectors.placements_for_actions(request.user).filter(end_date__isnull=False),
+    )
+    form = PlacementEndingForm(
+        request.POST or None, initial=PlacementEndingForm.initial_for(placement)
+    )
+    done = submit(
+        request,
+        form,
+        partial(services.placement_ending_update, placement=placement),
+        success=lambda ended: (
+            _("The ending of the placement of %(child)s is saved.") % {"child": placement.child}
+        ),
+        redirect_to=lambda ended: (
+            reverse("placements:child", args=[placement.child_id]) + "#plaatsingen"
+        ),
+    )
+    context = {"placement": placement, "form": form}
+    return done or render(request, "placements/placement_ending.html", context)
 
 
 @login_required

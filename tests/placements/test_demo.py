@@ -7,6 +7,7 @@ from itertools import pairwise
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from placements import demo
@@ -214,3 +215,49 @@ def test_a_larger_scale_extends_the_smaller_one(db, monkeypatch):
     before = counts()
     call_command("seed_demo", "--scale", "org")
     assert counts() == before
+
+
+# -- need-to-know after an ending (issue 11) -------------------------------------------------------
+
+
+def test_every_demo_placement_belongs_to_its_caseworkers_team(seeded):
+    assert not Placement.objects.filter(team__isnull=True).exists()
+    assert not Placement.objects.exclude(team=F("caseworker__team")).exists()
+
+
+@pytest.mark.parametrize("username", ["werker", "werker2"])
+def test_the_demo_accounts_have_children_in_aftercare_and_past_it(seeded, username, client):
+    user = User.objects.get(username=username)
+    running = Placement.objects.not_ended().filter(child=OuterRef("child"))
+    only_ended = Placement.objects.filter(caseworker=user).exclude(Exists(running))
+    aftercare = only_ended.in_aftercare().first()
+    past = only_ended.past_aftercare().first()
+    assert aftercare is not None and past is not None
+    client.force_login(user)
+    assert client.get(f"/kinderen/{aftercare.child_id}/").status_code == 200
+    assert client.get("/caseload/", {"fase": "nazorg"}).context["page"].paginator.count >= 1
+    response = client.get(f"/kinderen/{past.child_id}/")
+    assert response["Location"] == f"/toegang/pleegkind/{past.child_id}/"
+
+
+def test_werker2s_family_of_an_old_placement_asks_for_a_reason_before_it_opens(seeded, client):
+    """The issue's example: werker2 could open and change a family whose only placement of
+    theirs ended long ago (in 2023, when the issue was written). Now the family page asks for a
+    reason, and with one it opens to read only."""
+    werker2 = User.objects.get(username="werker2")
+    theirs = Placement.objects.filter(caseworker=werker2)
+    closed = [
+        family
+        for family in FosterFamily.objects.filter(placements__in=theirs.past_aftercare()).distinct()
+        if not theirs.filter(family=family).exclude(pk__in=theirs.past_aftercare()).exists()
+    ]
+    assert closed, "werker2 has no family left only by a placement past aftercare"
+    family = closed[0]
+    client.force_login(werker2)
+    assert client.get(f"/pleeggezinnen/{family.pk}/")["Location"] == (
+        f"/toegang/pleeggezin/{family.pk}/"
+    )
+    assert client.get(f"/pleeggezinnen/{family.pk}/wijzigen/").status_code == 404
+    client.post(f"/toegang/pleeggezin/{family.pk}/", {"reason": "Vraag van de rechtbank, 2023."})
+    assert client.get(f"/pleeggezinnen/{family.pk}/").status_code == 200
+    assert client.get(f"/pleeggezinnen/{family.pk}/wijzigen/").status_code == 403

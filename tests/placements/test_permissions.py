@@ -3,7 +3,7 @@
 import pytest
 
 from placements import permissions
-from placements.models import Child, FosterFamily, Placement
+from placements.models import Child, FosterFamily, Meeting, Placement
 from pleegzorg.models import AccessLogEntry, User
 
 
@@ -87,6 +87,7 @@ HIDDEN_URLS = [
     ("/plaatsingen/{placement}/beeindigen/", "child"),
     ("/plaatsingen/{placement}/overdragen/", "child"),
     ("/plaatsingen/{placement}/jeugdbeschermer/", "child"),
+    ("/plaatsingen/{placement}/beeindiging/", "child"),
     ("/pleeggezinnen/{family}/", "family"),
     ("/pleeggezinnen/{family}/wijzigen/", "family"),
 ]
@@ -140,3 +141,84 @@ def test_a_refused_change_from_a_service_is_logged_with_its_record(other_casewor
     entry = AccessLogEntry.objects.get(outcome="denied")
     assert entry.user == other_caseworker and entry.action == "change"
     assert entry.person_id == placement.child_id and entry.object_id == placement.child_id
+
+
+# -- after the ending: aftercare, past it, a reason given, a caseworker who moved ------------------
+
+
+@pytest.fixture
+def world_after_endings(world, caseworker, other_caseworker, team_lead, other_team):
+    """Beside the running placements: werker's ended ones in aftercare and past it, a file of
+    the past one opened with a reason, and a colleague who moved to the other team after their
+    placements ended (with one still running)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from placements.factories import PlacementFactory
+    from pleegzorg.factories import UserFactory
+    from pleegzorg.services import break_glass_open
+
+    today = timezone.localdate()
+
+    def ended(caseworker, days_ago):
+        return PlacementFactory(
+            caseworker=caseworker,
+            start_date=today - dt.timedelta(days=days_ago + 200),
+            end_date=today - dt.timedelta(days=days_ago),
+            end_reason=Placement.EndReason.OTHER,
+        )
+
+    ended(caseworker, 20)
+    past = ended(caseworker, 300)
+    ended(other_caseworker, 400)
+    break_glass_open(actor=caseworker, record=past.child, reason="Vraag van de rechtbank, 2025.")
+    break_glass_open(actor=team_lead, record=past.family, reason="Vraag van de rechtbank, 2025.")
+    mover = UserFactory(username="verhuisd", team=caseworker.team)
+    ended(mover, 20)
+    ended(mover, 300)
+    PlacementFactory(caseworker=mover)
+    mover.team = other_team
+    mover.save(update_fields=["team"])
+    for placement in Placement.objects.all():
+        Meeting.objects.create(
+            placement=placement, kind="joint", planned_at=timezone.now(), place="Kantoor"
+        )
+    return User.objects.all()
+
+
+@pytest.mark.parametrize(
+    "policy", ["placements_policy", "children", "families", "meetings"], ids=str
+)
+def test_policies_agree_after_endings_and_moves(policy, world_after_endings):
+    objects = {
+        "placements_policy": Placement.objects.all(),
+        "children": Child.objects.all(),
+        "families": FosterFamily.objects.all(),
+        "meetings": Meeting.objects.all(),
+    }[policy]
+    agree(getattr(permissions, policy), world_after_endings, objects)
+
+
+def test_the_review_policy_agrees(world_after_endings):
+    from pleegzorg import permissions as core
+    from pleegzorg.models import BreakGlassGrant
+
+    agree(core.break_glass_grants, world_after_endings, BreakGlassGrant.objects.all())
+
+
+def test_who_may_open_a_file_with_a_reason_is_who_answered_for_it(
+    world_after_endings, caseworker, team_lead, other_caseworker
+):
+    from pleegzorg.models import User as Users
+
+    mover = Users.objects.get(username="verhuisd")
+    for child in Child.objects.all():
+        past = child.placements.past_aftercare().first()
+        for user in world_after_endings:
+            expected = past is not None and (
+                (user == past.caseworker and user.team_id == past.team_id)
+                or (user.is_team_lead and past.team.lead_id == user.pk)
+            )
+            assert permissions.children.can_break_glass(user, child) == expected, (user, child)
+    assert not any(permissions.children.can_break_glass(mover, c) for c in Child.objects.all())
