@@ -9,12 +9,22 @@ class PlacementsConfig(AppConfig):
     def ready(self) -> None:
         # Each import registers what this app adds to the core: seed steps (demo), reminder
         # kinds (meetings.reminders), menu entries and start-page actions (menu).
-        from placements import demo, menu, permissions  # noqa: F401
+        from placements import demo, inzage, menu, permissions  # noqa: F401
         from placements.meetings import demo as meetings_demo  # noqa: F401
         from placements.meetings import reminders  # noqa: F401
         from placements.models import Child, FosterFamily
+        from pleegzorg import panels
         from pleegzorg.permissions import register_person_policy
 
         # A team lead sees in the access log every access to the children in their team's care.
         register_person_policy(Child, permissions.children)
         register_person_policy(FosterFamily, permissions.families)
+        # The child file's "Inzageverzoeken": the overviews made of it (placements.inzage),
+        # after the panels of other apps.
+        panels.register(
+            "child_file",
+            name="access_requests",
+            template="placements/includes/access_requests_panel.html",
+            context=inzage.access_requests_panel,
+            order=900,
+        )
