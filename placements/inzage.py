@@ -7,8 +7,8 @@ that :func:`gather` builds. Each page and each download is written to the access
 
 For whom
 --------
-* **The child, from 12** (on the day the overview is made): Dutch youth-care law
-  (Jeugdwet 7.3.10, WGBO) gives a child of 12 or older their own right to see their file.
+* **The child, from 12** (on the day the overview is made): Dutch youth-care law (the Jeugdwet,
+  after the WGBO) gives a child of 12 or older their own right to see their file.
 * **A parent with custody** (``ParentChild.has_custody``) **while the child is under 16**: the
   parent acts for the child, and sees the child's file as well as their own details. From 16 the
   child decides who sees their file.
@@ -55,8 +55,8 @@ person needs to understand their own file. :func:`left_out` lists these in the o
 * The trusted person's contact details and the emergency contacts: other people's phone numbers.
 * Where meetings and gatherings took place (that may be the foster family's home), participants'
   email addresses, and the names of participants who do not take part for an organisation
-  (foster parents always show as "foster parents"; parents by name only in the child's overview,
-  or a parent's own name in theirs). The names of hub-home beds, notes of gatherings.
+  (a foster parent always shows as "foster parent"; a parent by name only in the child's
+  overview, or a parent's own name in theirs). The names of hub-home beds, notes of gatherings.
 * In the access log: which other record an entry touched (its label can name someone else), its
   detail text and IP addresses. What remains says who, when, what kind of record, what and why.
 * For a parent: the other parent's details, and anything about their other children (those are in
@@ -344,6 +344,10 @@ ROWS = {
         link="child",
         fields=(
             "family__name",
+            *_user("caseworker"),
+            "youth_protector__first_name",
+            "youth_protector__last_name",
+            "youth_protector__institution",
             "kind",
             "legal_basis",
             "start_date",
@@ -553,7 +557,8 @@ def _nothing() -> str:
 
 
 def _child_part(child: Child) -> Part:
-    items = facts(Child, values_of(child, CHILD_FIELDS), CHILD_FIELDS)
+    labels = {"trusted_person_relation": _("Relation of the trusted person to the child")}
+    items = facts(Child, values_of(child, CHILD_FIELDS), CHILD_FIELDS, labels)
     return Part(key="child", title=_("Details of the child"), items=items)
 
 
@@ -578,25 +583,47 @@ def _parents_part(rows: list[dict]) -> Part:
     return Part(key="parents", title=_("Parents"), records=records, empty=_nothing())
 
 
-PLACEMENT_FACTS = ROWS["placements"].fields
+PLACEMENT_FACTS = (
+    "kind",
+    "legal_basis",
+    "start_date",
+    "planned_end_date",
+    "end_date",
+    "end_reason",
+    "ended_by",
+    "end_note",
+    "perspective",
+    "joint_meeting_interval_weeks",
+    "next_joint_meeting_on",
+)
+
+
+def _youth_protector(row: dict, prefix: str = "youth_protector") -> str | None:
+    if not row[f"{prefix}__last_name"]:
+        return None
+    name = f"{row[f'{prefix}__first_name']} {row[f'{prefix}__last_name']}"
+    return f"{name}, {row[f'{prefix}__institution']}"
 
 
 def _placements_part(rows: list[dict]) -> Part:
+    """Each placement with its foster family's name, its caseworker and youth protector now."""
     rows = sorted(rows, key=lambda r: r["start_date"], reverse=True)
-    labels = {"family__name": _("Foster family")}
-    records = tuple(facts(Placement, r, PLACEMENT_FACTS, labels) for r in rows)
+    records = tuple(
+        (
+            Item("foster_family", _("Foster family"), r["family__name"]),
+            Item("caseworker", _("Caseworker"), _name(r, "caseworker")),
+            Item("youth_protector", _("Youth protector"), _youth_protector(r)),
+            *facts(Placement, r, PLACEMENT_FACTS),
+        )
+        for r in rows
+    )
     return Part(key="placements", title=_title(Placement), records=records, empty=_nothing())
 
 
 def _workers_part(caseworkers: list[dict], youth_protectors: list[dict]) -> Part:
     """Caseworkers and youth protectors, by name: they act for their organisation."""
     people = [(r, _name(r, "caseworker"), _("caseworker")) for r in caseworkers] + [
-        (
-            r,
-            f"{r['youth_protector__first_name']} {r['youth_protector__last_name']}",
-            f"{_('youth protector')}, {r['youth_protector__institution']}",
-        )
-        for r in youth_protectors
+        (r, _youth_protector(r), _("youth protector")) for r in youth_protectors
     ]
     people.sort(key=lambda p: p[0]["start_date"], reverse=True)
     paths = (
@@ -672,11 +699,17 @@ def _contacts_part(rows: list[dict]) -> Part:
 NAMED_PARTIES = frozenset({Party.CASEWORKER, Party.YOUTH_PROTECTOR, Party.CHILD})
 
 
+def _one_of(party: str) -> str:
+    """The role of one person of a party ("ouder", where the party is "ouders")."""
+    one = {Party.PARENTS: _("parent"), Party.FOSTER_PARENTS: _("foster parent")}
+    return one.get(party) or (str(Party(party).label) if party in Party.values else party)
+
+
 def _as_party(party: str, name: str, recipient: Recipient) -> str:
     """A participant as the overview names them: people who take part for an organisation and
     the child by name; the parents by name in the child's overview (a parent sees only their own
     name); the foster parents never — by their role only."""
-    role = str(Party(party).label) if party in Party.values else party
+    role = _one_of(party)
     named = party in NAMED_PARTIES or (
         party == Party.PARENTS
         and (

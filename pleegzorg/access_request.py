@@ -91,7 +91,7 @@ class AccessExport:
 
 
 def display(value) -> str:
-    """A value as the page shows it: dates as 23-11-2026, yes/no in words, lists joined."""
+    """A value as the page shows it: dates as 23-11-2026, yes/no in words, a list one a line."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
@@ -101,7 +101,7 @@ def display(value) -> str:
     if isinstance(value, dt.date):
         return date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, list | tuple):
-        return "; ".join(display(v) for v in value) if value else "—"
+        return "\n".join(display(v) for v in value) if value else "—"
     return str(value)
 
 

@@ -61,7 +61,8 @@ class RelatedRows:
     ``link`` is the path from ``model`` to the outer row's primary key (``"placement__child"``);
     ``fields`` are the paths to read (``"caseworker__first_name"``), which become the keys of
     each row; ``condition`` narrows the rows. :meth:`parse` turns the column back into dicts with
-    Python values (dates, aware datetimes, booleans), through each path's model field.
+    Python values (dates, aware datetimes, booleans), through each path's model field. At most
+    50 fields: PostgreSQL's ``jsonb_build_object`` takes 100 arguments, a key and a value each.
     """
 
     def __init__(
@@ -73,6 +74,8 @@ class RelatedRows:
         condition: models.Q | None = None,
     ):
         self.model, self.link, self.fields = model, link, fields
+        if len(fields) > 50:
+            raise ValueError("RelatedRows reads at most 50 fields")
         self.condition = condition or models.Q()
         self._model_fields = {path: field_at(model, path) for path in fields}
 

@@ -312,8 +312,8 @@ def test_the_childs_overview_holds_what_is_about_the_child(team_lead, client, sa
         "Zorgen over het slapen",
         "Constellatie Utrecht-Oost",
         "Lekker geslapen",
-        "Marieke Visser (ouders), aanwezig",
-        "Hendrikus Oosterveen (ouders), aanwezig",  # her father is hers to know
+        "Marieke Visser (ouder), aanwezig",
+        "Hendrikus Oosterveen (ouder), aanwezig",  # her father is hers to know
         "Wie heeft dit dossier bekeken",
         str(sanne["child"].placements.first().caseworker),
     ):
@@ -339,7 +339,7 @@ def test_a_parents_overview_has_their_details_and_not_the_other_parents(team_lea
     text = page_text(response)
     assert "Gegevens van de ouder" in text
     assert "Kerkstraat 1, Zeist" in text and "06-2222" in text
-    assert "Marieke Visser (ouders), aanwezig" in text
+    assert "Marieke Visser (ouder), aanwezig" in text
     assert "Deelnemen aan een constellatie" in text
     assert "Oosterveen" not in text and "06-3333" not in text
     assert "Dorpsstraat" not in text
