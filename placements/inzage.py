@@ -66,6 +66,7 @@ person needs to understand their own file. :func:`left_out` lists these in the o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.apps import apps
 from django.db.models import Model, Q
@@ -279,7 +280,7 @@ def access_export_make(
 class AccessRequestMade:
     """One overview made of the child's file, as the file lists it."""
 
-    at: object
+    at: datetime
     made_by: str
     recipient: str
     recipient_kind: str  # "pleegkind", "ouder"
