@@ -8,9 +8,10 @@ class ConstellationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Each import registers what this app adds to the core: its seed step (demo), its kind
-        # of reminder, its menu entry and start-page actions (menu).
+        # of reminder, its menu entry and start-page actions (menu), and its parts of a child's
+        # case file (retention).
         from constellations import access_request as parts
-        from constellations import demo, menu, reminders  # noqa: F401
+        from constellations import demo, menu, reminders, retention  # noqa: F401
         from constellations.panels import child_stays_panel
         from pleegzorg import access_request, panels
 

@@ -1,13 +1,13 @@
 # The access log's purposes gain "access request (GDPR)": a person's request to see what is held
-# about them (AVG art. 15). Numbered 0009 and depending on 0005 because other branches add
-# 0006-0008; the lead re-chains the dependencies when merging.
+# about them (AVG art. 15). Numbered 0009 because other branches add 0006-0008; after main was
+# merged in it depends on main's latest (0007); the lead re-chains it when merging.
 
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pleegzorg", "0005_user_fte"),
+        ("pleegzorg", "0007_access_log_retention"),
     ]
 
     operations = [
