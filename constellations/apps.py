@@ -10,9 +10,10 @@ class ConstellationsConfig(AppConfig):
         # Each import registers what this app adds to the core: its seed step (demo), its kind
         # of reminder, its menu entry and start-page actions (menu), and its parts of a child's
         # case file (retention).
+        from constellations import access_request as parts
         from constellations import demo, menu, reminders, retention  # noqa: F401
         from constellations.panels import child_stays_panel
-        from pleegzorg import panels
+        from pleegzorg import access_request, panels
 
         # A section on the child file of placements (which imports nothing from here).
         panels.register(
@@ -20,4 +21,11 @@ class ConstellationsConfig(AppConfig):
             name="stays",
             template="constellations/includes/child_stays_panel.html",
             context=child_stays_panel,
+        )
+        # What this app holds about a child (and their parent) in the overview of an access
+        # request (placements.inzage, slot "child").
+        access_request.register_part("child", key="respite_stays", source=parts.child_stays_part)
+        access_request.register_part("child", key="gatherings", source=parts.gatherings_part)
+        access_request.register_part(
+            "child", key="parent_participation", source=parts.parent_participation_part
         )

@@ -10,11 +10,12 @@ class PlacementsConfig(AppConfig):
         # Each import registers what this app adds to the core: seed steps (demo), reminder
         # kinds (meetings.reminders), menu entries and start-page actions (menu), the parts of a
         # case file (retention.rules).
-        from placements import demo, menu, permissions  # noqa: F401
+        from placements import demo, inzage, menu, permissions  # noqa: F401
         from placements.meetings import demo as meetings_demo  # noqa: F401
         from placements.meetings import reminders  # noqa: F401
         from placements.models import Child, FosterFamily
         from placements.retention import rules  # noqa: F401
+        from pleegzorg import panels
         from pleegzorg.permissions import register_break_glass, register_person_policy
 
         # A team lead sees in the access log every access to the children in their team's care.
@@ -24,4 +25,13 @@ class PlacementsConfig(AppConfig):
         register_break_glass("pleegkind", Child, permissions.children, url_name="placements:child")
         register_break_glass(
             "pleeggezin", FosterFamily, permissions.families, url_name="placements:family"
+        )
+        # The child file's "Inzageverzoeken": the overviews made of it (placements.inzage),
+        # after the panels of other apps.
+        panels.register(
+            "child_file",
+            name="access_requests",
+            template="placements/includes/access_requests_panel.html",
+            context=inzage.access_requests_panel,
+            order=900,
         )

@@ -3,7 +3,7 @@ from django.urls import path
 from placements.dashboard import views as dashboard
 from placements.meetings import views as meetings
 from placements.retention import views as retention
-from placements.views import caseload, child, family, placement, start
+from placements.views import access_request, caseload, child, family, placement, start
 
 app_name = "placements"
 
@@ -39,6 +39,21 @@ urlpatterns = [
         name="youth_protector_change",
     ),
     path("kinderen/<int:pk>/inzage/", child.child_access_log, name="child_access_log"),
+    path(
+        "kinderen/<int:pk>/inzageverzoek/",
+        access_request.access_request,
+        name="access_request",
+    ),
+    path(
+        "kinderen/<int:pk>/inzageverzoek/<slug:key>/",
+        access_request.access_export,
+        name="access_export",
+    ),
+    path(
+        "kinderen/<int:pk>/inzageverzoek/<slug:key>/json/",
+        access_request.access_export_json,
+        name="access_export_json",
+    ),
     path("kinderen/<int:pk>/besluiten/nieuw/", child.decision_new, name="decision_new"),
     path("kinderen/<int:pk>/stem/nieuw/", child.voice_note_new, name="voice_note_new"),
     path("kinderen/<int:pk>/ouders/nieuw/", child.parent_edit, name="parent_new"),

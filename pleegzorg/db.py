@@ -1,7 +1,11 @@
 """Database helpers shared by the apps."""
 
+import json
+from datetime import UTC
+
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.functions import Cast, JSONObject
 
 
 class PostgresExclusionConstraint(ExclusionConstraint):
@@ -42,3 +46,72 @@ class DateRange(models.Func):
         from django.contrib.postgres.fields import DateRangeField
 
         super().__init__(start, end, models.Value(bounds), output_field=DateRangeField())
+
+
+class RelatedRows:
+    """The rows of a related model as one JSON array in a column of the outer query.
+
+    A page that shows everything held about a person reads a dozen tables; one query per table
+    (``prefetch_related``) would spend the page's whole query budget on that alone. Each
+    ``RelatedRows`` is instead one correlated subquery — ``STRING_AGG`` of ``JSON_OBJECT`` per
+    row, so one value per outer row — and any number of them ride along in a single query:
+    ``Child.objects.filter(pk=...).annotate(decisions=rows.subquery(), ...)``. It runs on every
+    database Django's ``JSONObject`` and ``StringAgg`` support (PostgreSQL and SQLite alike).
+
+    ``link`` is the path from ``model`` to the outer row's primary key (``"placement__child"``);
+    ``fields`` are the paths to read (``"caseworker__first_name"``), which become the keys of
+    each row; ``condition`` narrows the rows. :meth:`parse` turns the column back into dicts with
+    Python values (dates, aware datetimes, booleans), through each path's model field. At most
+    50 fields: PostgreSQL's ``jsonb_build_object`` takes 100 arguments, a key and a value each.
+    """
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        *,
+        link: str,
+        fields: tuple[str, ...],
+        condition: models.Q | None = None,
+    ):
+        self.model, self.link, self.fields = model, link, fields
+        if len(fields) > 50:
+            raise ValueError("RelatedRows reads at most 50 fields")
+        self.condition = condition or models.Q()
+        self._model_fields = {path: field_at(model, path) for path in fields}
+
+    def subquery(self) -> models.Subquery:
+        row = JSONObject(**{path: models.F(path) for path in self.fields})
+        rows = (
+            self.model._default_manager.filter(self.condition, **{self.link: models.OuterRef("pk")})
+            .order_by()
+            .values(self.link)
+            .annotate(rows=models.StringAgg(Cast(row, models.TextField()), models.Value(",")))
+            .values("rows")
+        )
+        return models.Subquery(rows, output_field=models.TextField())
+
+    def parse(self, text: str | None) -> list[dict]:
+        if not text:
+            return []
+        return [
+            {path: self._to_python(path, value) for path, value in row.items()}
+            for row in json.loads(f"[{text}]")
+        ]
+
+    def _to_python(self, path: str, value):
+        if value is None:
+            return None
+        field = self._model_fields[path]
+        value = field.to_python(value)
+        if isinstance(field, models.DateTimeField) and value.tzinfo is None:
+            # SQLite keeps datetimes as UTC without an offset.
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+def field_at(model: type[models.Model], path: str) -> models.Field:
+    """The model field at the end of a ``__`` path (a foreign key's target for ``fk__field``)."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)

@@ -182,6 +182,8 @@ class AccessLogEntry(models.Model):
         SUPERVISION = "supervision", _("team supervision")
         ADMINISTRATION = "administration", _("application management")
         AUDIT = "audit", _("access control")
+        # A person's request to see what is held about them (AVG art. 15).
+        ACCESS_REQUEST = "access_request", _("access request (GDPR)")
 
     at = models.DateTimeField(_("moment"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

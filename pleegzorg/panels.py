@@ -25,6 +25,7 @@ class Panel:
     name: str
     template: str
     context: Context
+    order: int = 100
 
 
 @dataclass(frozen=True)
@@ -39,17 +40,20 @@ class ShownPanel:
 _panels: dict[str, dict[str, Panel]] = {}
 
 
-def register(slot: str, *, name: str, template: str, context: Context) -> None:
-    """Add a panel to ``slot``; registering a name again replaces it (ready() may run twice)."""
-    _panels.setdefault(slot, {})[name] = Panel(name=name, template=template, context=context)
+def register(slot: str, *, name: str, template: str, context: Context, order: int = 100) -> None:
+    """Add a panel to ``slot``; registering a name again replaces it (ready() may run twice).
+    Panels show by ``order``, then in the order they were registered."""
+    _panels.setdefault(slot, {})[name] = Panel(
+        name=name, template=template, context=context, order=order
+    )
 
 
 def for_page(slot: str, user, obj) -> list[ShownPanel]:
-    """The panels of ``slot`` in the order they were registered, each with its context. A panel
+    """The panels of ``slot`` in their order (see :func:`register`), each with its context. A panel
     whose context is None has nothing for this user and is left out (the start page's slot
     ``"start"`` shows a caseworker's "Mijn werk", and nothing to the other roles)."""
     shown = []
-    for panel in _panels.get(slot, {}).values():
+    for panel in sorted(_panels.get(slot, {}).values(), key=lambda panel: panel.order):
         context = panel.context(user, obj)
         if context is not None:
             shown.append(ShownPanel(name=panel.name, template=panel.template, context=context))
