@@ -381,9 +381,11 @@ def test_the_caseload_in_aftercare_runs_a_fixed_number_of_queries(
             end_date=today - dt.timedelta(days=10 + n),
             end_reason=Placement.EndReason.OTHER,
         )
+    # 8 for the page, plus on a first request the session's idle stamp (written at most once a
+    # minute) and the content-type cache a fresh test process starts without.
     for viewer in (caseworker, team_lead):
         client.force_login(viewer)
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(10):
             response = client.get("/caseload/", {"fase": "nazorg"})
         assert len(response.context["page"].object_list) == 25
         with django_assert_max_num_queries(8):
