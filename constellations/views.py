@@ -30,6 +30,7 @@ from constellations.permissions import (
 from placements.models import Child
 from placements.permissions import children
 from pleegzorg.audit import Action, Purpose, access_log_write
+from pleegzorg.forms import within_reach
 from pleegzorg.models import User
 from pleegzorg.permissions import get_visible_or_404, require_role
 from pleegzorg.views.forms import submit, template_for
@@ -88,10 +89,13 @@ def _log_view(request, obj, *, person=None, detail: str = "") -> None:
 
 
 def _date(value: str | None, default: dt.date) -> dt.date:
+    """A day from the address or a form, or ``default`` when it is none or out of reach (the
+    calendar's week and the stay's next day are sums a day at the calendar's end cannot make)."""
     try:
-        return dt.date.fromisoformat(value) if value else default
+        day = dt.date.fromisoformat(value) if value else default
     except ValueError:
         return default
+    return day if within_reach(day) else default
 
 
 def _detail_url(result) -> str:
