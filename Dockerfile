@@ -10,12 +10,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 1000 pleegzorg
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY config ./config
 COPY pleegzorg ./pleegzorg
 COPY placements ./placements
 COPY constellations ./constellations
-RUN pip install .
+# The runtime packages at the versions of requirements.lock, the ones `make audit` checks.
+RUN pip install . --constraint requirements.lock
 
 COPY . .
 # Translations and static files are built into the image; the dummy values only let settings load.

@@ -5,16 +5,17 @@ MANAGE := $(PY) manage.py
 DEMO_ENV := DJANGO_SETTINGS_MODULE=config.settings.local
 
 .DEFAULT_GOAL := help
-.PHONY: help venv translations demo test lint format messages clean
+.PHONY: help venv translations demo test lint format messages lock audit clean
 
 help:
 	@echo "make demo   set everything up and run the app with demo data at http://127.0.0.1:8000"
 	@echo "make test   set everything up and run the whole test suite"
 	@echo "make lint / make format / make messages (update .po files; needs GNU gettext)"
+	@echo "make lock   rewrite requirements.lock from the venv; make audit: pip-audit it (needs network)"
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml scripts/make-venv
+$(VENV)/.installed: pyproject.toml requirements.lock scripts/make-venv
 	@scripts/make-venv $(VENV)
 	@touch $@
 
@@ -44,6 +45,14 @@ format: venv
 messages: venv
 	$(MANAGE) makemessages -l nl --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*'
 	$(MANAGE) makemessages -d djangojs -l nl --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*'
+
+# Pin what the venv runs (after changing a dependency), and look the pins up in a vulnerability
+# database. `make audit` needs PyPI's JSON API or OSV on the network: not part of `make test`.
+lock: venv
+	$(PY) scripts/lock
+
+audit:
+	@scripts/audit $(AUDIT_ARGS)
 
 clean:
 	rm -rf var/ .pytest_cache

@@ -14,6 +14,8 @@ urlpatterns = [
     path("taal/", set_language, name="set_language"),
     path("beheer/", admin.site.urls),
     path("", include("pleegzorg.urls_auth")),
+    path("", include("pleegzorg.urls_mfa")),
+    path("passkeys/", include("pleegzorg.urls_passkeys")),
     path("", include("pleegzorg.urls")),
     path("", include("placements.urls")),
     path("", include("constellations.urls")),

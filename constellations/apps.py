@@ -8,8 +8,9 @@ class ConstellationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Each import registers what this app adds to the core: its seed step (demo), its kind
-        # of reminder, its menu entry and start-page actions (menu).
-        from constellations import demo, menu, reminders  # noqa: F401
+        # of reminder, its menu entry and start-page actions (menu), and its parts of a child's
+        # case file (retention).
+        from constellations import demo, menu, reminders, retention  # noqa: F401
         from constellations.panels import child_stays_panel
         from pleegzorg import panels
 

@@ -534,7 +534,7 @@ def _draft(
     people: _People,
 ) -> _Draft | None:
     """Who and when: the profile, the hub home and the members with their dates."""
-    rng = random.Random(f"pleegzorg-{SEED}-constellation-{region.name}-{k}")  # noqa: S311
+    rng = random.Random(f"pleegzorg-{SEED}-constellation-{region.name}-{k}")  # noqa: S311  # nosec B311
     forming_draw, closed_draw, skip_draw = rng.random(), rng.random(), rng.random()
     if not demo and (k == 1 or (k >= 2 and forming_draw < 0.08)):
         status = Status.FORMING

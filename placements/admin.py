@@ -38,6 +38,10 @@ class ChildAdmin(AuditedAdmin):
     inlines = [ParentChildInline]
     readonly_fields = ["version", "updated_at"]
 
+    def has_delete_permission(self, request, obj=None):
+        # A case file goes only through its review (Bewaartermijn), which logs it by number.
+        return False
+
 
 @admin.register(Parent)
 class ParentAdmin(AuditedAdmin):
@@ -107,6 +111,10 @@ class PlacementAdmin(AuditedAdmin):
 
     def person_of(self, obj):
         return obj.child
+
+    def has_delete_permission(self, request, obj=None):
+        # Part of the child's case file, with its history: it goes only with the whole file.
+        return False
 
 
 admin.site.register(VoiceNote, AuditedAdmin)

@@ -563,7 +563,7 @@ def _block_addresses(blocks: int, fake: Faker) -> list[list[_Address]]:
     taken: set[tuple[str, str]] = set()
     result = []
     for n in range(blocks):
-        rng = random.Random(f"pleegzorg-{SEED}-block-{n}-addresses")
+        rng = random.Random(f"pleegzorg-{SEED}-block-{n}-addresses")  # nosec B311
         fake.random = rng
         block = []
         while len(block) < BLOCK_FAMILIES:
@@ -796,7 +796,7 @@ class _Block:
     ):
         self.n = n
         self.addresses = addresses
-        self.rng = random.Random(f"pleegzorg-{SEED}-block-{n}")
+        self.rng = random.Random(f"pleegzorg-{SEED}-block-{n}")  # nosec B311
         self.fake = fake
         self.today = today
         self.batch = batch

@@ -24,6 +24,11 @@ register_menu_item(
     )
 )
 
+# Case files unchanged for 20 years, for the application manager to review (Jeugdwet).
+register_menu_item(
+    NavItem(_("Retention"), "placements:retention_review", frozenset({Role.APP_MANAGER}), order=75)
+)
+
 
 @register_start_actions(order=10)
 def caseload_actions(user: User) -> list[StartAction]:
@@ -44,6 +49,19 @@ def caseload_actions(user: User) -> list[StartAction]:
             )
         ]
     return []
+
+
+@register_start_actions(order=85)
+def retention_actions(user: User) -> list[StartAction]:
+    if not user.is_app_manager:
+        return []
+    return [
+        StartAction(
+            _("Review old case files"),
+            _("Files unchanged for 20 years: look at them and decide whether they may go."),
+            reverse("placements:retention_review"),
+        )
+    ]
 
 
 def my_work_panel(user: User, obj) -> dict | None:

@@ -6,7 +6,8 @@ full-time placements at once, capacity, who may change what) live in ``placement
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
@@ -22,12 +23,42 @@ from placements.validators import validate_bsn, validate_postcode
 from pleegzorg.db import DateRange, PostgresExclusionConstraint
 from pleegzorg.versioning import Versioned
 
+# The house number (and addition) at the end of "street and house number": "Kerkstraat 12a",
+# "Dorpsweg 3 bis", "Laan 7-II".
+_STREET_NUMBER = re.compile(r"\s+\d+\S*(\s+\S{1,4})?$")
+
 
 class CareKind(models.TextChoices):
     FULL_TIME = "full_time", _("full-time")
     PART_TIME = "part_time", _("part-time / weekend")
     CRISIS = "crisis", _("crisis")
     RESPITE = "respite", _("respite")
+
+
+class ChildQuerySet(models.QuerySet):
+    def with_file_changed_on(self):
+        """Annotate ``file_changed_on``: the day the child's case file last changed (the
+        definition of "changed": ``placements.retention.rules``)."""
+        from placements.retention.rules import file_changed_on
+
+        return self.annotate(file_changed_on=file_changed_on())
+
+    def due_for_review(self, on: date | None = None):
+        """Case files unchanged for ``CASE_FILE_RETENTION_YEARS`` on ``on`` (today): listed for
+        review, and deleted only when a person confirms (the Jeugdwet's 20 years)."""
+        from placements.retention.rules import review_cutoff
+
+        cutoff = review_cutoff(on or timezone.localdate())
+        # The child's own row first: a plain column, so that the database only works out the
+        # other parts for the few children whose own record is that old.
+        first_moment_after = timezone.make_aware(
+            datetime.combine(cutoff + timedelta(days=1), datetime.min.time())
+        )
+        return (
+            self.filter(updated_at__lt=first_moment_after)
+            .with_file_changed_on()
+            .filter(file_changed_on__lte=cutoff)
+        )
 
 
 class Child(Versioned):
@@ -70,6 +101,8 @@ class Child(Versioned):
     life_story_status = models.CharField(
         _("life story"), max_length=20, choices=LifeStory, default=LifeStory.NOT_STARTED
     )
+
+    objects = ChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -238,6 +271,24 @@ class FosterFamily(Versioned):
 
     def offers(self, kind: str) -> bool:
         return kind in self.care_kinds
+
+    def address_in(self, text: str) -> bool:
+        """Whether ``text`` gives away where this family lives: its postcode (with or without
+        the space, in any case) or its street (the name, with or without the house number).
+
+        A parent may not learn the foster family's address (a parent's right to see the file
+        never includes it): the meeting services refuse such a place when a parent is invited,
+        and the invitation leaves it out."""
+        if not text:
+            return False
+        postcode = re.sub(r"\s+", "", self.postcode).upper()
+        if postcode and postcode in re.sub(r"\s+", "", text).upper():
+            return True
+        street = _STREET_NUMBER.sub("", self.street.strip())
+        if len(street) < 3:
+            return False
+        words = r"\s+".join(re.escape(word) for word in street.split())
+        return re.search(rf"(?<!\w){words}(?!\w)", text, flags=re.IGNORECASE) is not None
 
     def clean(self) -> None:
         if self.status == self.Status.STOPPED:

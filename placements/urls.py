@@ -2,6 +2,7 @@ from django.urls import path
 
 from placements.dashboard import views as dashboard
 from placements.meetings import views as meetings
+from placements.retention import views as retention
 from placements.views import caseload, child, family, placement, start
 
 app_name = "placements"
@@ -19,6 +20,8 @@ urlpatterns = [
     ),
     path("plaatsingen/<int:pk>/overlegritme/", meetings.meeting_cadence, name="meeting_cadence"),
     path("plaatsingen/<int:pk>/gesprek-met-kind/", meetings.child_contact, name="child_contact"),
+    path("bewaartermijn/", retention.retention_review, name="retention_review"),
+    path("bewaartermijn/<int:pk>/", retention.retention_file, name="retention_file"),
     path("kinderen/<int:pk>/", child.child_file, name="child"),
     path("pleeggezinnen/<int:pk>/", family.family_detail, name="family"),
     path("pleeggezinnen/<int:pk>/wijzigen/", family.family_edit, name="family_edit"),

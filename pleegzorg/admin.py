@@ -4,18 +4,27 @@ Access follows the role rather than Django's per-model permissions: application 
 these models; the access log is read-only here too, and looking at it is logged.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnAttestation, WebAuthnCredential
 
+from pleegzorg import mfa, sessions
 from pleegzorg.audit import Action, Purpose, access_log_write
 from pleegzorg.models import AccessLogEntry, Region, Team, User
 
 # Django's groups and permissions decide nothing here (the role does), and their names are
 # English rows in the database: offering them would only mislead.
 admin.site.unregister(Group)
+# The second-step libraries' own pages would show secrets and let devices be edited by hand:
+# the application manager resets a user's second step instead (an action on the users list).
+for model in (TOTPDevice, StaticDevice, WebAuthnCredential, WebAuthnAttestation):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 
 # Strings of Django's admin that its Dutch catalog leaves empty; listed so that `make messages`
 # keeps them in ours, which Django reads first.
@@ -130,6 +139,7 @@ class UserAdmin(AppManagerAdmin, DjangoUserAdmin):
         (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone")}),
         (_("Role and team"), {"fields": ("role", "team", "fte", "is_active")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (_("Logging in"), {"fields": ("second_factor", "open_sessions")}),
     )
     add_fieldsets = (
         (
@@ -149,11 +159,76 @@ class UserAdmin(AppManagerAdmin, DjangoUserAdmin):
             },
         ),
     )
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "second_factor", "open_sessions"]
+    actions = ["reset_second_factor", "end_sessions"]
 
     @admin.display(description=_("active"), ordering="is_active")
     def active(self, obj):
         return yes_no(obj.is_active)
+
+    @admin.display(description=_("second step"))
+    def second_factor(self, obj):
+        parts = []
+        if mfa.totp_device(obj):
+            parts.append(_("authenticator app"))
+        if count := mfa.passkeys(obj).count():
+            parts.append(
+                ngettext("%(count)d passkey", "%(count)d passkeys", count) % {"count": count}
+            )
+        if count := mfa.recovery_codes_left(obj):
+            parts.append(
+                ngettext("%(count)d recovery code", "%(count)d recovery codes", count)
+                % {"count": count}
+            )
+        return ", ".join(str(part) for part in parts) or _("not set up")
+
+    @admin.display(description=_("sessions"))
+    def open_sessions(self, obj):
+        return obj.sessions.count()
+
+    @admin.action(description=_("Reset the second login step of the selected users"))
+    def reset_second_factor(self, request, queryset):
+        """For a user who lost their phone and recovery codes: every second step goes, every
+        session ends; each reset is written to the access log."""
+        for user in queryset:
+            mfa.second_factor_reset(actor=request.user, user=user, request=request)
+        self.message_user(
+            request,
+            ngettext(
+                "The second step of %(count)d user is reset: they set up a new one at their "
+                "next login.",
+                "The second step of %(count)d users is reset: they set up a new one at their "
+                "next login.",
+                len(queryset),
+            )
+            % {"count": len(queryset)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("End all sessions of the selected users"))
+    def end_sessions(self, request, queryset):
+        ended = sum(
+            sessions.user_sessions_end(actor=request.user, user=user, request=request)
+            for user in queryset
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d session ended: they log in again.",
+                "%(count)d sessions ended: they log in again.",
+                ended,
+            )
+            % {"count": ended},
+            messages.SUCCESS,
+        )
+
+    def user_change_password(self, request, id, form_url=""):
+        # A new password ends every session of the user (User.save); changing one's own keeps
+        # the current session, under the new key Django gives it.
+        response = super().user_change_password(request, id, form_url)
+        if str(request.user.pk) == str(id) and request.method == "POST":
+            sessions.session_index(request)
+        return response
 
     def has_delete_permission(self, request, obj=None):
         # People stay in the access log: deactivate an account instead of deleting it.

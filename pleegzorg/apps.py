@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class PleegzorgConfig(AppConfig):
     name = "pleegzorg"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from pleegzorg import (
+            checks,  # noqa: F401  (registers the system checks)
+            mfa,
+            sessions,
+        )
+
+        sessions.connect()
+        mfa.connect()

@@ -40,16 +40,22 @@ def access_log_write(
     outcome: str = Outcome.ALLOWED,
     on_behalf_of: User | None = None,
     detail: str = "",
+    record_label: str = "",
+    system: str = "",
 ) -> AccessLogEntry:
     """Append one entry. ``person`` is whom the data concerns (a child, a parent); ``obj`` the
     record touched (defaults to the person). Denied attempts are written with outcome DENIED.
+
+    ``record_label`` replaces the names of the person and the record (which are personal data)
+    where the entry must outlive the record: a deletion is logged as "pleegkind 123". ``system``
+    names a scheduled job that acts without a user ("bewaartermijn").
     """
     if obj is None:
         obj = person
     authenticated = user is not None and user.is_authenticated
     entry = AccessLogEntry(
         user=user if authenticated else None,
-        user_label=_user_label(user) if authenticated else "(anoniem)",
+        user_label=_user_label(user) if authenticated else (system or "(anoniem)"),
         role=user.role if authenticated else "",
         on_behalf_of=on_behalf_of,
         action=action,
@@ -61,11 +67,11 @@ def access_log_write(
     if person is not None:
         entry.person_type = ContentType.objects.get_for_model(person)
         entry.person_id = person.pk
-        entry.person_label = str(person)[:200]
+        entry.person_label = (record_label or str(person))[:200]
     if obj is not None:
         entry.object_type = ContentType.objects.get_for_model(obj)
         entry.object_id = obj.pk
-        entry.object_label = str(obj)[:200]
+        entry.object_label = (record_label or str(obj))[:200]
     entry.save(force_insert=True)
     return entry
 

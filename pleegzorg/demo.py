@@ -8,6 +8,7 @@ that honours those needs (and, where several orders would, the order in which th
 
 from __future__ import annotations
 
+import base64
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,12 +16,14 @@ from graphlib import CycleError
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
 from pleegzorg.models import Region, Team, User
 from pleegzorg.reminders import seed_reminders
 
-DEMO_PASSWORD = "pleegzorg-demo"  # noqa: S105 — synthetic demo accounts only, never in production
+DEMO_PASSWORD = "pleegzorg-demo"  # noqa: S105 — synthetic demo accounts only, never in production  # nosec B105
 
 
 @dataclass(frozen=True)
@@ -96,13 +99,25 @@ DEMO_ACCOUNTS = [
     ),
     DemoAccount("hubhome", Role.HUB_HOME_PARENT, "Hanna", "Bakker", "hubhome-ouder"),
     DemoAccount("begeleider", Role.LIAISON, "Bram", "Visser", "Mockingbird-begeleider"),
+    DemoAccount(
+        "tweestaps",
+        Role.CASEWORKER,
+        "Tim",
+        "Twee",
+        "pleegzorgwerker in team Utrecht Stad, logt in met twee stappen (authenticator-app)",
+    ),
 ]
+# The demo's authenticator app for `tweestaps`: a fixed secret (RFC 6238's test key, never for
+# real use), so that the README can give it. Any authenticator app takes it, or:
+#   python manage.py shell -c "from pleegzorg import demo; print(demo.tweestaps_code())"
+TWO_STEP_USERNAME = "tweestaps"
+TWO_STEP_KEY_HEX = "3132333435363738393031323334353637383930"
 
 
 def seed(scale_name: str, *, log: Callable[[str], None] = print) -> None:
     fake = Faker("nl_NL")
     fake.seed_instance(2026)
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # nosec B311
     with transaction.atomic():
         for step in seed_steps():
             step.run(scale_name, fake=fake, rng=rng, log=log)
@@ -234,7 +249,7 @@ def _person(fake: Faker, username: str, role: str, password: str, team: Team | N
 
 
 def seed_demo_accounts(teams: list[Team]) -> dict[str, User]:
-    """The six accounts of the README, all with the password ``pleegzorg-demo``."""
+    """The seven accounts of the README, all with the password ``pleegzorg-demo``."""
     own_team = next(team for team in teams if team.name == "Utrecht Stad")
     other_team = next(team for team in teams if team.name == "Gelderland Stad")
     accounts = {}
@@ -246,19 +261,45 @@ def seed_demo_accounts(teams: list[Team]) -> dict[str, User]:
         user.email = f"{account.username}@pleegzorg.example"
         user.role = account.role
         user.is_superuser = account.username == "beheer"
-        user.team = {"werker": own_team, "werker2": other_team}.get(account.username)
+        user.team = {"werker": own_team, "werker2": other_team, TWO_STEP_USERNAME: own_team}.get(
+            account.username
+        )
         user.is_active = True
         if not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
         user.save()
         accounts[account.username] = user
+    seed_two_step_app(accounts[TWO_STEP_USERNAME])
     own_team.lead = accounts["teamleider"]
     own_team.save(update_fields=["lead"])
     return accounts
+
+
+def seed_two_step_app(user: User) -> None:
+    """`tweestaps` has a confirmed authenticator app with the fixed demo secret."""
+    device = TOTPDevice.objects.filter(user=user, name="demo-app").first() or TOTPDevice(
+        user=user, name="demo-app"
+    )
+    device.key, device.confirmed = TWO_STEP_KEY_HEX, True
+    device.save()
+
+
+def tweestaps_secret() -> str:
+    """The demo app's secret as an authenticator app asks for it (base32)."""
+    return base64.b32encode(bytes.fromhex(TWO_STEP_KEY_HEX)).decode()
+
+
+def tweestaps_code() -> str:
+    """The code the demo app shows now."""
+    return f"{totp(bytes.fromhex(TWO_STEP_KEY_HEX)):06d}"
 
 
 def accounts_table() -> str:
     width = max(len(a.username) for a in DEMO_ACCOUNTS)
     lines = [f"Demo accounts (password for all: {DEMO_PASSWORD}):"]
     lines += [f"  {a.username.ljust(width)}  {a.description}" for a in DEMO_ACCOUNTS]
+    lines += [
+        f"  {TWO_STEP_USERNAME}: second step with an authenticator app, secret "
+        f"{tweestaps_secret()} (the code now: {tweestaps_code()})",
+    ]
     return "\n".join(lines)

@@ -111,3 +111,57 @@ class AccessLogFilterForm(forms.Form):
         """The search as the access log records it: 'inzagelog person=Sanne action=view'."""
         parts = [f"{key}={value}" for key, value in self.filters().items()]
         return " ".join(["inzagelog", *parts])
+
+
+class CodeForm(forms.Form):
+    """The six digits an authenticator app shows."""
+
+    code = forms.CharField(
+        label=_("Code from your app"),
+        max_length=10,
+        help_text=_("Six digits. Your app shows a new code every 30 seconds."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class RecoveryCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Recovery code"),
+        max_length=20,
+        help_text=_("One of the codes you saved when you set up logging in with two steps."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )
+
+
+class PasswordConfirmForm(forms.Form):
+    """The password again, before a change to how one logs in."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This password is not right."))
+        return password
+
+
+class EmailForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["email"]
+        help_texts = {"email": _("A link to choose a new password is sent to this address.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].widget.attrs.update({"autocomplete": "email"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -101,12 +102,28 @@ class User(AbstractUser):
         if self.team_id is not None and self.role != self.Role.CASEWORKER:
             raise ValidationError({"team": _("Only caseworkers belong to a team as a member.")})
 
+    def set_password(self, raw_password) -> None:
+        super().set_password(raw_password)
+        self.password_changed = True
+
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self.password_changed = True
+
     def save(self, *args, **kwargs) -> None:
         # The role decides who may use Django admin: application managers (and superusers) only.
         self.is_staff = self.is_superuser or self.role == self.Role.APP_MANAGER
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "is_staff"}
+        existing = not self._state.adding
         super().save(*args, **kwargs)
+        # A new password or a deactivated account ends every session of the user. Django would
+        # refuse them at their next request anyway (the password is part of the session's hash,
+        # an inactive user is never loaded); this removes them now. A password changed by the
+        # user themselves keeps their own session: the view indexes it again under its new key.
+        if existing and (getattr(self, "password_changed", False) or not self.is_active):
+            UserSession.objects.filter(user=self).end()
+        self.password_changed = False
 
     @property
     def is_caseworker(self) -> bool:
@@ -303,3 +320,40 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class UserSessionQuerySet(models.QuerySet):
+    def end(self) -> int:
+        """End these sessions in the session store (whatever its engine) and forget them."""
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        keys = list(self.values_list("session_key", flat=True))
+        for key in keys:
+            store(session_key=key).delete()
+        UserSession.objects.filter(session_key__in=keys).delete()
+        return len(keys)
+
+
+class UserSession(models.Model):
+    """Which sessions belong to whom, so that they can be ended: at a password change or
+    deactivation, and by the application manager. Written at login (``pleegzorg.sessions``),
+    removed at logout; a row outlives its session by at most ``SESSION_MAX_HOURS``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sessions",
+        verbose_name=_("user"),
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(_("logged in at"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = UserSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

@@ -124,5 +124,10 @@ def account_actions(user: User) -> list[StartAction]:
             _("Change your password"),
             _("Choose a new password of at least 12 characters."),
             reverse("password_change"),
-        )
+        ),
+        StartAction(
+            _("Logging in with two steps"),
+            _("Your passkeys, your authenticator app and your recovery codes."),
+            reverse("two_factor:manage"),
+        ),
     ]

@@ -8,12 +8,23 @@ autodiscovery, under the names they always had.
 from celery import shared_task
 from django.core.management import call_command
 
+from pleegzorg import sessions
 from pleegzorg.reminders import scan_reminders, send_reminder_emails
+from pleegzorg.retention import access_log_purge
 
-__all__ = ["clear_expired_sessions", "scan_reminders", "send_reminder_emails"]
+__all__ = ["clear_expired_sessions", "purge_access_log", "scan_reminders", "send_reminder_emails"]
 
 
 @shared_task
 def clear_expired_sessions() -> None:
-    """Remove expired sessions (idle timeout) from the database, nightly via beat."""
+    """Remove expired sessions (idle timeout) from the database, nightly via beat, and the index
+    rows of sessions past their absolute lifetime (``SESSION_MAX_HOURS``)."""
     call_command("clearsessions")
+    sessions.forget_ended_sessions()
+
+
+@shared_task
+def purge_access_log() -> int:
+    """Delete the access-log entries past their retention period, nightly via beat (see
+    ``pleegzorg.retention``). Safe to run twice: the second finds nothing left to delete."""
+    return access_log_purge()

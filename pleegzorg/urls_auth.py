@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pleegzorg.views import auth
+from pleegzorg.views import auth, mfa
 
 urlpatterns = [
     path("inloggen/", auth.LoginView.as_view(), name="login"),
@@ -19,4 +19,5 @@ urlpatterns = [
     ),
     path("wachtwoord-wijzigen/", auth.password_change, name="password_change"),
     path("wachtwoord-wijzigen/klaar/", auth.password_change_done, name="password_change_done"),
+    path("e-mailadres-wijzigen/", mfa.email_change, name="email_change"),
 ]

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 
 from pleegzorg.factories import RegionFactory, TeamFactory, UserFactory
 from pleegzorg.models import User
+from tests.clients import Client as VerifiedClient
 from tests.matrix import PERSONAS, Matrix
 
 __all__ = ["PERSONAS"]  # imported from here by several test modules
@@ -77,6 +78,13 @@ def liaison(db):
 @pytest.fixture
 def app_manager(db):
     return UserFactory(username="beheer", first_name="Bea", role=User.Role.APP_MANAGER)
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, whose ``force_login`` passes the second login step as well
+    (tests/clients.py)."""
+    return VerifiedClient()
 
 
 @pytest.fixture

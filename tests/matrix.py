@@ -3,12 +3,14 @@
 A table is rows of ``(persona, url, expected status)``; ``Matrix.check`` requests each URL as its
 persona and reports every row that answered otherwise, all at once. A persona is the name of a
 user fixture (``caseworker``, ``other_caseworker``, ...) or ``anonymous``. 302 for ``anonymous``
-means: sent to a login page.
+means: sent to a login page. A logged-in persona's session passed both login steps
+(tests/clients.py).
 
 Each request is recorded by the name of the URL pattern it resolved to, with the persona that made
 it. At the end of the session ``tests/test_permissions.py`` checks that every URL of the app was
 requested by every persona: the list of URLs comes from what the tests asked, not from a list
-kept by hand.
+kept by hand. Every HTML page that answers 200 is also checked for what the Content Security
+Policy would block (``tests/csp.py``).
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from django.test import Client
 from django.urls import Resolver404, resolve
+
+from tests.clients import Client
+from tests.csp import blocked_by_csp
 
 PERSONAS = ("caseworker", "team_lead", "hub_home_parent", "liaison", "app_manager", "anonymous")
 LOGIN_PAGES = ("/inloggen/", "/beheer/login/")
@@ -85,6 +89,12 @@ class Matrix:
             status = response.status_code
             if status != expected:
                 wrong.append(f"{persona} {method.upper()} {url}: {status}, expected {expected}")
+            elif status == 200 and response.get("Content-Type", "").startswith("text/html"):
+                # Every page every persona sees must work under the Content Security Policy.
+                wrong.extend(
+                    f"{persona} {url}: {problem}"
+                    for problem in blocked_by_csp(response.content.decode())
+                )
             elif (
                 status == 302
                 and persona == "anonymous"

@@ -24,10 +24,20 @@ def test_login_page_is_in_dutch_by_default(db, client):
     assert "Inloggen" in response.content.decode()
 
 
-def test_login_with_the_right_password_opens_the_start_page(caseworker, client):
+def test_login_with_the_right_password_leads_to_the_second_step(caseworker, client):
     response = post_login(client, "werker", "pleegzorg-demo")
     assert response.status_code == 302
     assert response["Location"] == reverse("pleegzorg:start")
+    # Logging in has two steps (tests/test_mfa.py): without one set up, that is setting it up.
+    assert client.get(response["Location"])["Location"] == reverse("two_factor:verify")
+    assert client.get(reverse("two_factor:verify"))["Location"] == reverse("two_factor:manage")
+
+
+def test_login_with_the_right_password_opens_the_start_page_when_two_steps_are_off(
+    caseworker, client, settings
+):
+    settings.REQUIRE_2FA = False  # the demo's six accounts
+    response = post_login(client, "werker", "pleegzorg-demo")
     assert "Welkom, Wendy" in client.get(response["Location"]).content.decode()
 
 

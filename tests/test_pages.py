@@ -24,7 +24,14 @@ def test_navigation_shows_each_role_only_its_own_places(
         "Uitkomsten",
         "Inzagelog",
     ]
-    assert nav_labels(app_manager) == ["Start", "Dashboard", "Uitkomsten", "Inzagelog", "Beheer"]
+    assert nav_labels(app_manager) == [
+        "Start",
+        "Dashboard",
+        "Uitkomsten",
+        "Bewaartermijn",
+        "Inzagelog",
+        "Beheer",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -194,13 +194,14 @@ def test_seed_demo_creates_the_demo_accounts_and_is_idempotent(seeded):
         u.username: u
         for u in User.objects.filter(username__in=[a.username for a in demo.DEMO_ACCOUNTS])
     }
-    assert len(accounts) == 6
+    assert len(accounts) == 7
     assert all(u.check_password("pleegzorg-demo") for u in accounts.values())
     assert accounts["beheer"].is_superuser and accounts["beheer"].is_staff
     assert accounts["werker"].team.lead == accounts["teamleider"]
     assert accounts["werker2"].team != accounts["werker"].team
     assert accounts["hubhome"].role == User.Role.HUB_HOME_PARENT
     assert accounts["begeleider"].role == User.Role.LIAISON
+    assert accounts["tweestaps"].role == User.Role.CASEWORKER
     # Synthetic colleagues cannot log in.
     assert not User.objects.get(username="pzw-0001").has_usable_password()
 
@@ -209,7 +210,7 @@ def test_seed_demo_at_a_larger_scale_extends_the_smaller_one(seeded):
     call_command("seed_demo", "--scale", "org")
     assert Team.objects.count() == demo.SCALES["org"].teams
     assert (
-        User.objects.filter(role=User.Role.CASEWORKER).count() == demo.SCALES["org"].caseworkers + 2
+        User.objects.filter(role=User.Role.CASEWORKER).count() == demo.SCALES["org"].caseworkers + 3
     )
 
 

@@ -13,3 +13,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 SECRET_KEY = env.str(
     "DJANGO_SECRET_KEY", default="local-demo-key-never-use-in-production-7b1f0c2e9a4d8e6f3c5a"
 )
+
+# The demo's six accounts log in with their password alone; `tweestaps` has an authenticator app
+# and shows the second step (README, "Demo accounts"). Production and the tests require it.
+REQUIRE_2FA = env.bool("PLEEGZORG_REQUIRE_2FA", default=False)

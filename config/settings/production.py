@@ -9,9 +9,11 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env, mailer_from_url
 
 from .base import *  # noqa: F403
-from .base import DATABASES, STORAGES
+from .base import ALLOWED_HOSTS, DATABASES, STORAGES
 
 IS_PRODUCTION = True
+# Every role logs in with two steps in production, whatever the environment says.
+REQUIRE_2FA = True
 
 
 def required(name: str, why: str) -> str:
@@ -57,10 +59,21 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Every cookie Secure: the language switch's too (the messages cookie follows the session's).
+LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_NAME = "__Host-django_language"
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Passkeys belong to the site's host name: by default the first of DJANGO_ALLOWED_HOSTS, over
+# https (PLEEGZORG_WEBAUTHN_RP_ID and PLEEGZORG_WEBAUTHN_ORIGINS say otherwise).
+_HOSTS = [host.lstrip(".") for host in ALLOWED_HOSTS if host != "*"]
+OTP_WEBAUTHN_RP_ID = env.str("PLEEGZORG_WEBAUTHN_RP_ID", default=_HOSTS[0] if _HOSTS else "")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "PLEEGZORG_WEBAUTHN_ORIGINS", default=[f"https://{host}" for host in _HOSTS]
+)
 
 CACHES = {
     "default": {

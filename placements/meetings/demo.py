@@ -196,7 +196,7 @@ def _generator(placement: Placement) -> random.Random:
     """The placement's own random choices, from what the seeded case files made (the child's
     BSN and the start date) rather than its id: ids depend on what the database held before,
     and the demo must be the same on every run."""
-    return random.Random(f"{SEED}:{placement.child.bsn}:{placement.start_date}")  # noqa: S311
+    return random.Random(f"{SEED}:{placement.child.bsn}:{placement.start_date}")  # noqa: S311  # nosec B311
 
 
 class _History:

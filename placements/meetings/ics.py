@@ -44,12 +44,14 @@ def meeting_invitation(
     *,
     attendee_email: str,
     attendee_name: str = "",
+    location: str | None = None,
     now: dt.datetime | None = None,
 ) -> bytes:
     """The ICS file (METHOD:REQUEST) inviting one attendee to ``meeting``.
 
     The organiser is the placement's caseworker when they have an email address, otherwise the
     sender of the app's email. Only the child's first name is in it: email is not a safe channel.
+    ``location`` replaces the meeting's place (for a parent, when it gives away the address).
     """
     now = now or timezone.now()
     placement = meeting.placement
@@ -69,7 +71,7 @@ def meeting_invitation(
     event.add("dtstart", start)
     event.add("dtend", start + MEETING_DURATION)
     event.add("summary", meeting_summary(meeting))
-    event.add("location", meeting.place)
+    event.add("location", meeting.place if location is None else location)
     event.add("status", "CONFIRMED")
     event.add("transp", "OPAQUE")
     event.add(

@@ -54,7 +54,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from placements.meetings import ics
-from placements.meetings.models import Agreement, Meeting, MeetingParticipant
+from placements.meetings.models import Agreement, Meeting, MeetingParticipant, Party
 from placements.models import Placement
 from pleegzorg import reminders as engine
 from pleegzorg.models import Reminder
@@ -97,25 +97,39 @@ def invitation_emails(
 ) -> dict[int, mail.EmailMessage | None]:
     """The invitation email with its ICS file for each reminder, or None where the meeting was
     cancelled, moved (it has a new invitation), has begun, or its placement ended."""
-    meetings = Meeting.objects.select_related("placement__child", "placement__caseworker").in_bulk(
-        {r.subject_id for r in reminders if r.subject_id}
-    )
+    meetings = Meeting.objects.select_related(
+        "placement__child", "placement__caseworker", "placement__family"
+    ).in_bulk({r.subject_id for r in reminders if r.subject_id})
     # The key (invite:M:PP:T) holds the invited participant's id.
     participant_of = {r.pk: int(r.key.split(":")[2]) for r in reminders if r.kind == INVITE}
-    names = dict(
-        MeetingParticipant.objects.filter(pk__in=participant_of.values()).values_list("pk", "name")
-    )
+    invited = {
+        pk: (name, party)
+        for pk, name, party in MeetingParticipant.objects.filter(
+            pk__in=participant_of.values()
+        ).values_list("pk", "name", "party")
+    }
     return {
         r.pk: _invitation_email(
-            r, meetings.get(r.subject_id), names.get(participant_of.get(r.pk), ""), now
+            r, meetings.get(r.subject_id), *invited.get(participant_of.get(r.pk), ("", "")), now
         )
         for r in reminders
     }
 
 
+def greeting_name(name: str) -> str:
+    """The first name of whoever is invited, for "Beste Jan,": a full name would put the
+    child's surname in the mail whenever a parent shares it. Empty for an initial or a title
+    ("J. de Vries", "mevr. Bakker"): the mail then says "Hallo,"."""
+    first = name.split()[0] if name.split() else ""
+    return "" if "." in first else first
+
+
 def _invitation_email(
-    reminder: Reminder, meeting: Meeting | None, name: str, now: dt.datetime
+    reminder: Reminder, meeting: Meeting | None, name: str, party: str, now: dt.datetime
 ) -> mail.EmailMessage | None:
+    """Email is not a safe channel: of the child only the first name goes out, of the
+    invited person only theirs, and to a parent never a place that gives away the foster
+    family's address (the services refuse one; this covers a family that moved since)."""
     if reminder.kind != INVITE or meeting is None or not reminder.email_to:
         return None
     moment = meeting.planned_at.astimezone(dt.UTC).isoformat()
@@ -128,15 +142,19 @@ def _invitation_email(
         return None
     planned_at = timezone.localtime(meeting.planned_at)
     caseworker = meeting.placement.caseworker
+    place = meeting.place
+    if party == Party.PARENTS and meeting.placement.family.address_in(place):
+        place = _("a place your foster-care worker will tell you")
     names = {
         "meeting": meeting.get_kind_display(),
         "child": meeting.placement.child.first_name,
         "day": engine.day_text(planned_at.date()),
         "time": planned_at.strftime("%H:%M"),
-        "place": meeting.place,
+        "place": place,
         "caseworker": caseworker.get_full_name() or caseworker.username,
     }
-    greeting = _("Dear %(name)s,") % {"name": name} if name else _("Hello,")
+    first_name = greeting_name(name)
+    greeting = _("Dear %(name)s,") % {"name": first_name} if first_name else _("Hello,")
     body = "\n\n".join(
         [
             greeting,
@@ -159,7 +177,11 @@ def _invitation_email(
     message.attach(
         ics.invitation_attachment(
             ics.meeting_invitation(
-                meeting, attendee_email=reminder.email_to, attendee_name=name, now=now
+                meeting,
+                attendee_email=reminder.email_to,
+                attendee_name=first_name,
+                location=place,
+                now=now,
             )
         )
     )

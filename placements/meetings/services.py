@@ -87,11 +87,14 @@ def meeting_plan(
 ) -> Meeting:
     """Plan a start or joint meeting with its participants (party, name, email).
 
-    Refuses a date before the placement's start and a second start meeting. Planning a joint
+    Refuses a date before the placement's start, a second start meeting, and a place that gives
+    away the foster family's address when a parent is invited. Planning a joint
     meeting answers the open requests for one and sets the placement's next joint meeting date.
     """
     require_change(actor, permissions.placements_policy, placement, person=placement.child)
     _check_meeting_date(placement, timezone.localdate(planned_at))
+    participants = list(participants)
+    _check_place(placement, place, parties={p.get("party") for p in participants})
     meeting = Meeting(
         placement=placement, kind=kind, planned_at=planned_at, place=place, created_by=actor
     )
@@ -252,6 +255,22 @@ def joint_meeting_report(
     return following
 
 
+def _check_place(placement: Placement, place: str, *, parties: set[str]) -> None:
+    """The invitation (email and calendar file) carries the place to every participant. A
+    parent may not learn where the foster family lives, and nothing records which parents know
+    it, so with any parent invited the place must not name the family's street or postcode."""
+    if Party.PARENTS in parties and placement.family.address_in(place):
+        raise ValidationError(
+            {
+                "place": _(
+                    "A parent is invited to this meeting and may not learn the foster family's "
+                    "address. Do not give the street or postcode here: write, for example, "
+                    "“at the foster family's home”."
+                )
+            }
+        )
+
+
 def _check_meeting_date(placement: Placement, day: dt.date, field: str = "planned_at") -> None:
     if day < placement.start_date:
         raise ValidationError(
@@ -274,6 +293,7 @@ def meeting_move(
 ) -> Meeting:
     """Give a planned meeting another date, time or place. The reminder scan invites the
     participants again (a new time is a new reminder key; the ICS SEQUENCE follows the version).
+    A place that gives away the foster family's address is refused when a parent is invited.
     """
     placement = meeting.placement
     require_change(actor, permissions.placements_policy, placement, person=placement.child)
@@ -282,6 +302,9 @@ def meeting_move(
     if planned_at < timezone.now():
         raise ValidationError({"planned_at": _("The new moment is in the past.")})
     _check_meeting_date(placement, timezone.localdate(planned_at))
+    _check_place(
+        placement, place, parties=set(meeting.participants.values_list("party", flat=True))
+    )
     meeting.planned_at, meeting.place = planned_at, place
     save_versioned(meeting, version=version, fields=["planned_at", "place"])
     if meeting.kind == Meeting.Kind.JOINT and planned_joint_meeting(placement) == meeting:

@@ -9,7 +9,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.formats import time_format
 
-from pleegzorg import selectors
+from pleegzorg import selectors, sessions
 from pleegzorg.forms import LoginForm
 
 
@@ -42,17 +42,32 @@ password_reset = auth_views.PasswordResetView.as_view(
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="pleegzorg/auth/password_reset_done.html"
 )
+# A reset never logs in (post_reset_login): the user then logs in with both steps, so a
+# stolen mailbox alone is not enough. The new password ends every session (User.save).
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     template_name="pleegzorg/auth/password_reset_confirm.html",
+    post_reset_login=False,
     success_url=reverse_lazy("password_reset_complete"),
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="pleegzorg/auth/password_reset_complete.html"
 )
-password_change = auth_views.PasswordChangeView.as_view(
-    template_name="pleegzorg/auth/password_change_form.html",
-    success_url=reverse_lazy("password_change_done"),
-)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, which asks for the old password (that is the re-authentication). The new
+    password ends every other session (``User.save``); this one goes on under a new key."""
+
+    template_name = "pleegzorg/auth/password_change_form.html"
+    success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sessions.session_index(self.request)
+        return response
+
+
+password_change = PasswordChangeView.as_view()
 password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name="pleegzorg/auth/password_change_done.html"
 )

@@ -48,7 +48,14 @@ def viewport(request):
 @pytest.fixture
 def browser_context_args(browser_context_args, viewport):
     # A Dutch browser, like our users': Chromium otherwise asks for en-US and gets English.
-    return {**browser_context_args, "viewport": viewport, "is_mobile": False, "locale": "nl-NL"}
+    # Reduced motion: no CSS transitions, so axe never measures a colour halfway through one.
+    return {
+        **browser_context_args,
+        "viewport": viewport,
+        "is_mobile": False,
+        "locale": "nl-NL",
+        "reduced_motion": "reduce",
+    }
 
 
 @pytest.fixture
@@ -59,7 +66,11 @@ def page(page: Page) -> Page:
 
 
 def assert_accessible(page: Page) -> None:
-    """Fail on any serious or critical axe violation, and on a page wider than the window."""
+    """Fail on any serious or critical axe violation, and on a page wider than the window.
+
+    Waits for htmx requests in flight to end first: their element is dimmed meanwhile
+    (``.htmx-request``), which axe would report as too little contrast."""
+    expect(page.locator(".htmx-request")).to_have_count(0)
     violations = [
         violation
         for violation in axe.run(page).response["violations"]
@@ -86,11 +97,12 @@ def assert_no_horizontal_scroll(page: Page) -> None:
 def login(page: Page, live_server, username: str, password: str = PASSWORD) -> None:
     """Start a journey signed in, on the start page. The session is made on the server, as a
     login would (tests/e2e/test_signing_in.py goes through the login form itself): the form's
-    three requests per journey are the slowest part of many short journeys."""
+    three requests per journey are the slowest part of many short journeys. The session passed
+    both login steps (tests/clients.py); tests/e2e/test_two_step_login.py goes through them."""
     from django.conf import settings
-    from django.test import Client
 
     from pleegzorg.models import User
+    from tests.clients import Client
 
     client = Client()
     client.force_login(User.objects.get(username=username))

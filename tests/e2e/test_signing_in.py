@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, login_through_the_form
@@ -10,11 +12,26 @@ from tests.e2e.conftest import assert_accessible, login_through_the_form
 pytestmark = pytest.mark.browser
 
 
-def test_right_password_lands_on_the_start_page(page, live_server, caseworker):
+def app_of(user) -> TOTPDevice:
+    """An authenticator app (tests/e2e/test_two_step_login.py sets one up in the browser)."""
+    return TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+
+
+def pass_the_second_step(page, device: TOTPDevice) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen: tweede stap")
+    page.get_by_role("textbox", name=re.compile("^Code uit je app")).fill(
+        f"{totp(device.bin_key):06d}"
+    )
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def test_right_password_and_code_land_on_the_start_page(page, live_server, caseworker):
+    app = app_of(caseworker)
     page.goto(f"{live_server.url}/inloggen/")
     assert_accessible(page)
 
     login_through_the_form(page, live_server, "werker")
+    pass_the_second_step(page, app)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Welkom, Wendy")
     assert_accessible(page)
@@ -29,7 +46,9 @@ def test_wrong_password_shows_a_dutch_error_and_keeps_the_username(page, live_se
 
 
 def test_logout_returns_to_the_login_page_and_closes_the_start_page(page, live_server, caseworker):
+    app = app_of(caseworker)
     login_through_the_form(page, live_server, "werker")
+    pass_the_second_step(page, app)
     expect(page.get_by_role("heading", level=1)).to_have_text("Welkom, Wendy")
     assert_accessible(page)
 

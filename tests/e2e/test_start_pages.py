@@ -60,6 +60,6 @@ def test_app_manager_sees_the_access_log_and_administration_in_the_navigation(
 ):
     open_start_page_as(page, live_server, app_manager)
     expect(main_navigation(page)).to_have_text(
-        ["Start", "Dashboard", "Uitkomsten", "Inzagelog", "Beheer"]
+        ["Start", "Dashboard", "Uitkomsten", "Bewaartermijn", "Inzagelog", "Beheer"]
     )
     expect(page.get_by_text("Team Utrecht Stad")).to_have_count(0)
