@@ -18,7 +18,7 @@ from placements.models import (
     YouthProtector,
 )
 from placements.validators import normalise_postcode, validate_bsn, validate_postcode
-from pleegzorg.forms import DateField, DateInput
+from pleegzorg.forms import DateField, DateInput, search_text
 from pleegzorg.models import User
 from pleegzorg.versioning import VersionedModelForm
 
@@ -508,7 +508,7 @@ class PlacementStartFlow:
 
     @property
     def family_search(self) -> str:
-        return (self.data or {}).get("s1-search", "")
+        return search_text((self.data or {}).get("s1-search"))
 
     @property
     def chosen_family(self) -> str:

@@ -49,6 +49,13 @@ FIRST_DAY = dt.date(1900, 1, 1)
 LAST_DAY = dt.date(2199, 12, 31)
 
 
+def search_text(value: str | None, *, limit: int = 100) -> str:
+    """Search words read from the address or a post without a form: trimmed, at most ``limit``
+    characters, and without NUL characters, which PostgreSQL cannot hold even in a query (a
+    form's CharField refuses them itself, with a message)."""
+    return (value or "").replace("\x00", "").strip()[:limit]
+
+
 def within_reach(day: dt.date | None) -> bool:
     return day is None or FIRST_DAY <= day <= LAST_DAY
 

@@ -18,14 +18,17 @@ from dataclasses import dataclass, field
 import pytest
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, settings
 
 from constellations import permissions as constellation_permissions
 from constellations.models import Constellation, Membership, RespiteStay
 from placements import permissions as placement_permissions
+from placements.factories import PlacementFactory
 from placements.meetings import services as meeting_services
-from placements.models import FosterFamily, Meeting, ParentChild, Placement
+from placements.models import Child, FosterFamily, Meeting, ParentChild, Placement
 from pleegzorg.models import Notification, Team, User
+from tests.placements.test_retention import age_file
 
 # How many examples each form and each URL gets. A few dozen per form and a dozen per URL keep
 # the whole folder well under a minute; HOSTILE_EXAMPLES=200 digs deeper for a run by hand.
@@ -117,6 +120,7 @@ class World:
     other_membership: Membership
     other_stay: RespiteStay
     other_team: Team
+    old_file: Child  # unchanged for 21 years: due for the retention review
     foreign_ids: list[int] = field(default_factory=list)
 
     @property
@@ -187,7 +191,10 @@ def world(seeded) -> World:
         other_membership=other_constellation.memberships.first(),
         other_stay=RespiteStay.objects.filter(constellation=other_constellation).first(),
         other_team=Team.objects.exclude(pk=caseworker.team_id).exclude(lead=users["team_lead"])[0],
+        old_file=age_file(PlacementFactory(caseworker=users["other_caseworker"]).child),
     )
+    # The caseworker's authenticator app, for the second login step's pages.
+    TOTPDevice.objects.create(user=caseworker, name="app", confirmed=True)
     missing = [name for name, value in vars(world).items() if value is None]
     assert not missing, f"the demo no longer has what these tests need: {missing}"
     world.foreign_ids = sorted(

@@ -270,7 +270,7 @@ def test_hostile_input_never_breaks_a_form(name, world):
     fields = bound_fields(form_class, arguments)
     COVERED["forms"].add(name)
 
-    @examples(15)
+    @examples(8)
     @given(st.data())
     def property_(data):
         values = {}

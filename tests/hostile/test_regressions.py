@@ -105,3 +105,27 @@ def test_a_post_claiming_thousands_of_rows_is_refused_before_they_are_built(clie
     response = login(client, world, "caseworker").post(url, data)
     assert response.status_code == 200
     assert "Verstuur maximaal 30 formulieren" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "name", "kwargs", "query"),
+    [
+        ("liaison", "constellations:list", None, {"q": "a\x00b"}),
+        ("liaison", "constellations:member_add", "constellation", {"zoek": "a\x00b"}),
+        ("caseworker", "placements:caseload", None, {"q": "a\x00b"}),
+        ("team_lead", "pleegzorg:access_log", None, {"person": "a\x00b"}),
+    ],
+)
+def test_a_nul_in_a_search_never_reaches_the_database(client, world, persona, name, kwargs, query):
+    # PostgreSQL cannot hold a NUL even in a query's parameter: the constellation list and the
+    # member search passed it on (the caseload and the access log were safe: their forms refuse
+    # it with a message).
+    args = [world.constellation.pk] if kwargs else []
+    response = login(client, world, persona).get(reverse(name, args=args), query)
+    assert response.status_code == 200
+
+
+def test_a_nul_in_the_family_search_of_the_start_flow_never_reaches_the_database(client, world):
+    data = {"step": "1", "action": "search", "s1-search": "de\x00Boer"}
+    response = login(client, world, "caseworker").post(reverse("placements:placement_new"), data)
+    assert response.status_code == 200
