@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from constellations.models import Attendance, Gathering, RespiteStay, SupportContact
-from pleegzorg.forms import DateInput
+from pleegzorg.forms import DateField, DateInput
 
 
 class ChildChoiceField(forms.ModelChoiceField):
@@ -22,8 +22,8 @@ class StayForm(forms.Form):
         empty_label=_("Choose a child"),
         error_messages={"required": _("Choose the child who comes to stay.")},
     )
-    arrival = forms.DateField(label=_("Arrival"), widget=DateInput())
-    departure = forms.DateField(
+    arrival = DateField(label=_("Arrival"), widget=DateInput())
+    departure = DateField(
         label=_("Departure"), widget=DateInput(), help_text=_("The day the child goes home.")
     )
     bed = forms.ModelChoiceField(
@@ -97,7 +97,7 @@ class MemberAddForm(forms.Form):
             "invalid_choice": _("This family cannot be added: search again."),
         },
     )
-    joined_on = forms.DateField(label=_("Member since"), widget=DateInput())
+    joined_on = DateField(label=_("Member since"), widget=DateInput())
 
     def __init__(self, *args, families, shown, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,7 +114,7 @@ def _family_label(family) -> str:
 
 
 class MemberLeaveForm(forms.Form):
-    left_on = forms.DateField(label=_("Left on"), widget=DateInput())
+    left_on = DateField(label=_("Left on"), widget=DateInput())
 
 
 class ParentAddForm(forms.Form):
@@ -124,7 +124,7 @@ class ParentAddForm(forms.Form):
         empty_label=_("Choose a parent"),
         error_messages={"required": _("Choose a parent.")},
     )
-    since = forms.DateField(label=_("Taking part since"), widget=DateInput())
+    since = DateField(label=_("Taking part since"), widget=DateInput())
 
     def __init__(self, *args, parents, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,6 +136,7 @@ class GatheringForm(forms.ModelForm):
         model = Gathering
         fields = ["kind", "date", "place", "notes"]
         widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"date": DateField}
 
     def __init__(self, *args, people: dict[str, list], **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,6 +165,7 @@ class SupportContactForm(forms.ModelForm):
         model = SupportContact
         fields = ["family", "date", "kind", "note"]
         widgets = {"date": DateInput(), "kind": forms.RadioSelect}
+        field_classes = {"date": DateField}
 
     def __init__(self, *args, families, **kwargs):
         super().__init__(*args, **kwargs)

@@ -401,7 +401,7 @@ def member_candidates_shown(
                 | Q(city__icontains=search)
             )[:20]
         )
-    if chosen and chosen.isdigit():
+    if chosen and chosen.isdecimal():
         pk = int(chosen)
         shown = list(candidates.filter(pk=pk)) + [f for f in shown if f.pk != pk]
     return shown

@@ -30,6 +30,7 @@ from constellations.permissions import (
 from placements.models import Child
 from placements.permissions import children
 from pleegzorg.audit import Action, Purpose, access_log_write
+from pleegzorg.forms import search_text, within_reach
 from pleegzorg.models import User
 from pleegzorg.permissions import get_visible_or_404, require_role
 from pleegzorg.views.forms import submit, template_for
@@ -88,10 +89,13 @@ def _log_view(request, obj, *, person=None, detail: str = "") -> None:
 
 
 def _date(value: str | None, default: dt.date) -> dt.date:
+    """A day from the address or a form, or ``default`` when it is none or out of reach (the
+    calendar's week and the stay's next day are sums a day at the calendar's end cannot make)."""
     try:
-        return dt.date.fromisoformat(value) if value else default
+        day = dt.date.fromisoformat(value) if value else default
     except ValueError:
         return default
+    return day if within_reach(day) else default
 
 
 def _detail_url(result) -> str:
@@ -109,7 +113,7 @@ def _calendar_url(stay) -> str:
 @vary_on_headers("HX-Request")
 def constellation_list(request):
     require_role(request, *ROLES, purpose=Purpose.CARE)
-    search = request.GET.get("q", "").strip()[:100]
+    search = search_text(request.GET.get("q"))
     queryset = selectors.constellation_list(request.user, search=search)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("pagina"))
     context = {"page": page, "search": search, "query": f"q={search}" if search else ""}
@@ -312,7 +316,7 @@ def _contact_recorded(contact) -> str:
 def member_add(request, pk):
     """Search a family and add it; htmx updates the search results in place."""
     constellation = _constellation_or_404(request, pk, may=constellations.can_change)
-    search = request.GET.get("zoek", "").strip()[:100]
+    search = search_text(request.GET.get("zoek"))
     candidates = selectors.member_candidates(constellation)
     chosen = request.POST.get("family")  # kept on the page, also after an error
     shown = selectors.member_candidates_shown(candidates, search=search, chosen=chosen)

@@ -18,7 +18,7 @@ from placements.models import (
     YouthProtector,
 )
 from placements.validators import normalise_postcode, validate_bsn, validate_postcode
-from pleegzorg.forms import DateInput
+from pleegzorg.forms import DateField, DateInput, search_text
 from pleegzorg.models import User
 from pleegzorg.versioning import VersionedModelForm
 
@@ -85,7 +85,7 @@ class CaseloadFilterForm(forms.Form):
             ("afgesloten", _("ended, past aftercare (search by name)")),
         ],
     )
-    op = forms.DateField(label=_("As of"), required=False, widget=DateInput())
+    op = DateField(label=_("As of"), required=False, widget=DateInput())
     # Set by the links from the team dashboard; kept as the other filters change.
     medewerker = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput())
     straks = forms.BooleanField(required=False, widget=forms.HiddenInput())
@@ -126,6 +126,7 @@ class ChildDetailsForm(VersionedModelForm):
         model = Child
         fields = ["first_name", "last_name", "date_of_birth", "gender", "bsn", "school"]
         widgets = {"date_of_birth": DateInput()}
+        field_classes = {"date_of_birth": DateField}
 
 
 class CareFactsForm(VersionedModelForm):
@@ -178,7 +179,7 @@ class PlacementEndingForm(forms.Form):
 
 
 class PlacementEndForm(PlacementEndingForm):
-    end_date = forms.DateField(label=_("Last day in the family"), widget=DateInput())
+    end_date = DateField(label=_("Last day in the family"), widget=DateInput())
     field_order = ["version", "end_date", "end_reason", "ended_by", "end_note"]
 
 
@@ -195,7 +196,7 @@ class AssignmentChangeForm(forms.Form):
         required=False,
     )
     family_informed = forms.BooleanField(label=_("The foster family has been told"), required=False)
-    no_change_of_course_until = forms.DateField(
+    no_change_of_course_until = DateField(
         label=_("No change of course until"),
         required=False,
         widget=DateInput(),
@@ -229,7 +230,7 @@ class ChildStepForm(forms.Form):
     )
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    date_of_birth = DateField(label=_("Date of birth"), required=False, widget=DateInput())
     gender = forms.ChoiceField(label=_("Gender"), choices=Child.Gender.choices, initial="unknown")
     bsn = forms.CharField(
         label=_("BSN"),
@@ -288,8 +289,8 @@ class PlacementStepForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind of care"), choices=CareKind.choices)
     legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=Placement.LegalBasis.choices)
-    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
-    planned_end_date = forms.DateField(
+    start_date = DateField(label=_("Start date"), widget=DateInput())
+    planned_end_date = DateField(
         label=_("Planned end date"),
         required=False,
         widget=DateInput(),
@@ -344,6 +345,7 @@ class DecisionForm(forms.ModelForm):
             "foster_parents_view": forms.Textarea(attrs={"rows": 3}),
             "reason": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"decided_on": DateField}
 
 
 class VoiceNoteForm(forms.ModelForm):
@@ -351,6 +353,7 @@ class VoiceNoteForm(forms.ModelForm):
         model = VoiceNote
         fields = ["said_on", "text"]
         widgets = {"said_on": DateInput(), "text": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"said_on": DateField}
         help_texts = {"text": _("In the child's own words, as literally as you can.")}
 
 
@@ -386,6 +389,7 @@ class FamilyForm(VersionedModelForm):
             "stop_note",
         ]
         widgets = {"stop_date": DateInput()}
+        field_classes = {"stop_date": DateField}
         help_texts = {
             "stop_date": _("Only when the family stops."),
             "postcode": _("Such as 3511 AB."),
@@ -461,7 +465,8 @@ class PlacementStartFlow:
     def __init__(self, user: User, data=None):
         self.data = data
         posted = (data or {}).get("step", "")
-        self.submitted = min(int(posted), self.LAST) if posted.isdigit() else 0
+        # isdecimal(), not isdigit(): exactly what int() reads ("²" is a digit, not a number).
+        self.submitted = min(int(posted), self.LAST) if posted.isdecimal() else 0
         self.action = data.get("action", "next") if data else "show"
         kwargs = [
             {"children": permissions.children.visible_to(user).order_by("first_name")},
@@ -533,7 +538,7 @@ class PlacementStartFlow:
 
     @property
     def family_search(self) -> str:
-        return (self.data or {}).get("s1-search", "")
+        return search_text((self.data or {}).get("s1-search"))
 
     @property
     def chosen_family(self) -> str:

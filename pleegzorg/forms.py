@@ -1,5 +1,8 @@
+import datetime as dt
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +29,10 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Django gives the username its max_length after the field is made, so nothing checked
+        # it: a longer name went on to django-axes, which cannot store it in its log (a 500).
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
@@ -35,6 +42,42 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+# The days this application can mean: nobody here was born before 1900, and nothing is planned
+# after 2199. A day outside them is a typo, and near the calendar's own edges it broke the sums
+# made with it (9999-12-31 plus a week is no date: a 500).
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2199, 12, 31)
+
+
+def search_text(value: str | None, *, limit: int = 100) -> str:
+    """Search words read from the address or a post without a form: trimmed, at most ``limit``
+    characters, and without NUL characters, which PostgreSQL cannot hold even in a query (a
+    form's CharField refuses them itself, with a message)."""
+    return (value or "").replace("\x00", "").strip()[:limit]
+
+
+def within_reach(day: dt.date | None) -> bool:
+    return day is None or FIRST_DAY <= day <= LAST_DAY
+
+
+class DateField(forms.DateField):
+    """Every date typed in a form: a calendar input, and a day from FIRST_DAY to LAST_DAY."""
+
+    widget = DateInput
+    default_error_messages = {
+        "out_of_reach": _("Fill in a date from %(first)s to %(last)s."),
+    }
+
+    def validate(self, value):
+        super().validate(value)
+        if not within_reach(value):
+            raise forms.ValidationError(
+                self.error_messages["out_of_reach"],
+                code="out_of_reach",
+                params={"first": FIRST_DAY.year, "last": LAST_DAY.year},
+            )
 
 
 class AccessLogFilterForm(forms.Form):
@@ -53,8 +96,8 @@ class AccessLogFilterForm(forms.Form):
         required=False,
         choices=[("", _("All actions")), *AccessLogEntry.Action.choices],
     )
-    period_start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    period_end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    period_start = DateField(label=_("From"), required=False)
+    period_end = DateField(label=_("Until"), required=False)
 
     def __init__(self, *args, viewer: User, **kwargs):
         super().__init__(*args, **kwargs)

@@ -43,7 +43,10 @@ def save_versioned(instance: Versioned, *, version: int, fields: list[str]) -> N
     """Save ``fields`` only if nobody saved the row since ``version`` was shown, then bump it.
 
     Validates the saved fields the way ``full_clean()`` does (the others are not touched).
-    Raises ``StaleRecord`` when the row has another version by now."""
+    Raises ``StaleRecord`` when the row has another version by now, or when no version came
+    with the change (a form posted without it cannot show it saw the row as it is)."""
+    if version is None:
+        raise StaleRecord
     instance.full_clean(exclude=[f.name for f in instance._meta.fields if f.name not in fields])
     values = {name: getattr(instance, name) for name in fields}
     values["updated_at"] = timezone.now()

@@ -7,14 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from constellations.outcomes.selectors import Period, regions_visible_to
-from pleegzorg.forms import DateInput
+from pleegzorg.forms import DateField, DateInput
 from pleegzorg.models import Region, User
 
 
 class OutcomeFilterForm(forms.Form):
     region = forms.CharField(label=_("Region"), required=False, widget=forms.Select)
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    start = DateField(label=_("From"), required=False, widget=DateInput())
+    end = DateField(label=_("Until"), required=False, widget=DateInput())
 
     def __init__(self, data, *, viewer: User):
         default = Period.last_year_until(timezone.localdate())
@@ -31,7 +31,7 @@ class OutcomeFilterForm(forms.Form):
         value = self.cleaned_data["region"]
         if not value:
             return None
-        region = Region.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        region = Region.objects.filter(pk=int(value)).first() if value.isdecimal() else None
         if region is None:
             raise forms.ValidationError(_("This region does not exist. Choose one from the list."))
         return region

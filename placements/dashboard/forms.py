@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from placements.dashboard.selectors import dashboard_teams, regions
 from placements.forms import as_of_date_checked
-from pleegzorg.forms import DateInput
+from pleegzorg.forms import DateField, DateInput
 from pleegzorg.models import Region, Team
 
 
@@ -17,7 +17,7 @@ class DashboardFilterForm(forms.Form):
     # user's must answer 404 (and be logged), one that does not exist a message on the form.
     team = forms.IntegerField(label=_("Team"), required=False, min_value=1)
     region = forms.IntegerField(label=_("Region"), required=False, min_value=1)
-    op = forms.DateField(
+    op = DateField(
         label=_("As of"),
         required=False,
         widget=DateInput(),

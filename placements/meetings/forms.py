@@ -20,8 +20,17 @@ from placements.meetings.models import (
     RoleAuthority,
     StartMeetingAnswer,
 )
-from pleegzorg.forms import DateInput
+from pleegzorg.forms import DateField, DateInput
 from pleegzorg.versioning import StaleRecord
+
+# No page adds rows in the browser: the rows a page shows are all it can post. A post that claims
+# more (the row count is a hidden field anyone can change) is refused with a message before
+# that many forms are built, validated and shown again; Django's own ceiling is 2,000 rows.
+MAX_ROWS = 30
+
+
+def rows_formset(form, *, extra: int):
+    return formset_factory(form, extra=extra, max_num=MAX_ROWS, absolute_max=MAX_ROWS)
 
 
 class TimeInput(forms.TimeInput):
@@ -32,7 +41,7 @@ class TimeInput(forms.TimeInput):
 
 
 class MeetingPlanForm(forms.Form):
-    day = forms.DateField(label=_("Date"), widget=DateInput())
+    day = DateField(label=_("Date"), widget=DateInput())
     time = forms.TimeField(label=_("Time"), widget=TimeInput(), initial="10:00")
     place = forms.CharField(
         label=_("Place"), max_length=200, help_text=_("For example: at the foster family's home.")
@@ -61,12 +70,12 @@ class ParticipantForm(forms.Form):
         return data
 
 
-ParticipantFormSet = formset_factory(ParticipantForm, extra=2)
+ParticipantFormSet = rows_formset(ParticipantForm, extra=2)
 
 
 class HeldForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    held_on = DateField(label=_("Held on"), widget=DateInput())
     attended = forms.MultipleChoiceField(
         label=_("Who was there?"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -86,7 +95,7 @@ class AnswersForm(forms.ModelForm):
 class AgreementForm(forms.Form):
     what = forms.CharField(label=_("Agreement"), max_length=300, required=False)
     owner = forms.ChoiceField(label=_("Owner"), choices=[("", "—"), *Party.choices], required=False)
-    due_on = forms.DateField(label=_("By when"), required=False, widget=DateInput())
+    due_on = DateField(label=_("By when"), required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -98,7 +107,7 @@ class AgreementForm(forms.Form):
         return data
 
 
-AgreementFormSet = formset_factory(AgreementForm, extra=3)
+AgreementFormSet = rows_formset(AgreementForm, extra=3)
 
 
 class AuthorityForm(forms.Form):
@@ -109,7 +118,7 @@ class AuthorityForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-AuthorityFormSet = formset_factory(AuthorityForm, extra=0)
+AuthorityFormSet = rows_formset(AuthorityForm, extra=0)
 
 
 class JointReportForm(HeldForm):
@@ -139,7 +148,7 @@ class JointReportForm(HeldForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    next_date = forms.DateField(
+    next_date = DateField(
         label=_("When do we evaluate next?"),
         required=False,
         widget=DateInput(),
@@ -179,7 +188,7 @@ class MeetingRequestForm(forms.Form):
 
 
 class ChildContactForm(forms.Form):
-    contact_on = forms.DateField(label=_("Date of the conversation"), widget=DateInput())
+    contact_on = DateField(label=_("Date of the conversation"), widget=DateInput())
     note = forms.CharField(
         label=_("What was talked about"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -199,7 +208,7 @@ class CadenceForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     interval_weeks = forms.TypedChoiceField(label=_("How often"), coerce=int, choices=CHOICES)
-    next_date = forms.DateField(
+    next_date = DateField(
         label=_("Next joint meeting"),
         widget=DateInput(),
         help_text=_("The date you agreed with the parties."),

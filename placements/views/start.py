@@ -37,7 +37,7 @@ def placement_new(request):
             return redirect("placements:child", placement.child_id)
     chosen = flow.chosen_family
     families = selectors.families_for_matching(
-        flow.family_search, include=int(chosen) if chosen.isdigit() else None
+        flow.family_search, include=int(chosen) if chosen.isdecimal() else None
     )
     template = "placements/placement_new.html"
     if request.htmx and flow.action == "search":

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -91,8 +91,10 @@ def _with_bell(request: HttpRequest, html: str) -> HttpResponse:
 
 def _back(request: HttpRequest) -> HttpResponse:
     target = request.POST.get("next", "")
-    if target and _is_safe(request, target):
-        return redirect(target)
+    # A path of this site only. Not redirect(): it takes a word without a slash for the name
+    # of a URL pattern, and a posted "next" that names none was an error (a 500).
+    if target.startswith("/") and _is_safe(request, target):
+        return HttpResponseRedirect(target)
     return redirect(reverse("pleegzorg:notifications"))
 
 
