@@ -121,6 +121,7 @@ class World:
     other_stay: RespiteStay
     other_team: Team
     old_file: Child  # unchanged for 21 years: due for the retention review
+    ended_placement: Placement  # the caseworker's, ended and in aftercare
     foreign_ids: list[int] = field(default_factory=list)
 
     @property
@@ -192,6 +193,7 @@ def world(seeded) -> World:
         other_stay=RespiteStay.objects.filter(constellation=other_constellation).first(),
         other_team=Team.objects.exclude(pk=caseworker.team_id).exclude(lead=users["team_lead"])[0],
         old_file=age_file(PlacementFactory(caseworker=users["other_caseworker"]).child),
+        ended_placement=Placement.objects.in_aftercare().filter(caseworker=caseworker).first(),
     )
     # The caseworker's authenticator app, for the second login step's pages.
     TOTPDevice.objects.create(user=caseworker, name="app", confirmed=True)

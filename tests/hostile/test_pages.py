@@ -218,6 +218,36 @@ TARGETS: dict[str, list[Target]] = {
     ],
     "placements:youth_protector_change": [Target(CASEWORKER, placement, other=other_placement)],
     "placements:child_access_log": [Target(CASEWORKER, child, other=other_child)],
+    "placements:access_request": [Target("team_lead", child, other=other_child)],
+    "placements:access_export": [
+        Target(
+            "team_lead",
+            lambda w: child(w) | {"key": "kind"},
+            other=lambda w: other_child(w) | {"key": "kind"},
+        )
+    ],
+    "placements:access_export_json": [
+        Target(
+            "team_lead",
+            lambda w: child(w) | {"key": "kind"},
+            other=lambda w: other_child(w) | {"key": "kind"},
+        )
+    ],
+    "placements:placement_ending": [
+        Target(CASEWORKER, lambda w: {"pk": w.ended_placement.pk}, other=other_placement)
+    ],
+    "pleegzorg:break_glass": [
+        Target(
+            CASEWORKER,
+            lambda w: {"kind": "pleegkind", "pk": w.child.pk},
+            other=lambda w: {"kind": "pleegkind", "pk": w.other_child.pk},
+        )
+    ],
+    "pleegzorg:break_glass_review": [Target("team_lead")],
+    # The world has no grant: a number that is none (404).
+    "pleegzorg:break_glass_reviewed": [
+        Target("team_lead", lambda w: {"pk": 999999}, page="pleegzorg:break_glass_review")
+    ],
     "placements:decision_new": [Target(CASEWORKER, child, other=other_child)],
     "placements:voice_note_new": [Target(CASEWORKER, child, other=other_child)],
     "placements:parent_new": [Target(CASEWORKER, child, other=other_child)],
