@@ -681,7 +681,7 @@ def request(client: Client, method: str, url: str, data: dict, *, htmx: bool):
     return client.post(url, data, headers=headers)
 
 
-@pytest.mark.parametrize(("name", "target"), targets())
+@pytest.mark.parametrize(("name", "target"), list(targets()))
 def test_hostile_input_never_breaks_a_page(name, target, world):
     url = reverse(name, kwargs=target.kwargs(world))
     if target.query:
