@@ -105,13 +105,13 @@ def test_password_reset_sends_a_dutch_email_with_a_working_link(caseworker, clie
     response = client.post(
         form_url,
         {
-            "new_password1": "een-nieuw-lang-wachtwoord",
-            "new_password2": "een-nieuw-lang-wachtwoord",
+            "new_password1": "7Kx!q2Zp-9vMb#4Tj-y8Ws",
+            "new_password2": "7Kx!q2Zp-9vMb#4Tj-y8Ws",
         },
     )
     assert response["Location"] == reverse("password_reset_complete")
     caseworker.refresh_from_db()
-    assert caseworker.check_password("een-nieuw-lang-wachtwoord")
+    assert caseworker.check_password("7Kx!q2Zp-9vMb#4Tj-y8Ws")
 
 
 def test_password_reset_for_an_unknown_address_looks_the_same(db, client):

@@ -237,7 +237,7 @@ def test_a_password_reset_still_asks_for_the_second_step(caseworker, client):
         1
     )
     form_url = client.get(link)["Location"]
-    new = "een-nieuw-lang-wachtwoord"
+    new = "7Kx!q2Zp-9vMb#4Tj-y8Ws"
     response = client.post(form_url, {"new_password1": new, "new_password2": new})
     assert response["Location"] == "/wachtwoord-herstellen/klaar/"
     assert client.get("/")["Location"].startswith("/inloggen/")  # not logged in by the reset
@@ -315,7 +315,7 @@ def test_changing_the_email_address_asks_for_the_password_again(caseworker, clie
 
 def test_changing_the_password_needs_the_old_one(caseworker, client):
     client.force_login(caseworker)
-    new = "een-nieuw-lang-wachtwoord"
+    new = "7Kx!q2Zp-9vMb#4Tj-y8Ws"
     response = client.post(
         "/wachtwoord-wijzigen/",
         {"old_password": "fout", "new_password1": new, "new_password2": new},

@@ -64,7 +64,7 @@ def test_a_session_without_a_login_time_counts_as_ended(caseworker):
 
 def test_a_new_password_ends_the_other_sessions_and_keeps_this_one(caseworker):
     here, elsewhere = logged_in(caseworker), logged_in(caseworker)
-    new = "een-nieuw-lang-wachtwoord"
+    new = "7Kx!q2Zp-9vMb#4Tj-y8Ws"
     response = here.post(
         "/wachtwoord-wijzigen/",
         {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
