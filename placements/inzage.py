@@ -327,6 +327,22 @@ def _user(prefix: str) -> tuple[str, ...]:
     return tuple(f"{prefix}__{name}" for name in USER_NAME)
 
 
+# What the overview shows of a placement (besides family, caseworker and youth protector).
+PLACEMENT_FACTS = (
+    "kind",
+    "legal_basis",
+    "start_date",
+    "planned_end_date",
+    "end_date",
+    "end_reason",
+    "ended_by",
+    "end_note",
+    "perspective",
+    "joint_meeting_interval_weeks",
+    "next_joint_meeting_on",
+)
+
+
 ROWS = {
     "parents": RelatedRows(
         ParentChild,
@@ -349,17 +365,7 @@ ROWS = {
             "youth_protector__first_name",
             "youth_protector__last_name",
             "youth_protector__institution",
-            "kind",
-            "legal_basis",
-            "start_date",
-            "planned_end_date",
-            "end_date",
-            "end_reason",
-            "ended_by",
-            "end_note",
-            "perspective",
-            "joint_meeting_interval_weeks",
-            "next_joint_meeting_on",
+            *PLACEMENT_FACTS,
         ),
     ),
     "caseworkers": RelatedRows(
@@ -582,21 +588,6 @@ def _parents_part(rows: list[dict]) -> Part:
         for r in rows
     )
     return Part(key="parents", title=_("Parents"), records=records, empty=_nothing())
-
-
-PLACEMENT_FACTS = (
-    "kind",
-    "legal_basis",
-    "start_date",
-    "planned_end_date",
-    "end_date",
-    "end_reason",
-    "ended_by",
-    "end_note",
-    "perspective",
-    "joint_meeting_interval_weeks",
-    "next_joint_meeting_on",
-)
 
 
 def _youth_protector(row: dict, prefix: str = "youth_protector") -> str | None:

@@ -103,8 +103,7 @@ def membership_on(on, path: str = "family__memberships") -> FilteredRelation:
         on = day(on)
     return FilteredRelation(
         path,
-        condition=Q(**{f"{path}__joined_on__lte": on})
-        & (Q(**{f"{path}__left_on__isnull": True}) | Q(**{f"{path}__left_on__gte": on})),
+        condition=Membership.during_condition(on, on, prefix=f"{path}__"),
     )
 
 
@@ -274,8 +273,9 @@ def care_days(
     aggregates = {}
     for name, (a, b) in windows.items():
         aggregates[f"{name}_days"] = Sum(overlap_days(a, b, placement, (joined_on, left_on)))
-        active = Placement.active_condition(b) & Q(**{f"{joined_on}__lte": b})
-        active &= Q(**{f"{left_on}__isnull": True}) | Q(**{f"{left_on}__gte": b})
+        active = Placement.active_condition(b) & Membership.during_condition(
+            b, b, prefix="family__memberships__"
+        )
         aggregates[f"{name}_active"] = Count("pk", filter=active)
         aggregates[f"{name}_part_time"] = Count("pk", filter=active & Q(kind__in=PART_TIME_KINDS))
     rows = _placements(regions).filter(
@@ -361,9 +361,7 @@ def children_with_many_placements(regions: Iterable[int], windows: Windows) -> d
         a, b = year.start, year.end
         overlaps = Q(start_date__lte=b) & (Q(end_date__isnull=True) | Q(end_date__gte=a))
         on = Least(Coalesce("end_date", day(b)), day(b))
-        member = Q(family__memberships__joined_on__lte=on) & (
-            Q(family__memberships__left_on__isnull=True) | Q(family__memberships__left_on__gte=on)
-        )
+        member = Membership.during_condition(on, on, prefix="family__memberships__")
         flag = Case(When(member, then=Value(1)), default=Value(0))
         per_child[f"{name}_n"] = Count("pk", distinct=True, filter=overlaps)
         per_child[f"{name}_r"] = Max("in_region", filter=overlaps)
@@ -507,16 +505,14 @@ def member_families(regions: Iterable[int], windows: Windows) -> dict[str, int]:
     """Families that were a member of one of the region's constellations on some day of each
     window."""
     first, last = _span(windows)
-    rows = (
-        Membership.objects.filter(constellation__region__in=list(regions), joined_on__lte=last)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gte=first))
-        .order_by()
-    )
+    rows = Membership.objects.filter(
+        Membership.during_condition(first, last), constellation__region__in=list(regions)
+    ).order_by()
     aggregates = {
         name: Count(
             "family",
             distinct=True,
-            filter=Q(joined_on__lte=b) & (Q(left_on__isnull=True) | Q(left_on__gte=a)),
+            filter=Membership.during_condition(a, b),
         )
         for name, (a, b) in windows.items()
     }
