@@ -691,32 +691,36 @@ class Placement(Versioned):
         )
 
     @staticmethod
-    def child_contacts_in_year(on: date) -> Subquery:
-        """How many conversations with the child the placement had in the 12 months up to and
-        including ``on``."""
-        contacts = (
-            ChildContact.objects.filter(
-                placement=OuterRef("pk"),
-                contact_on__gt=on - timedelta(days=365),
-                contact_on__lte=on,
-            )
+    def child_contacts_by_placement(on: date) -> models.QuerySet:
+        """The conversations with the child in the 12 months up to and including ``on``, counted
+        per placement (``placement``, ``n``): the one definition of that window, for the count
+        one placement shows and for the rule over many."""
+        return (
+            ChildContact.objects.filter(contact_on__gt=on - timedelta(days=365), contact_on__lte=on)
             .order_by()
             .values("placement")
             .annotate(n=Count("pk"))
-            .values("n")
         )
-        return Coalesce(Subquery(contacts, output_field=models.IntegerField()), 0)
+
+    @staticmethod
+    def child_contacts_in_year(on: date) -> Coalesce:
+        """How many conversations with the child the placement had in the 12 months up to and
+        including ``on``."""
+        contacts = Placement.child_contacts_by_placement(on).filter(placement=OuterRef("pk"))
+        return Coalesce(Subquery(contacts.values("n"), output_field=models.IntegerField()), 0)
 
     @staticmethod
     def too_few_child_contacts_condition(on: date) -> Q:
         """Active on ``on`` and spoken with fewer than CHILD_CONTACTS_PER_YEAR times in the 12
-        months up to it (the guideline: at least 3 conversations a year)."""
-        too_few = Q(
-            models.lookups.LessThan(
-                Placement.child_contacts_in_year(on), settings.CHILD_CONTACTS_PER_YEAR
-            )
+        months up to it (the guideline: at least 3 conversations a year).
+
+        Written as "not among the placements with enough": one uncorrelated subquery that
+        PostgreSQL hashes once, where a count per placement would run once per row (a
+        dashboard over a whole sector counts 20,000 placements)."""
+        enough = Placement.child_contacts_by_placement(on).filter(
+            n__gte=settings.CHILD_CONTACTS_PER_YEAR
         )
-        return Placement.active_condition(on) & too_few
+        return Placement.active_condition(on) & ~Q(pk__in=enough.values("placement"))
 
     @staticmethod
     def report_missing_condition(on: date) -> Q:
@@ -726,7 +730,7 @@ class Placement(Versioned):
         from placements.meetings.models import Meeting
 
         missing = Meeting.objects.filter(
-            Meeting.report_missing_condition(on), placement=OuterRef("pk")
+            Meeting.report_overdue_condition(on), placement=OuterRef("pk")
         )
         return Placement.active_condition(on) & Q(Exists(missing))
 
@@ -776,38 +780,42 @@ class Placement(Versioned):
         return Placement.active_condition(on) & Q(Exists(calm))
 
     @staticmethod
-    def caseworker_changes_in_year(on: date) -> Coalesce:
-        """How often the placement changed caseworker in the 12 months up to and including
-        ``on``: its caseworker assignments that started in that window, except its first one
-        (the start of the placement is not a change)."""
-        first = (
-            CaseworkerAssignment.objects.filter(placement=OuterRef(OuterRef("pk")))
-            .order_by("start_date", "pk")
-            .values("pk")[:1]
-        )
-        changes = (
-            CaseworkerAssignment.objects.filter(
-                placement=OuterRef("pk"),
-                start_date__gt=on - timedelta(days=365),
-                start_date__lte=on,
-            )
-            .exclude(pk=Subquery(first))
-            .order_by()
+    def caseworker_changes_by_placement(on: date) -> models.QuerySet:
+        """How often placements changed caseworker in the 12 months up to and including ``on``,
+        per placement (``placement``, ``n``): their caseworker assignments that started in that
+        window, except each placement's first one (the start of a placement is not a change).
+        The first one is in the window exactly when the earliest start date is."""
+        window = Q(start_date__gt=on - timedelta(days=365), start_date__lte=on)
+        first_in_window = Q(first__gt=on - timedelta(days=365), first__lte=on)
+        return (
+            CaseworkerAssignment.objects.order_by()
             .values("placement")
-            .annotate(n=Count("pk"))
-            .values("n")
+            .annotate(in_window=Count("pk", filter=window), first=models.Min("start_date"))
+            .annotate(
+                n=F("in_window")
+                - models.Case(
+                    models.When(first_in_window, then=1),
+                    default=0,
+                    output_field=models.IntegerField(),
+                )
+            )
         )
-        return Coalesce(Subquery(changes, output_field=models.IntegerField()), 0)
+
+    @staticmethod
+    def caseworker_changes_in_year(on: date) -> Coalesce:
+        """:meth:`caseworker_changes_by_placement` of one placement (0: none)."""
+        changes = Placement.caseworker_changes_by_placement(on).filter(placement=OuterRef("pk"))
+        return Coalesce(Subquery(changes.values("n"), output_field=models.IntegerField()), 0)
 
     @staticmethod
     def unstable_condition(on: date) -> Q:
         """Active on ``on`` with UNSTABLE_CASEWORKER_CHANGES or more caseworker changes in the 12
-        months up to it (the continuity measure of the Children's Commissioner for England)."""
-        return Placement.active_condition(on) & Q(
-            models.lookups.GreaterThanOrEqual(
-                Placement.caseworker_changes_in_year(on), Placement.UNSTABLE_CASEWORKER_CHANGES
-            )
+        months up to it (the continuity measure of the Children's Commissioner for England).
+        One uncorrelated subquery (hashed once), like :meth:`too_few_child_contacts_condition`."""
+        unstable = Placement.caseworker_changes_by_placement(on).filter(
+            n__gte=Placement.UNSTABLE_CASEWORKER_CHANGES
         )
+        return Placement.active_condition(on) & Q(pk__in=unstable.values("placement"))
 
     UNSTABLE_CASEWORKER_CHANGES = 2
 

@@ -1,6 +1,7 @@
 """Database helpers shared by the apps."""
 
 import json
+from dataclasses import dataclass
 from datetime import UTC
 
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -115,3 +116,62 @@ def field_at(model: type[models.Model], path: str) -> models.Field:
     for relation in relations:
         model = model._meta.get_field(relation).related_model
     return model._meta.get_field(name)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One aggregate of :func:`tally_rows`: ``function`` of the rows' ``column`` (COUNT of every
+    row when None), over the rows where each column of ``where`` is true and none of
+    ``unless`` is; ``field`` turns the database's value into Python (a date from SQLite's
+    text)."""
+
+    function: str = "COUNT"
+    column: str | None = None
+    where: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    field: models.Field | None = None
+
+    FUNCTIONS = ("COUNT", "SUM", "MIN", "MAX")
+
+
+def tally_rows(rows: models.QuerySet, by: str, tallies: dict[str, Tally]) -> list[dict]:
+    """Aggregates over a ``values()`` queryset's rows, one result per value of its column
+    ``by``, with every column of a row computed once.
+
+    Django writes an annotation out in full in every aggregate that filters on it, so a rule
+    counted today, within 14 days and "within 14 days but not today" runs its subqueries three
+    times per row. Here the rows are a materialized common table expression (PostgreSQL does
+    not fold it into the aggregates, SQLite 3.35+ reads the keyword too): each rule is a
+    boolean column, computed once per row, and the aggregates read the columns."""
+    connection = connections[rows.db]
+    quote = connection.ops.quote_name
+    columns = set(rows.query.values_select) | set(rows.query.annotation_select)
+    selects = [f"{quote(by)}"]
+    for name, tally in tallies.items():
+        if tally.function not in Tally.FUNCTIONS:
+            raise ValueError(f"unknown aggregate {tally.function!r}")
+        used = {by, *tally.where, *tally.unless, *([tally.column] if tally.column else [])}
+        if not used <= columns:
+            raise ValueError(f"{name}: no column {sorted(used - columns)} in the rows")
+        conditions = [quote(c) for c in tally.where] + [f"NOT {quote(c)}" for c in tally.unless]
+        argument = quote(tally.column) if tally.column else "*"
+        aggregate = f"{tally.function}({argument})"
+        if conditions:
+            aggregate += f" FILTER (WHERE {' AND '.join(conditions)})"
+        selects.append(f"{aggregate} AS {quote(name)}")
+    inner, params = rows.query.get_compiler(using=rows.db).as_sql()
+    # Every identifier above is a column of the queryset, quoted; the values are parameters.
+    sql = (
+        f"WITH rows AS MATERIALIZED ({inner}) "  # noqa: S608  # nosec B608
+        f"SELECT {', '.join(selects)} FROM rows GROUP BY {quote(by)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [by, *tallies]
+        results = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    for name, tally in tallies.items():
+        if tally.field is not None:
+            for result in results:
+                if result[name] is not None:
+                    result[name] = tally.field.to_python(result[name])
+    return results

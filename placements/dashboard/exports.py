@@ -42,7 +42,7 @@ def attention_table(dashboard: TeamDashboard) -> tuple[list, list]:
         if has_due:
             headers.append(_("%(rule)s, within 14 days") % {"rule": RULE_LABELS[name]})
     rows = []
-    for r in dashboard.rows:
+    for r in dashboard.counted_rows:
         row = [str(r.caseworker)]
         for name, has_due in DASHBOARD_RULES:
             row.append(r.counts[name])

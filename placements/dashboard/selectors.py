@@ -13,16 +13,20 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
+    DateField,
     DecimalField,
+    ExpressionWrapper,
     F,
-    Min,
     QuerySet,
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
@@ -33,7 +37,8 @@ from django.utils.http import urlencode
 from placements import permissions
 from placements.forms import RULE_LABELS
 from placements.models import CareKind, Placement
-from placements.selectors import rule_filter
+from placements.selectors import due_within, rule_filter
+from pleegzorg.db import Tally, tally_rows
 from pleegzorg.models import Region, Team, User
 from pleegzorg.permissions import Policy, get_visible_or_404
 from pleegzorg.permissions import teams as team_policy
@@ -140,34 +145,56 @@ def weighted_caseload() -> Sum:
     )
 
 
-def caseworker_figures(user: User, scope: Scope) -> QuerySet:
-    """One row per caseworker with active placements on the as-of date: the counts of every
-    rule today and due soon, the weighted caseload, and the longest waits. One query."""
-    on = scope.on
-    counts = {}
-    for name, has_due in DASHBOARD_RULES:
-        counts[name] = Count("pk", filter=rule_filter(name, on))
-        if has_due:
-            counts[f"{name}_due"] = Count("pk", filter=rule_filter(name, on, due=True))
+def caseworker_load(user: User, scope: Scope) -> QuerySet:
+    """One row per caseworker with active placements on the as-of date: how many, and the
+    weighted caseload. One query over every caseworker of the scope (the bands and the norm
+    need them all)."""
     return (
         counted_placements(user, scope)
-        .active(on)
+        .active(scope.on)
         .order_by()
         .values("caseworker")
-        .annotate(
-            active=Count("pk"),
-            weighted=weighted_caseload(),
-            oldest_contact=Min(
-                Coalesce(Placement.last_child_contact(on), F("start_date")),
-                filter=rule_filter("too_few_child_contacts", on),
-            ),
-            without_youth_protector_since=Min(
-                Placement.without_youth_protector_since(on),
-                filter=rule_filter("no_youth_protector", on),
-            ),
-            **counts,
-        )
+        .annotate(active=Count("pk"), weighted=weighted_caseload())
     )
+
+
+def rule_figures(user: User, scope: Scope, caseworkers: list[int]) -> list[dict]:
+    """One row per caseworker of ``caseworkers`` with active placements on the as-of date: the
+    count of every rule today and due soon, and the longest waits. One query.
+
+    Each placement's rules are computed once, as columns (``pleegzorg.db.tally_rows``): "due
+    soon" is :func:`rule_filter`'s ``due`` (meets the rule DASHBOARD_DUE_DAYS later, not on
+    the as-of date), counted from the same two columns as today's number."""
+    on = scope.on
+    later = on + due_within()
+    columns = {
+        "cw": F("caseworker_id"),
+        "contact_since": Coalesce(Placement.last_child_contact(on), F("start_date")),
+        "protector_since": Placement.without_youth_protector_since(on),
+    }
+    tallies = {
+        "oldest_contact": Tally(
+            "MIN", "contact_since", where=("now_too_few_child_contacts",), field=DateField()
+        ),
+        "without_youth_protector_since": Tally(
+            "MIN", "protector_since", where=("now_no_youth_protector",), field=DateField()
+        ),
+    }
+    for name, has_due in DASHBOARD_RULES:
+        columns[f"now_{name}"] = ExpressionWrapper(rule_filter(name, on), BooleanField())
+        tallies[name] = Tally(where=(f"now_{name}",))
+        if has_due:
+            columns[f"later_{name}"] = ExpressionWrapper(rule_filter(name, later), BooleanField())
+            tallies[f"{name}_due"] = Tally(where=(f"later_{name}",), unless=(f"now_{name}",))
+    rows = (
+        counted_placements(user, scope)
+        .active(on)
+        .filter(caseworker__in=caseworkers)
+        .order_by()
+        .annotate(**columns)
+        .values(*columns)
+    )
+    return tally_rows(rows, "cw", tallies)
 
 
 @dataclass(frozen=True)
@@ -236,8 +263,10 @@ class CaseworkerRow:
 
 @dataclass
 class TeamDashboard:
+    user: User
     scope: Scope
-    rows: list[CaseworkerRow]
+    rows: list[CaseworkerRow]  # every caseworker of the scope, with their caseload
+    page: Page  # the caseworkers on this page of the tables, with their rule counts
     unstable_all: QuerySet[Placement]
     ended_early_all: QuerySet[Placement]
 
@@ -258,28 +287,39 @@ class TeamDashboard:
 
     @cached_property
     def totals(self) -> dict:
-        keys = self.rows[0].counts if self.rows else {}
         return {
             "active": sum(r.active for r in self.rows),
             "over_norm": sum(1 for r in self.rows if r.over_norm),
-            **{key: sum(r.counts[key] for r in self.rows) for key in keys},
         }
 
     @cached_property
+    def counted_rows(self) -> list[CaseworkerRow]:
+        """Every row with its rule counts, for the CSV (one more query for the rows not on
+        this page)."""
+        count_rules(self.user, self.scope, [r for r in self.rows if not r.cells])
+        return self.rows
+
+    @cached_property
     def unstable(self) -> list[Placement]:
-        return list(self.unstable_all[:TABLE_LIMIT])
+        return first_rows(self.unstable_all)
 
     @cached_property
     def unstable_count(self) -> int:
-        return self.unstable_all.count()
+        return self.unstable[0].rows_in_all if self.unstable else 0
 
     @cached_property
     def ended_early(self) -> list[Placement]:
-        return list(self.ended_early_all[:TABLE_LIMIT])
+        return first_rows(self.ended_early_all)
 
     @cached_property
     def ended_early_count(self) -> int:
-        return self.ended_early_all.count()
+        return self.ended_early[0].rows_in_all if self.ended_early else 0
+
+
+def first_rows(placements: QuerySet[Placement]) -> list[Placement]:
+    """The first TABLE_LIMIT rows, each with how many rows there are in all (``rows_in_all``, a
+    window over the whole list): the table and its count in one query."""
+    return list(placements.annotate(rows_in_all=Window(Count("pk")))[:TABLE_LIMIT])
 
 
 def caseworkers_in(scope: Scope) -> QuerySet[User]:
@@ -293,30 +333,35 @@ def caseworkers_in(scope: Scope) -> QuerySet[User]:
 
 
 def caseworker_rows(user: User, scope: Scope) -> list[CaseworkerRow]:
-    """Every caseworker of the scope, also those without placements, with their figures (two
-    queries: the caseworkers, and the figures grouped by caseworker)."""
-    figures = {row["caseworker"]: row for row in caseworker_figures(user, scope)}
-    rows = []
-    for caseworker in caseworkers_in(scope):
-        figure = figures.get(caseworker.pk, {})
-        counts = {name: figure.get(name, 0) for name, _ in DASHBOARD_RULES}
-        counts |= {
+    """Every caseworker of the scope, also those without placements, with their caseload (two
+    queries: the caseworkers, and their load). :func:`count_rules` adds the rest."""
+    load = {row["caseworker"]: row for row in caseworker_load(user, scope)}
+    return [
+        CaseworkerRow(
+            caseworker=caseworker,
+            active=load.get(caseworker.pk, {}).get("active", 0),
+            weighted=load.get(caseworker.pk, {}).get("weighted", Decimal("0")),
+        )
+        for caseworker in caseworkers_in(scope)
+    ]
+
+
+def count_rules(user: User, scope: Scope, rows: list[CaseworkerRow]) -> None:
+    """Fill in the rule counts of ``rows`` and their cells (one query; none without rows)."""
+    if not rows:
+        return
+    figures = {row["cw"]: row for row in rule_figures(user, scope, [r.caseworker.pk for r in rows])}
+    for row in rows:
+        figure = figures.get(row.caseworker.pk, {})
+        row.counts = {name: figure.get(name, 0) for name, _ in DASHBOARD_RULES}
+        row.counts |= {
             f"{name}_due": figure.get(f"{name}_due", 0) for name, due in DASHBOARD_RULES if due
         }
-        rows.append(
-            shown := CaseworkerRow(
-                caseworker=caseworker,
-                active=figure.get("active", 0),
-                weighted=figure.get("weighted", Decimal("0")),
-                counts=counts,
-                days_since_contact=_days(scope.on, figure.get("oldest_contact")),
-                days_without_youth_protector=_days(
-                    scope.on, figure.get("without_youth_protector_since")
-                ),
-            )
+        row.days_since_contact = _days(scope.on, figure.get("oldest_contact"))
+        row.days_without_youth_protector = _days(
+            scope.on, figure.get("without_youth_protector_since")
         )
-        shown.make_cells(scope.on, linked=scope.linked)
-    return rows
+        row.make_cells(scope.on, linked=scope.linked)
 
 
 def _days(on: date, since: date | None) -> int | None:
@@ -362,11 +407,18 @@ def ended_early_placements(user: User, scope: Scope) -> QuerySet[Placement]:
     )
 
 
-def team_dashboard(user: User, scope: Scope) -> TeamDashboard:
-    """The whole dashboard in a fixed number of queries (6), whatever the number of rows."""
+def team_dashboard(user: User, scope: Scope, page: str | int | None = None) -> TeamDashboard:
+    """The whole dashboard in a fixed number of queries (7), whatever the number of rows: the
+    caseload of every caseworker of the scope, and the rules of those on ``page`` (PAGE_SIZE
+    caseworkers a page: an application manager's scope is the whole sector)."""
+    rows = caseworker_rows(user, scope)
+    shown = Paginator(rows, settings.PAGE_SIZE).get_page(page)
+    count_rules(user, scope, list(shown.object_list))
     return TeamDashboard(
+        user=user,
         scope=scope,
-        rows=caseworker_rows(user, scope),
+        rows=rows,
+        page=shown,
         unstable_all=unstable_placements(user, scope),
         ended_early_all=ended_early_placements(user, scope),
     )
@@ -375,4 +427,6 @@ def team_dashboard(user: User, scope: Scope) -> TeamDashboard:
 def my_work(user: User, on: date) -> CaseworkerRow:
     """A caseworker's own figures for their start page: the dashboard's row for them."""
     scope = Scope(on=on, teams=Team.objects.none(), caseworker=user)
-    return caseworker_rows(user, scope)[0]
+    rows = caseworker_rows(user, scope)
+    count_rules(user, scope, rows)
+    return rows[0]

@@ -22,15 +22,15 @@ def team_dashboard(request):
     filters = form.filters()
     dashboard = None
     if filters is not None:
-        dashboard = selectors.team_dashboard(
-            request.user, selectors.dashboard_scope(request, filters)
-        )
+        scope = selectors.dashboard_scope(request, filters)
+        dashboard = selectors.team_dashboard(request.user, scope, request.GET.get("pagina"))
         if request.GET.get("formaat") == "csv":
             return exports.dashboard_csv(request, dashboard, request.GET.get("tabel", ""))
         log_view(request, person=None, purpose=Purpose.SUPERVISION, detail="team dashboard")
     query = request.GET.copy()
     query.pop("formaat", None)
     query.pop("tabel", None)
+    query.pop("pagina", None)
     context = {
         "form": form,
         "dashboard": dashboard,

@@ -83,22 +83,27 @@ class Meeting(Versioned):
 
     @staticmethod
     def report_missing_condition(on: date, *, prefix: str = "") -> Q:
-        """The report is missing on ``on``: the placement is active, and the meeting's day was
-        over before ``on`` while it is still "planned", or it is a joint meeting held before
-        ``on`` without a next date. The reminder scan (``report_missing``) and the dashboard
-        count this one rule."""
+        """The report is missing on ``on``: the placement is active, and
+        :meth:`report_overdue_condition`. The reminder scan (``report_missing``) and the
+        dashboard count this one rule."""
+        return Placement.active_condition(
+            on, prefix=f"{prefix}placement__"
+        ) & Meeting.report_overdue_condition(on, prefix=prefix)
+
+    @staticmethod
+    def report_overdue_condition(on: date, *, prefix: str = "") -> Q:
+        """The meeting's day was over before ``on`` while it is still "planned", or it is a
+        joint meeting held before ``on`` without a next date (a placement's rule adds its own
+        "active", :meth:`Placement.report_missing_condition`)."""
         start_of_day = timezone.make_aware(dt.datetime.combine(on, dt.time.min))
         p = prefix
-        return Placement.active_condition(on, prefix=f"{p}placement__") & (
-            Q(**{f"{p}status": Meeting.Status.PLANNED, f"{p}planned_at__lt": start_of_day})
-            | Q(
-                **{
-                    f"{p}kind": Meeting.Kind.JOINT,
-                    f"{p}status": Meeting.Status.HELD,
-                    f"{p}next_date__isnull": True,
-                    f"{p}held_on__lt": on,
-                }
-            )
+        return Q(**{f"{p}status": Meeting.Status.PLANNED, f"{p}planned_at__lt": start_of_day}) | Q(
+            **{
+                f"{p}kind": Meeting.Kind.JOINT,
+                f"{p}status": Meeting.Status.HELD,
+                f"{p}next_date__isnull": True,
+                f"{p}held_on__lt": on,
+            }
         )
 
 

@@ -366,21 +366,30 @@ def test_an_unknown_table_is_not_found(data, team_lead, client):
 
 
 def test_query_budget_on_more_than_a_page_of_data(
-    team, team_lead, client, django_assert_max_num_queries
+    team, team_lead, client, django_assert_max_num_queries, settings
 ):
-    for n in range(30):
-        worker = UserFactory(username=f"w{n}", team=team)
+    settings.PAGE_SIZE = 20
+    for n in range(25):
+        worker = UserFactory(username=f"w{n:02}", first_name=f"W{n:02}", team=team)
         PlacementFactory(caseworker=worker)
         PlacementFactory(
             caseworker=worker, end_date=days(-3), end_reason="premature", ended_by="child"
         )
     client.force_login(team_lead)
-    # Session and user, the log entry, the teams and regions of the form, the caseworkers, the
-    # figures per caseworker, and the two stability tables with their counts.
-    with django_assert_max_num_queries(15):
-        response = client.get(URL)
-    assert len(response.context["dashboard"].rows) == 30
-    assert response.context["dashboard"].ended_early_count == 30
+    # Session and user, the log entry, the teams and regions of the form, the caseworkers,
+    # their caseload, the rules of this page's caseworkers, and the two stability tables (each
+    # with its count).
+    for page in ("1", "2"):
+        with django_assert_max_num_queries(15):
+            response = client.get(URL, {"pagina": page})
+        board = response.context["dashboard"]
+        assert len(board.rows) == 25 and board.ended_early_count == 25
+        assert len(board.page) == (20 if page == "1" else 5)
+        # The rules are counted for the caseworkers on the page, their caseload for all.
+        assert all(row.cells for row in board.page)
+        assert [r.caseworker.username for r in board.page][0] == ("w00" if page == "1" else "w20")
+    assert dict(board.bands)["0\u20139"] == 25
+    assert "W24" in client.get(URL, {"formaat": "csv", "tabel": "aandacht"}).content.decode()
 
 
 def test_a_team_lead_asking_for_another_teams_caseworker_sees_nothing(
@@ -398,7 +407,8 @@ def test_the_demo_shows_caseworkers_over_the_norm_and_overdue_meetings(seeded, c
     client.force_login(lead)
     board = client.get(URL).context["dashboard"]
     assert any(row.over_norm for row in board.rows)
-    assert board.totals["start_meeting_overdue"] + board.totals["joint_meeting_overdue"] > 0
+    overdue = ("start_meeting_overdue", "joint_meeting_overdue")
+    assert sum(row.counts[rule] for row in board.page for rule in overdue) > 0
     app_manager = User.objects.filter(role=User.Role.APP_MANAGER).first()
     client.force_login(app_manager)
     board = client.get(URL).context["dashboard"]
