@@ -389,6 +389,11 @@ def test_query_budget_on_more_than_a_page_of_data(
         assert all(row.cells for row in board.page)
         assert [r.caseworker.username for r in board.page][0] == ("w00" if page == "1" else "w20")
     assert dict(board.bands)["0\u20139"] == 25
+    # The pages link to each other keeping the filters, in place with htmx and as plain links.
+    html = client.get(URL, {"pagina": "2", "op": D.isoformat()}).content.decode()
+    assert "Pagina 2 van 2" in html and f"?op={D.isoformat()}&amp;pagina=1" in html
+    partial = client.get(URL, {"pagina": "2"}, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in partial and 'hx-target="#dashboard-figures"' in partial
     assert "W24" in client.get(URL, {"formaat": "csv", "tabel": "aandacht"}).content.decode()
 
 
