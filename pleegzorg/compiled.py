@@ -20,8 +20,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from decimal import Decimal
 
+from django.core.cache import caches
 from django.db import connections
 from django.db.models import QuerySet
+
+from pleegzorg import generations
 
 MAX_QUERIES = 256  # compiled queries kept per process (a report holds about ten)
 
@@ -31,7 +34,9 @@ _lock = threading.Lock()
 
 def aggregate(key: Hashable, build: Callable[[], tuple[QuerySet, dict]]) -> dict:
     """``queryset.aggregate(**aggregates)`` for the ``(queryset, aggregates)`` that ``build``
-    returns; compiled once per ``key`` (and database), run every time."""
+    returns; compiled once per ``key`` (and database), run every time, except that inside a
+    ``pleegzorg.generations.snapshot`` a result is kept for as long as the tables it read stay
+    as they were (:func:`pleegzorg.generations.result_key`)."""
     alias = "default"
     full_key = (alias, connections[alias].settings_dict["NAME"], key)
     with _lock:
@@ -40,10 +45,16 @@ def aggregate(key: Hashable, build: Callable[[], tuple[QuerySet, dict]]) -> dict
             _compiled.move_to_end(full_key)
     if hit is not None:
         sql, params, names = hit
+        kept = generations.result_key(sql, params)
+        if kept is not None and (row := caches[generations.CACHE].get(kept)) is not None:
+            return row
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             values = cursor.fetchone()
-        return dict(zip(names, map(_plain, values), strict=True))
+        row = dict(zip(names, map(_plain, values), strict=True))
+        if kept is not None:
+            caches[generations.CACHE].set(kept, row, generations.KEEP_SECONDS)
+        return row
     queryset, aggregates = build()
     seen: list[tuple[str, tuple]] = []
 
@@ -53,12 +64,15 @@ def aggregate(key: Hashable, build: Callable[[], tuple[QuerySet, dict]]) -> dict
 
     with connections[queryset.db].execute_wrapper(capture):
         row = queryset.aggregate(**aggregates)
+    row = {name: _plain(value) for name, value in row.items()}
     if queryset.db == alias and len(seen) == 1:  # an aggregate that was one query: keep it
         with _lock:
             _compiled[full_key] = (*seen[0], list(row))
             while len(_compiled) > MAX_QUERIES:
                 _compiled.popitem(last=False)
-    return {name: _plain(value) for name, value in row.items()}
+        if (kept := generations.result_key(*seen[0])) is not None:
+            caches[generations.CACHE].set(kept, row, generations.KEEP_SECONDS)
+    return row
 
 
 def _plain(value):

@@ -6,6 +6,7 @@ from datetime import UTC
 
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.migrations.operations.base import Operation
 from django.db.models.functions import Cast, JSONObject
 
 
@@ -175,3 +176,73 @@ def tally_rows(rows: models.QuerySet, by: str, tallies: dict[str, Tally]) -> lis
                 if result[name] is not None:
                     result[name] = tally.field.to_python(result[name])
     return results
+
+
+class TrackChanges(Operation):
+    """A migration operation: every statement that writes to ``table`` (with ``update_of``,
+    only an UPDATE of those columns) raises the table's generation (``TableGeneration``). On
+    PostgreSQL; other databases keep no generations, so nothing is kept for them."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, table: str, update_of: tuple[str, ...] = ()):
+        self.table, self.update_of = table, tuple(update_of)
+
+    def deconstruct(self):
+        kwargs = {"table": self.table}
+        if self.update_of:
+            kwargs["update_of"] = self.update_of
+        return self.__class__.__qualname__, [], kwargs
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        quote = schema_editor.quote_name
+        writes = ["INSERT", "DELETE", "TRUNCATE"]
+        if self.update_of:
+            columns = ", ".join(quote(c) for c in self.update_of)
+            writes.append(f"UPDATE OF {columns}")
+        else:
+            writes.append("UPDATE")
+        schema_editor.execute(
+            f"CREATE TRIGGER {GENERATION_TRIGGER} AFTER {' OR '.join(writes)} "
+            f"ON {quote(self.table)} FOR EACH STATEMENT "
+            f"EXECUTE FUNCTION {GENERATION_FUNCTION}()",
+            params=None,
+        )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        table = schema_editor.quote_name(self.table)
+        drop = f"DROP TRIGGER IF EXISTS {GENERATION_TRIGGER} ON {table}"
+        schema_editor.execute(drop, params=None)
+
+    def describe(self):
+        return f"Track the generation of {self.table}"
+
+
+GENERATION_TRIGGER = "pleegzorg_generation"
+GENERATION_FUNCTION = "pleegzorg_raise_generation"
+# A sequence, not +1: a number handed out is never handed out again, also when the transaction
+# that took it rolls back, so a result kept under a generation of a write that never committed
+# can never be found.
+CREATE_GENERATION_FUNCTION = """
+CREATE SEQUENCE IF NOT EXISTS pleegzorg_generation_seq;
+CREATE OR REPLACE FUNCTION pleegzorg_raise_generation() RETURNS trigger AS $$
+BEGIN
+    INSERT INTO pleegzorg_tablegeneration (table_name, generation)
+        VALUES (TG_TABLE_NAME, nextval('pleegzorg_generation_seq'))
+        ON CONFLICT (table_name) DO UPDATE SET generation = EXCLUDED.generation;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+"""
+DROP_GENERATION_FUNCTION = """
+DROP FUNCTION IF EXISTS pleegzorg_raise_generation();
+DROP SEQUENCE IF EXISTS pleegzorg_generation_seq;
+"""

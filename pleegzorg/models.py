@@ -427,3 +427,22 @@ class BreakGlassGrant(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("A file opened with a reason stays on record.")
+
+
+class TableGeneration(models.Model):
+    """How far a table has changed: a number that every statement writing to it raises (a
+    PostgreSQL trigger, ``pleegzorg.db.TrackChanges``), in the same transaction as the write.
+
+    Results computed from tracked tables are kept under the generations of the tables they
+    read (``pleegzorg.generations``): any write gives a number never used before, so a kept
+    result is only ever found again while its tables are exactly as they were."""
+
+    table_name = models.CharField(_("table"), max_length=63, primary_key=True)
+    generation = models.BigIntegerField(_("generation"))
+
+    class Meta:
+        verbose_name = _("table generation")
+        verbose_name_plural = _("table generations")
+
+    def __str__(self) -> str:
+        return f"{self.table_name} {self.generation}"

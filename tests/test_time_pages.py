@@ -27,3 +27,17 @@ def test_time_pages_reports_status_queries_and_median(caseworker):
 def test_time_pages_needs_a_known_user():
     with pytest.raises(CommandError):
         call_command("time_pages", "/", "--as", "nobody")
+
+
+def test_cold_measures_the_figures_computed_afresh(team_lead, requires_postgresql):
+    """Warm, the outcome monitor's figures are found kept (one query for the generations);
+    ``--cold`` forgets them before every request, so every figure is asked for again."""
+    TOTPDevice.objects.create(user=team_lead, name="app", confirmed=True)
+
+    def queries(*options):
+        out = io.StringIO()
+        args = ("/uitkomsten/", "--as", team_lead.username, "--repeat", "2", *options)
+        call_command("time_pages", *args, stdout=out)
+        return int(out.getvalue().splitlines()[1].split()[2])
+
+    assert queries("--cold") > queries() + 5

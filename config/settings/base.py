@@ -88,6 +88,17 @@ TEMPLATES = [
 ]
 
 # Database: an SQLite file under var/ unless DATABASE_URL says otherwise ("check out and it works").
+# Figures kept under the generations of the tables they read (pleegzorg.generations); in
+# memory per process here, shared through Redis in production.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "results": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "results",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'pleegzorg.sqlite3'}"),
 }

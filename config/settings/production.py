@@ -79,5 +79,12 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env.str("REDIS_URL", default=CELERY_BROKER_URL),
-    }
+    },
+    # Figures kept under the generations of their tables (pleegzorg.generations): shared by
+    # every web process, so a result computed by one is found by the others.
+    "results": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env.str("REDIS_URL", default=CELERY_BROKER_URL),
+        "KEY_PREFIX": "results",
+    },
 }

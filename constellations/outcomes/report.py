@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from constellations.outcomes import selectors
 from constellations.outcomes.selectors import SIDES, Period
 from placements.models import FosterFamily
+from pleegzorg import generations
 from pleegzorg.charts import Chart, line_chart
 from pleegzorg.stats import SMALLEST_DENOMINATOR, Proportion, count_text, is_too_small
 
@@ -106,8 +107,16 @@ def outcome_report(regions: Iterable[int], period: Period) -> Report:
     (the trend's 24 months inside the same queries): one over the placements for endings,
     care-days, crisis and placements in use, one for moves, one for what counts inside per day,
     one for the children, two for the families and their stops, one each for the stops per
-    month, the respite nights and the member families."""
-    regions = list(regions)
+    month, the respite nights and the member families.
+
+    Their results are kept for as long as the tables they read stay as they were
+    (``pleegzorg.generations``): one more query reads the tables' generations, and when nothing
+    changed since the last time these figures were asked for, the database is not asked again."""
+    with generations.snapshot():
+        return _outcome_report(list(regions), period)
+
+
+def _outcome_report(regions: list[int], period: Period) -> Report:
     windows, months = _windows(period)
     endings, total_days, crisis = selectors.placement_measures(
         regions,

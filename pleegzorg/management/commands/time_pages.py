@@ -6,6 +6,10 @@ Requests go through Django's test client inside this process (no network, no web
 time is the server's own, from the request entering the middleware to the response leaving it.
 Every request is a real one, so reads of personal data are written to the access log as usual;
 it refuses to run with production settings.
+
+Figures kept under their tables' generations (``pleegzorg.generations``) are found again while
+nothing changed, as between requests here. ``--cold`` empties them before every request: the
+time of computing every figure afresh, as after any change to the data they read.
 """
 
 from __future__ import annotations
@@ -14,12 +18,14 @@ import statistics
 import time
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 
+from pleegzorg import generations
 from pleegzorg.models import User
 
 
@@ -30,8 +36,11 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", help="URL paths, e.g. /dashboard/?team=3")
         parser.add_argument("--as", dest="username", required=True, help="the user to log in as")
         parser.add_argument("--repeat", type=int, default=20, help="requests per page (20)")
+        parser.add_argument(
+            "--cold", action="store_true", help="forget the kept figures before each request"
+        )
 
-    def handle(self, *args, paths: list[str], username: str, repeat: int, **options):
+    def handle(self, *args, paths: list[str], username: str, repeat: int, cold: bool, **options):
         if getattr(settings, "IS_PRODUCTION", False):
             raise CommandError("time_pages never runs with production settings.")
         user = User.objects.filter(username=username).first()
@@ -52,6 +61,8 @@ class Command(BaseCommand):
             client.get(path)  # warm up: templates and the first connection
             times, status, queries = [], None, 0
             for _ in range(max(1, repeat)):
+                if cold:
+                    caches[generations.CACHE].clear()
                 with CaptureQueriesContext(connection) as captured:
                     started = time.perf_counter()
                     response = client.get(path)
