@@ -306,7 +306,7 @@ def moves_measure(windows: Windows, regions: Iterable[int]) -> Measure:
     family was a member of a constellation on Q's end date. Counted on Q's row: its next
     placement is P.
     """
-    move = ~Q(kind=CareKind.RESPITE) & Q(end_reason__in=MOVE_REASONS)
+    move = Q(end_reason__in=MOVE_REASONS) & ~Q(kind=CareKind.RESPITE)  # the rare one first
     move &= Q(next_region__in=list(regions))
     aggregates = {
         f"{name}_{side}_moves": Count(
@@ -423,11 +423,14 @@ def family_stops(regions: Iterable[int], period: Period) -> dict[str, dict]:
         families.alias(at_start=membership_on(period.start, path="memberships")).annotate(
             status_at_start=_status_on(period.start)
         ),
+        # All, and inside with the membership tested first: PostgreSQL then looks up the
+        # status only for members (outside is the difference).
         {
-            f"p_{side}_active": Count("pk", filter=active & condition)
-            for side, condition in _per_side(joined("at_start")).items()
+            "p_all_active": Count("pk", filter=active),
+            "p_in_active": Count("pk", filter=joined("at_start") & active),
         },
     )
+    at_start["p_out_active"] = (at_start["p_all_active"] or 0) - (at_start["p_in_active"] or 0)
     in_period = Q(
         status=FosterFamily.Status.STOPPED,
         changed_on__gte=period.start,
