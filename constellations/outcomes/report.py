@@ -106,8 +106,8 @@ def outcome_report(regions: Iterable[int], period: Period) -> Report:
     """Every figure of the monitor for ``regions`` and ``period``, in a fixed number of queries
     (the trend's 24 months inside the same queries): one over the placements for endings,
     care-days, crisis and placements in use, one for moves, one for what counts inside per day,
-    one for the children, two for the families and their stops, one each for the stops per
-    month, the respite nights and the member families.
+    two for the children, two for the families and their stops (per month too), one each for
+    the respite nights and the member families.
 
     Their results are kept for as long as the tables they read stay as they were
     (``pleegzorg.generations``): one more query reads the tables' generations, and when nothing
@@ -131,8 +131,8 @@ def _outcome_report(regions: list[int], period: Period) -> Report:
     inside = selectors.care_days(regions, windows, {"days": total_days, **crisis})
     days = inside["days"]
     children = selectors.children_with_many_placements(regions, windows)
-    families = selectors.family_stops(regions, period)
-    stops = selectors.stops_per_window(regions, windows)
+    families = selectors.family_stops(regions, period, windows)
+    stops = families["per_window"]
     nights = selectors.respite_nights(regions, windows)
     members = selectors.member_families(regions, windows)
 

@@ -334,34 +334,90 @@ def children_with_many_placements(regions: Iterable[int], windows: Windows) -> d
     start, by start and then id) was a member of a constellation on that placement's last day
     within them.
 
-    One query, three levels: each placement joined to its family's memberships (a family can
-    have had more than one); per child and window the placements counted, whether one was of the
-    region, and the latest placement as one number (its start in days, its id, and last whether
-    its family was a member: the greatest such number is the latest placement's, and its last
-    bit says inside); per window the children."""
+    Two queries. Most children had one placement in all the months the windows span, with a
+    family that was a member of a constellation at most once: that one placement decides,
+    counted per placement (:func:`_children_with_one_placement`). The others are counted per
+    child (:func:`_children_with_several_placements`)."""
     regions = list(regions)
     years = {name: Period.last_year_until(b) for name, (_a, b) in windows.items()}
     first = min(year.start for year in years.values())
     last = max(year.end for year in years.values())
-    rows = (
+    counted = (
         Placement.objects.exclude(kind=CareKind.RESPITE)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last)
-        .filter(child__in=_placements(regions).values("child"))
-        .annotate(
-            in_region=Case(
-                When(caseworker__team__region__in=regions, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-            order=DaysBetween(F("start_date"), day(EPOCH)) * Value(ID_SPAN) + F("pk"),
-        )
+        .order_by()
+    )
+    several = counted.values("child").annotate(n=Count("pk")).filter(n__gte=2).values("child")
+    rejoined = (
+        Membership.objects.order_by()
+        .values("family")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2)
+        .values("family")
+    )
+    # Each of these in the WHERE: one hashed lookup per row.
+    apart = Q(child__in=several) | Q(family__in=rejoined)
+    of_region = counted.filter(child__in=_placements(regions).values("child"))
+    one = _children_with_one_placement(regions, windows, years, of_region.exclude(apart))
+    more = _children_with_several_placements(regions, windows, years, of_region.filter(apart))
+    return {
+        name: {
+            "children": {side: one[name][side] + more[name]["children"][side] for side in SIDES},
+            "many": more[name]["many"],
+        }
+        for name in years
+    }
+
+
+def _flag_on_last_day(year: Period) -> tuple[Q, Q]:
+    """Whether a placement overlaps ``year``, and whether its family was a member on the
+    placement's last day within it (over the join to the family's memberships: at most one
+    membership holds on a day)."""
+    a, b = year.start, year.end
+    overlaps = Q(start_date__lte=b) & (Q(end_date__isnull=True) | Q(end_date__gte=a))
+    on = Least(Coalesce("end_date", day(b)), day(b))
+    return overlaps, Membership.during_condition(on, on, prefix="family__memberships__")
+
+
+def _children_with_one_placement(regions, windows, years, rows) -> dict[str, dict[str, int]]:
+    """Children whose one placement in the months overlaps a window's 12 months and is of the
+    region: inside when its family was a member on its last day in them. The family was a
+    member at most once, so the join to its memberships gives the placement one row."""
+    aggregates = {}
+    for name, year in years.items():
+        overlaps, member = _flag_on_last_day(year)
+        counted = overlaps & Q(caseworker__team__region__in=regions)
+        aggregates[f"{name}_all"] = Count("pk", filter=counted)
+        aggregates[f"{name}_in"] = Count("pk", filter=counted & member)
+    row = _aggregate(("children, one placement",), regions, windows, rows, aggregates)
+    return {
+        name: {
+            "in": row[f"{name}_in"] or 0,
+            "out": (row[f"{name}_all"] or 0) - (row[f"{name}_in"] or 0),
+        }
+        for name in years
+    }
+
+
+def _children_with_several_placements(regions, windows, years, rows) -> dict[str, dict]:
+    """Children with two or more placements in the months (or one with a family that was a
+    member more than once), in three levels: each placement
+    joined to its family's memberships (a family can have had more than one); per child and
+    window the placements counted, whether one was of the region, and the latest placement as
+    one number (its start in days, its id, and last whether its family was a member: the
+    greatest such number is the latest placement's, and its last bit says inside); per window
+    the children."""
+    rows = rows.annotate(
+        in_region=Case(
+            When(caseworker__team__region__in=regions, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        order=DaysBetween(F("start_date"), day(EPOCH)) * Value(ID_SPAN) + F("pk"),
     )
     per_child = {}
     for name, year in years.items():
-        a, b = year.start, year.end
-        overlaps = Q(start_date__lte=b) & (Q(end_date__isnull=True) | Q(end_date__gte=a))
-        on = Least(Coalesce("end_date", day(b)), day(b))
-        member = Membership.during_condition(on, on, prefix="family__memberships__")
+        overlaps, member = _flag_on_last_day(year)
         flag = Case(When(member, then=Value(1)), default=Value(0))
         per_child[f"{name}_n"] = Count("pk", distinct=True, filter=overlaps)
         per_child[f"{name}_r"] = Max("in_region", filter=overlaps)
@@ -384,7 +440,7 @@ def children_with_many_placements(regions: Iterable[int], windows: Windows) -> d
             inside = Q(**{f"{name}_i": value})
             aggregates[f"{name}_{side}_children"] = Count("child", filter=counted & inside)
             aggregates[f"{name}_{side}_many"] = Count("child", filter=many & inside)
-    row = _aggregate(("children",), regions, windows, children, aggregates)
+    row = _aggregate(("children, several",), regions, windows, children, aggregates)
     return {
         name: {"children": _sides(row, name, "children"), "many": _sides(row, name, "many")}
         for name in years
@@ -404,10 +460,13 @@ def _status_on(on, family: str = "pk") -> Subquery:
     return Subquery(changes.order_by("-changed_on", "-pk").values("status")[:1])
 
 
-def family_stops(regions: Iterable[int], period: Period) -> dict[str, dict]:
+def family_stops(
+    regions: Iterable[int], period: Period, windows: Windows | None = None
+) -> dict[str, dict]:
     """Foster families active at the period's start (their latest status change on or before
     it says *active*), and those of them that stopped in the period (a status change to
-    *stopped* in it), with their stop reasons.
+    *stopped* in it), with their stop reasons; with ``windows``, also the
+    :func:`stops_per_window` (``per_window``), from the same query.
 
     The active families are attributed by membership on the period's start; a stop on the day
     it happened (a family that stopped twice in the period, once inside and once outside,
@@ -415,6 +474,7 @@ def family_stops(regions: Iterable[int], period: Period) -> dict[str, dict]:
     active = Q(status_at_start=FosterFamily.Status.ACTIVE)
     regions = list(regions)
     families = _families(regions)
+    per_window = dict(windows or {})
     windows = {"p": (period.start, period.end)}
     at_start = _aggregate(
         ("families at start",),
@@ -431,36 +491,54 @@ def family_stops(regions: Iterable[int], period: Period) -> dict[str, dict]:
         },
     )
     at_start["p_out_active"] = (at_start["p_all_active"] or 0) - (at_start["p_in_active"] or 0)
-    in_period = Q(
-        status=FosterFamily.Status.STOPPED,
-        changed_on__gte=period.start,
-        changed_on__lte=period.end,
-    )
+    first, last = _span({**windows, **per_window})
     stops = (
-        FosterFamilyStatusChange.objects.filter(in_period)
+        FosterFamilyStatusChange.objects.filter(
+            status=FosterFamily.Status.STOPPED, changed_on__gte=first, changed_on__lte=last
+        )
         .filter(Exists(families.filter(pk=OuterRef("family"))))
         .order_by()
         .alias(member=membership_on("changed_on"))
         .annotate(status_at_start=_status_on(period.start, family="family"))
     )
-    aggregates = {}
+    in_period = Q(changed_on__gte=period.start, changed_on__lte=period.end)
+    aggregates = _stops_per_window_aggregates(per_window)
     for side, condition in _per_side(joined("member")).items():
-        condition &= active  # in the aggregate, not the WHERE: PostgreSQL then plans a hash join
+        # In the aggregate, not the WHERE: PostgreSQL then plans a hash join.
+        condition = in_period & condition & active
         aggregates[f"p_{side}_stopped"] = Count("family", distinct=True, filter=condition)
         for reason in FosterFamily.StopReason.values:
             aggregates[f"p_{side}_{reason}"] = Count(
                 "family", distinct=True, filter=condition & Q(family__stop_reason=reason)
             )
-    row = {**at_start, **_aggregate(("stops",), regions, windows, stops, aggregates)}
-    return {
+    key_windows = {**windows, **{f"w{name}": window for name, window in per_window.items()}}
+    stopped = _aggregate(("stops",), regions, key_windows, stops, aggregates)
+    row = {**at_start, **stopped}
+    figures = {
         "active": _sides(row, "p", "active"),
         "stopped": _sides(row, "p", "stopped"),
         "reasons": {reason: _sides(row, "p", reason) for reason in FosterFamily.StopReason.values},
     }
+    if per_window:
+        figures["per_window"] = {name: _sides(row, f"w{name}", "stops") for name in per_window}
+    return figures
+
+
+def _stops_per_window_aggregates(windows: Windows, prefix: str = "w") -> dict:
+    """Per window and side: the status changes to *stopped* on a day in it (the rows are
+    status changes, joined to the membership on their day as ``member``)."""
+    return {
+        f"{prefix}{name}_{side}_stops": Count(
+            "pk", filter=Q(changed_on__gte=a, changed_on__lte=b) & condition
+        )
+        for name, (a, b) in windows.items()
+        for side, condition in _per_side(joined("member")).items()
+    }
 
 
 def stops_per_window(regions: Iterable[int], windows: Windows) -> dict[str, dict[str, int]]:
-    """Status changes to *stopped* in each window, attributed by membership on their day."""
+    """Status changes to *stopped* in each window, attributed by membership on their day (the
+    report reads them with :func:`family_stops`, in one query with the period's stops)."""
     first, last = _span(windows)
     rows = (
         FosterFamilyStatusChange.objects.filter(
@@ -470,11 +548,7 @@ def stops_per_window(regions: Iterable[int], windows: Windows) -> dict[str, dict
         .order_by()
         .alias(member=membership_on("changed_on"))
     )
-    aggregates = {
-        f"{name}_{side}_stops": Count("pk", filter=Q(changed_on__gte=a, changed_on__lte=b) & cond)
-        for name, (a, b) in windows.items()
-        for side, cond in _per_side(joined("member")).items()
-    }
+    aggregates = _stops_per_window_aggregates(windows, prefix="")
     row = _aggregate(("stops per window",), list(regions), windows, rows, aggregates)
     return {name: _sides(row, name, "stops") for name in windows}
 

@@ -164,6 +164,36 @@ def test_children_with_three_or_more_placements(data):
     assert figures["m14"] == {"children": {"in": 3, "out": 3}, "many": {"in": 0, "out": 0}}
 
 
+def test_a_child_of_a_family_that_joined_twice_counts_once(caseworker, team):
+    """Memberships repeat a placement in the join: a child with one placement in a family that
+    left its constellation and joined again is still one child, on the side of the day that
+    decides (the placement's last day in the 12 months)."""
+    constellation = ConstellationFactory(region=team.region, start_date=D(2020, 1, 1))
+    twice, once = FosterFamilyFactory(name="Twee keer"), FosterFamilyFactory(name="Een keer")
+    for joined, left in [(D(2023, 1, 1), D(2024, 12, 31)), (D(2025, 6, 1), None)]:
+        Membership.objects.create(
+            constellation=constellation, family=twice, joined_on=joined, left_on=left
+        )
+    Membership.objects.create(constellation=constellation, family=once, joined_on=D(2020, 1, 1))
+    PlacementFactory(family=twice, caseworker=caseworker, start_date=D(2024, 1, 1))
+    PlacementFactory(family=once, caseworker=caseworker, start_date=D(2024, 1, 1))
+    # Three placements, for a child of each family and one more for the first child: that
+    # child counts once too, per child.
+    child = PlacementFactory(
+        family=twice,
+        caseworker=caseworker,
+        start_date=D(2024, 2, 1),
+        end_date=D(2024, 3, 1),
+        end_reason=END.OTHER_FAMILY,
+    ).child
+    PlacementFactory(family=once, caseworker=caseworker, child=child, start_date=D(2024, 3, 2))
+    figures = selectors.children_with_many_placements([team.region_id], windows())
+    # 2025: both running on 31 December, both families members then.
+    assert figures["p"]["children"] == {"in": 3, "out": 0}
+    # The 12 months up to March 2025: "Twee keer" between its memberships on 31 March.
+    assert figures["m14"]["children"] == {"in": 2, "out": 1}
+
+
 def test_family_stops_of_the_families_active_at_the_start(data):
     figures = selectors.family_stops(data, YEAR)
     # Active on 1 January: A, B, E inside; D (joined in April) and O outside. B stopped after
