@@ -34,7 +34,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -454,10 +453,22 @@ def _families(regions: Iterable[int]) -> QuerySet[FosterFamily]:
     return FosterFamily.objects.filter(Exists(placed) | Exists(joined_)).order_by()
 
 
-def _status_on(on, family: str = "pk") -> Subquery:
-    """The family's (an outer field) status on a day: that of its latest change on or before."""
-    changes = FosterFamilyStatusChange.objects.filter(family=OuterRef(family), changed_on__lte=on)
-    return Subquery(changes.order_by("-changed_on", "-pk").values("status")[:1])
+def _families_active_on(on: dt.date) -> QuerySet:
+    """The ids of the families active on a day: their latest status change on or before it
+    (by day, then id) says *active*. A set, not a lookup per family: PostgreSQL hashes it once."""
+    later = FosterFamilyStatusChange.objects.filter(
+        Q(changed_on__gt=OuterRef("changed_on"))
+        | Q(changed_on=OuterRef("changed_on"), pk__gt=OuterRef("pk")),
+        family=OuterRef("family"),
+        changed_on__lte=on,
+    )
+    return (
+        FosterFamilyStatusChange.objects.filter(
+            changed_on__lte=on, status=FosterFamily.Status.ACTIVE
+        )
+        .filter(~Exists(later))
+        .values("family")
+    )
 
 
 def family_stops(
@@ -471,23 +482,25 @@ def family_stops(
     The active families are attributed by membership on the period's start; a stop on the day
     it happened (a family that stopped twice in the period, once inside and once outside,
     counts on both sides, once on each). Two queries: the families, and the stops."""
-    active = Q(status_at_start=FosterFamily.Status.ACTIVE)
+    active_at_start = _families_active_on(period.start)
     regions = list(regions)
     families = _families(regions)
     per_window = dict(windows or {})
     windows = {"p": (period.start, period.end)}
+    members_at_start = Membership.objects.filter(
+        Membership.during_condition(period.start, period.start)
+    ).values("family")
     at_start = _aggregate(
         ("families at start",),
         regions,
         windows,
-        families.alias(at_start=membership_on(period.start, path="memberships")).annotate(
-            status_at_start=_status_on(period.start)
-        ),
-        # All, and inside with the membership tested first: PostgreSQL then looks up the
-        # status only for members (outside is the difference).
+        families,
+        # All, and inside (outside is the difference): sets PostgreSQL hashes once each.
         {
-            "p_all_active": Count("pk", filter=active),
-            "p_in_active": Count("pk", filter=joined("at_start") & active),
+            "p_all_active": Count("pk", filter=Q(pk__in=active_at_start)),
+            "p_in_active": Count(
+                "pk", filter=Q(pk__in=members_at_start) & Q(pk__in=active_at_start)
+            ),
         },
     )
     at_start["p_out_active"] = (at_start["p_all_active"] or 0) - (at_start["p_in_active"] or 0)
@@ -499,12 +512,13 @@ def family_stops(
         .filter(Exists(families.filter(pk=OuterRef("family"))))
         .order_by()
         .alias(member=membership_on("changed_on"))
-        .annotate(status_at_start=_status_on(period.start, family="family"))
     )
     in_period = Q(changed_on__gte=period.start, changed_on__lte=period.end)
     aggregates = _stops_per_window_aggregates(per_window)
     for side, condition in _per_side(joined("member")).items():
         # In the aggregate, not the WHERE: PostgreSQL then plans a hash join.
+        # Per stop (few rows), where the families' query above hashes the whole set.
+        active = Q(Exists(active_at_start.filter(family=OuterRef("family"))))
         condition = in_period & condition & active
         aggregates[f"p_{side}_stopped"] = Count("family", distinct=True, filter=condition)
         for reason in FosterFamily.StopReason.values:
