@@ -356,9 +356,13 @@ def children_with_many_placements(regions: Iterable[int], windows: Windows) -> d
     )
     # Each of these in the WHERE: one hashed lookup per row.
     apart = Q(child__in=several) | Q(family__in=rejoined)
-    of_region = counted.filter(child__in=_placements(regions).values("child"))
-    one = _children_with_one_placement(regions, windows, years, of_region.exclude(apart))
-    more = _children_with_several_placements(regions, windows, years, of_region.filter(apart))
+    # A child with one placement counts when that placement is of the region.
+    one_placement = counted.exclude(apart).filter(caseworker__team__region__in=regions)
+    several_placements = counted.filter(apart).filter(
+        child__in=_placements(regions).values("child")
+    )
+    one = _children_with_one_placement(regions, windows, years, one_placement)
+    more = _children_with_several_placements(regions, windows, years, several_placements)
     return {
         name: {
             "children": {side: one[name][side] + more[name]["children"][side] for side in SIDES},
@@ -379,15 +383,15 @@ def _flag_on_last_day(year: Period) -> tuple[Q, Q]:
 
 
 def _children_with_one_placement(regions, windows, years, rows) -> dict[str, dict[str, int]]:
-    """Children whose one placement in the months overlaps a window's 12 months and is of the
-    region: inside when its family was a member on its last day in them. The family was a
-    member at most once, so the join to its memberships gives the placement one row."""
+    """Children whose one placement in the months (``rows``: those of the region) overlaps a
+    window's 12 months: inside when its family was a member on its last day in them. The
+    family was a member at most once, so the join to its memberships gives the placement one
+    row."""
     aggregates = {}
     for name, year in years.items():
         overlaps, member = _flag_on_last_day(year)
-        counted = overlaps & Q(caseworker__team__region__in=regions)
-        aggregates[f"{name}_all"] = Count("pk", filter=counted)
-        aggregates[f"{name}_in"] = Count("pk", filter=counted & member)
+        aggregates[f"{name}_all"] = Count("pk", filter=overlaps)
+        aggregates[f"{name}_in"] = Count("pk", filter=overlaps & member)
     row = _aggregate(("children, one placement",), regions, windows, rows, aggregates)
     return {
         name: {
