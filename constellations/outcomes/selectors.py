@@ -151,10 +151,17 @@ class Measure:
     aggregates: dict
     read: Callable[[dict], dict]
     needs_next: bool = False
+    # The first day the aggregates look at, when before the windows (None: their first day).
+    since: dt.date | None = None
 
 
 def placement_measures(
-    regions: Iterable[int], windows: Windows, measures: Sequence[Measure], *, last=None
+    regions: Iterable[int],
+    windows: Windows,
+    measures: Sequence[Measure],
+    *,
+    last=None,
+    children: QuerySet | None = None,
 ) -> list[dict]:
     """Run ``measures`` together: one query over the placements up to the windows' end, with
     their family's membership on their start and on their end (joins). Each measure counts the
@@ -164,15 +171,19 @@ def placement_measures(
     ``next_region``), the query runs over every placement of the region's children, since a move
     needs the placement before whatever its region. Keep those measures apart from the others:
     aggregating over a window function makes Django wrap the query and rewrite every aggregate,
-    which costs more than the query it saves."""
+    which costs more than the query it saves. ``children`` narrows those children (the ids of
+    the only ones the measures can count)."""
     regions = list(regions)
     last = max(last or _span(windows)[1], _span(windows)[1])
     needs_next = any(measure.needs_next for measure in measures)
-    rows = (
-        Placement.objects.filter(child__in=_placements(regions).values("child"))
-        if needs_next
-        else _placements(regions)
-    )
+    if children is None:
+        children = _placements(regions).values("child")
+    if needs_next:
+        rows = Placement.objects.filter(child__in=children)
+    else:
+        # Without the next placement, one that ended before the first day counts nowhere.
+        first = min([_span(windows)[0], *(m.since for m in measures if m.since)])
+        rows = _placements(regions).filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
     rows = (
         rows.filter(start_date__lte=last)
         .order_by()
@@ -320,7 +331,18 @@ def moves_measure(windows: Windows, regions: Iterable[int]) -> Measure:
 
 
 def moves(regions: Iterable[int], windows: Windows) -> dict[str, dict[str, int]]:
-    return placement_measures(regions, windows, [moves_measure(windows, regions)])[0]
+    """:func:`moves_measure`, over the placements of the children who could have moved in the
+    windows: those with a placement of the region, not respite, that started in them (the one
+    moved to); all of such a child's placements, since the one moved from can be older."""
+    first, last = _span(windows)
+    children = (
+        _placements(regions)
+        .exclude(kind=CareKind.RESPITE)
+        .filter(start_date__gte=first, start_date__lte=last)
+        .values("child")
+    )
+    measure = moves_measure(windows, regions)
+    return placement_measures(regions, windows, [measure], children=children)[0]
 
 
 def children_with_many_placements(regions: Iterable[int], windows: Windows) -> dict[str, dict]:
@@ -653,7 +675,7 @@ def crisis_and_part_time_measure(end: dt.date, windows: Windows) -> Measure:
             "part_time": {name: row[f"{name}_part_time"] for name in windows},
         }
 
-    return Measure(f"crisis {end}", aggregates, read)
+    return Measure(f"crisis {end}", aggregates, read, since=last_year.start)
 
 
 def crisis_and_part_time(regions: Iterable[int], end: dt.date, windows: Windows) -> dict:
