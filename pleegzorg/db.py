@@ -180,7 +180,7 @@ def tally_rows(rows: models.QuerySet, by: str, tallies: dict[str, Tally]) -> lis
 
 class TrackChanges(Operation):
     """A migration operation: every statement that writes to ``table`` (with ``update_of``,
-    only an UPDATE of those columns) raises the table's generation (``TableGeneration``). On
+    only an UPDATE of those columns) is counted (``TableWrite``, its generation). On
     PostgreSQL; other databases keep no generations, so nothing is kept for them."""
 
     reversible = True
@@ -227,22 +227,18 @@ class TrackChanges(Operation):
 
 
 GENERATION_TRIGGER = "pleegzorg_generation"
-GENERATION_FUNCTION = "pleegzorg_raise_generation"
-# A sequence, not +1: a number handed out is never handed out again, also when the transaction
-# that took it rolls back, so a result kept under a generation of a write that never committed
-# can never be found.
+GENERATION_FUNCTION = "pleegzorg_count_write"
+# An insert, never an update of a shared row: a row lock held to the end of every writing
+# transaction would make writers of a table wait for each other, and could deadlock two
+# transactions that write their rows in another order.
 CREATE_GENERATION_FUNCTION = """
-CREATE SEQUENCE IF NOT EXISTS pleegzorg_generation_seq;
-CREATE OR REPLACE FUNCTION pleegzorg_raise_generation() RETURNS trigger AS $$
+CREATE OR REPLACE FUNCTION pleegzorg_count_write() RETURNS trigger AS $$
 BEGIN
-    INSERT INTO pleegzorg_tablegeneration (table_name, generation)
-        VALUES (TG_TABLE_NAME, nextval('pleegzorg_generation_seq'))
-        ON CONFLICT (table_name) DO UPDATE SET generation = EXCLUDED.generation;
+    INSERT INTO pleegzorg_tablewrite (table_name) VALUES (TG_TABLE_NAME);
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 """
 DROP_GENERATION_FUNCTION = """
-DROP FUNCTION IF EXISTS pleegzorg_raise_generation();
-DROP SEQUENCE IF EXISTS pleegzorg_generation_seq;
+DROP FUNCTION IF EXISTS pleegzorg_count_write();
 """

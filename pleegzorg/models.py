@@ -429,20 +429,39 @@ class BreakGlassGrant(models.Model):
         raise PermissionError("A file opened with a reason stays on record.")
 
 
-class TableGeneration(models.Model):
-    """How far a table has changed: a number that every statement writing to it raises (a
-    PostgreSQL trigger, ``pleegzorg.db.TrackChanges``), in the same transaction as the write.
+class TableWrite(models.Model):
+    """One statement that wrote to a tracked table: a PostgreSQL trigger adds the row, in the
+    writing transaction (``pleegzorg.db.TrackChanges``). Only inserts: no writer ever waits
+    for another because of it.
 
-    Results computed from tracked tables are kept under the generations of the tables they
-    read (``pleegzorg.generations``): any write gives a number never used before, so a kept
-    result is only ever found again while its tables are exactly as they were."""
+    A table's *generation* (``pleegzorg.generations``) is how many such rows it has had,
+    with the highest id: every commit that wrote to it gives a pair never seen before, and a
+    transaction's own uncommitted writes an id that no other state will ever show. Results
+    kept under the generations of the tables they read are found again only while those
+    tables are exactly as they were. Old rows are folded into ``TableWritesPruned``."""
 
-    table_name = models.CharField(_("table"), max_length=63, primary_key=True)
-    generation = models.BigIntegerField(_("generation"))
+    id = models.BigAutoField(primary_key=True)
+    table_name = models.CharField(_("table"), max_length=63)
 
     class Meta:
-        verbose_name = _("table generation")
-        verbose_name_plural = _("table generations")
+        verbose_name = _("table write")
+        verbose_name_plural = _("table writes")
+        indexes = [models.Index(fields=["table_name", "id"], name="tablewrite_table_id")]
 
     def __str__(self) -> str:
-        return f"{self.table_name} {self.generation}"
+        return f"{self.table_name} {self.id}"
+
+
+class TableWritesPruned(models.Model):
+    """How many of a table's ``TableWrite`` rows were deleted by the pruning (all but the
+    latest), so that the count of its writes goes on as if they were still there."""
+
+    table_name = models.CharField(_("table"), max_length=63, primary_key=True)
+    count = models.BigIntegerField(_("writes"), default=0)
+
+    class Meta:
+        verbose_name = _("pruned table writes")
+        verbose_name_plural = _("pruned table writes")
+
+    def __str__(self) -> str:
+        return f"{self.table_name} {self.count}"

@@ -8,11 +8,17 @@ autodiscovery, under the names they always had.
 from celery import shared_task
 from django.core.management import call_command
 
-from pleegzorg import sessions
+from pleegzorg import generations, sessions
 from pleegzorg.reminders import scan_reminders, send_reminder_emails
 from pleegzorg.retention import access_log_purge
 
-__all__ = ["clear_expired_sessions", "purge_access_log", "scan_reminders", "send_reminder_emails"]
+__all__ = [
+    "clear_expired_sessions",
+    "prune_table_writes",
+    "purge_access_log",
+    "scan_reminders",
+    "send_reminder_emails",
+]
 
 
 @shared_task
@@ -28,3 +34,10 @@ def purge_access_log() -> int:
     """Delete the access-log entries past their retention period, nightly via beat (see
     ``pleegzorg.retention``). Safe to run twice: the second finds nothing left to delete."""
     return access_log_purge()
+
+
+@shared_task
+def prune_table_writes() -> int:
+    """Fold the tracked tables' old write rows into their counts (``pleegzorg.generations``),
+    every quarter of an hour via beat; safe to run twice at once."""
+    return generations.prune()

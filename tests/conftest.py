@@ -106,6 +106,17 @@ def persona_client(request, client):
 
 
 @pytest.fixture(autouse=True)
+def no_kept_results():
+    """Each test starts without kept figures (pleegzorg.generations): the test database is
+    emptied between tests, with its write counters, and a count can come back."""
+    from django.core.cache import caches
+
+    from pleegzorg import generations
+
+    caches[generations.CACHE].clear()
+
+
+@pytest.fixture(autouse=True)
 def dutch():
     """Each test starts in Dutch, whatever language an earlier request switched to."""
     from django.utils import translation

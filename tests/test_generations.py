@@ -1,11 +1,12 @@
 """pleegzorg.generations: a result is kept only for as long as the tables it read stay as they
-were. Every write to a tracked table gives it a generation never used before (a trigger, in the
-writing transaction), and the outcome monitor's figures come fresh after any such write."""
+were. Every write to a tracked table is counted (a trigger inserts a row, in the writing
+transaction), and the outcome monitor's figures come fresh after any such write."""
 
 import datetime as dt
+import threading
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from constellations.factories import ConstellationFactory
@@ -17,7 +18,8 @@ from placements.factories import FosterFamilyFactory, PlacementFactory
 from placements.models import FosterFamilyStatusChange, Placement
 from pleegzorg import generations
 from pleegzorg.factories import TeamFactory
-from pleegzorg.models import User
+from pleegzorg.models import TableWrite, User
+from pleegzorg.tasks import prune_table_writes
 
 pytestmark = pytest.mark.usefixtures("requires_postgresql")
 
@@ -36,7 +38,7 @@ TRACKED = {
 }
 
 
-def generation(table: str) -> int:
+def generation(table: str) -> tuple[int, int]:
     return generations.read()[table]
 
 
@@ -63,14 +65,51 @@ def test_a_user_counts_only_when_their_team_changes(caseworker):
     assert generation("pleegzorg_user") > before
 
 
-def test_a_generation_of_a_write_that_rolled_back_is_never_handed_out_again(caseworker):
+def test_what_a_rolled_back_write_showed_is_never_shown_again(caseworker):
     with pytest.raises(RuntimeError), transaction.atomic():
         PlacementFactory(caseworker=caseworker)
         undone = generation("placements_placement")
         raise RuntimeError
     assert generation("placements_placement") != undone
-    PlacementFactory(caseworker=caseworker)
-    assert generation("placements_placement") > undone
+    PlacementFactory(caseworker=caseworker)  # the same number of writes again
+    assert generation("placements_placement") != undone
+
+
+def test_pruning_keeps_every_count(caseworker):
+    for _ in range(3):
+        PlacementFactory(caseworker=caseworker)
+    before = generations.read()
+    assert prune_table_writes() > 0
+    assert generations.read() == before
+    assert TableWrite.objects.filter(table_name="placements_placement").count() == 1
+    assert prune_table_writes() == 0  # nothing left to fold
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_of_a_table_do_not_wait_for_each_other(caseworker):
+    """The trigger only inserts: a transaction that wrote placements and is still open does
+    not hold up another that writes placements (an update of a shared row would)."""
+    written, release = threading.Event(), threading.Event()
+
+    def open_writer():
+        try:
+            with transaction.atomic():
+                PlacementFactory(caseworker=caseworker)
+                written.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=open_writer)
+    writer.start()
+    try:
+        assert written.wait(10)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+            PlacementFactory(caseworker=caseworker)  # would time out behind a lock
+    finally:
+        release.set()
+        writer.join(10)
 
 
 def test_a_result_has_a_name_only_in_a_snapshot_and_only_over_tracked_tables(db):

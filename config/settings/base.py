@@ -267,6 +267,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 14 * 60},
     },
+    # Generations (pleegzorg.generations): old write rows folded into the tables' counts.
+    "prune-table-writes": {
+        "task": "pleegzorg.tasks.prune_table_writes",
+        "schedule": crontab(minute="7-59/15"),
+        "options": {"expires": 14 * 60},
+    },
 }
 
 LOGGING = {

@@ -8,7 +8,7 @@ from pleegzorg.db import TrackChanges
 class Migration(migrations.Migration):
     dependencies = [
         ("constellations", "0003_membership_index_family_first"),
-        ("pleegzorg", "0010_table_generations"),
+        ("pleegzorg", "0010_table_writes"),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from pleegzorg.db import TrackChanges
 class Migration(migrations.Migration):
     dependencies = [
         ("placements", "0005_placement_team"),
-        ("pleegzorg", "0010_table_generations"),
+        ("pleegzorg", "0010_table_writes"),
     ]
 
     operations = [
