@@ -288,8 +288,12 @@ def care_days(
         )
         aggregates[f"{name}_active"] = Count("pk", filter=active)
         aggregates[f"{name}_part_time"] = Count("pk", filter=active & Q(kind__in=PART_TIME_KINDS))
+    # Only placements with a membership of their family that overlaps the windows count
+    # inside (an inner join): most families never were a member.
     rows = _placements(regions).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last
+        Q(end_date__isnull=True) | Q(end_date__gte=first),
+        Membership.during_condition(first, last, prefix="family__memberships__"),
+        start_date__lte=last,
     )
     inside = _aggregate(("inside",), list(regions), windows, rows, aggregates)
     figures = {}
