@@ -148,7 +148,9 @@ class Measure:
     aggregates read the child's next placement."""
 
     name: str  # with every argument the aggregates depend on besides the windows and regions
-    aggregates: dict
+    # Builds the aggregates: only when the query is compiled (pleegzorg.compiled), since
+    # building some hundred conditional aggregates costs more than running the query kept.
+    aggregates: Callable[[], dict]
     read: Callable[[dict], dict]
     needs_next: bool = False
     # The first day the aggregates look at, when before the windows (None: their first day).
@@ -176,6 +178,21 @@ def placement_measures(
     regions = list(regions)
     last = max(last or _span(windows)[1], _span(windows)[1])
     needs_next = any(measure.needs_next for measure in measures)
+    key = ("placements", tuple(m.name for m in measures), last)
+    row = _aggregate(
+        key,
+        regions,
+        windows,
+        lambda: (
+            _measured_placements(regions, windows, measures, last, needs_next, children),
+            {k: v for m in measures for k, v in m.aggregates().items()},
+        ),
+    )
+    return [measure.read(row) for measure in measures]
+
+
+def _measured_placements(regions, windows, measures, last, needs_next, children) -> QuerySet:
+    """The rows of :func:`placement_measures`."""
     if children is None:
         children = _placements(regions).values("child")
     if needs_next:
@@ -204,17 +221,15 @@ def placement_measures(
         rows = rows.annotate(
             next_start=_next("start_date"), next_region=_next("caseworker__team__region")
         )
-    aggregates = {k: v for m in measures for k, v in m.aggregates.items()}
-    key = ("placements", tuple(m.name for m in measures), last)
-    row = _aggregate(key, regions, windows, rows, aggregates)
-    return [measure.read(row) for measure in measures]
+    return rows
 
 
-def _aggregate(key: tuple, regions: list[int], windows: Windows, rows: QuerySet, aggregates):
-    """``rows.aggregate(**aggregates)``, compiled once per process for these arguments
-    (:mod:`pleegzorg.compiled`): the key names the query and everything it depends on."""
+def _aggregate(key: tuple, regions: list[int], windows: Windows, build: Callable[[], tuple]):
+    """``rows.aggregate(**aggregates)`` for the ``(rows, aggregates)`` that ``build`` returns,
+    compiled once per process for these arguments (:mod:`pleegzorg.compiled`: the key names
+    the query and everything it depends on); ``build`` runs only to compile it."""
     full_key = (__name__, *key, tuple(regions), tuple(windows.items()))
-    return compiled.aggregate(full_key, lambda: (rows, aggregates))
+    return compiled.aggregate(full_key, build)
 
 
 IN_REGION = Q(in_region=True)
@@ -223,14 +238,17 @@ IN_REGION = Q(in_region=True)
 def endings_measure(windows: Windows) -> Measure:
     """Placements that ended in each window (end date in it), and those among them that ended
     early (end reason *premature*), attributed by membership on the end date."""
-    aggregates = {}
-    for name, (a, b) in windows.items():
-        ended = IN_REGION & Q(end_date__gte=a, end_date__lte=b)
-        for side, condition in _per_side(joined("at_end")).items():
-            aggregates[f"{name}_{side}_ended"] = Count("pk", filter=ended & condition)
-            aggregates[f"{name}_{side}_premature"] = Count(
-                "pk", filter=ended & condition & Q(end_reason=END.PREMATURE)
-            )
+
+    def aggregates():
+        counts = {}
+        for name, (a, b) in windows.items():
+            ended = IN_REGION & Q(end_date__gte=a, end_date__lte=b)
+            for side, condition in _per_side(joined("at_end")).items():
+                counts[f"{name}_{side}_ended"] = Count("pk", filter=ended & condition)
+                counts[f"{name}_{side}_premature"] = Count(
+                    "pk", filter=ended & condition & Q(end_reason=END.PREMATURE)
+                )
+        return counts
 
     def read(row):
         return {
@@ -248,10 +266,13 @@ def endings(regions: Iterable[int], windows: Windows) -> dict[str, dict]:
 def care_days_measure(windows: Windows) -> Measure:
     """All care-days in each window: the overlap of each placement's [start, end] with it."""
     placement = ("start_date", "end_date")
-    aggregates = {
-        f"{name}_days": Sum(overlap_days(a, b, placement), filter=IN_REGION)
-        for name, (a, b) in windows.items()
-    }
+
+    def aggregates():
+        return {
+            f"{name}_days": Sum(overlap_days(a, b, placement), filter=IN_REGION)
+            for name, (a, b) in windows.items()
+        }
+
     return Measure(
         "care_days", aggregates, lambda row: {name: row[f"{name}_days"] or 0 for name in windows}
     )
@@ -280,22 +301,28 @@ def care_days(
         totals = {"days": totals[0], **totals[1]}
     placement = ("start_date", "end_date")
     joined_on, left_on = "family__memberships__joined_on", "family__memberships__left_on"
-    aggregates = {}
-    for name, (a, b) in windows.items():
-        aggregates[f"{name}_days"] = Sum(overlap_days(a, b, placement, (joined_on, left_on)))
-        active = Placement.active_condition(b) & Membership.during_condition(
-            b, b, prefix="family__memberships__"
+
+    def build():
+        aggregates = {}
+        for name, (a, b) in windows.items():
+            aggregates[f"{name}_days"] = Sum(overlap_days(a, b, placement, (joined_on, left_on)))
+            active = Placement.active_condition(b) & Membership.during_condition(
+                b, b, prefix="family__memberships__"
+            )
+            aggregates[f"{name}_active"] = Count("pk", filter=active)
+            aggregates[f"{name}_part_time"] = Count(
+                "pk", filter=active & Q(kind__in=PART_TIME_KINDS)
+            )
+        # Only placements with a membership of their family that overlaps the windows count
+        # inside (an inner join): most families never were a member.
+        rows = _placements(regions).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=first),
+            Membership.during_condition(first, last, prefix="family__memberships__"),
+            start_date__lte=last,
         )
-        aggregates[f"{name}_active"] = Count("pk", filter=active)
-        aggregates[f"{name}_part_time"] = Count("pk", filter=active & Q(kind__in=PART_TIME_KINDS))
-    # Only placements with a membership of their family that overlaps the windows count
-    # inside (an inner join): most families never were a member.
-    rows = _placements(regions).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=first),
-        Membership.during_condition(first, last, prefix="family__memberships__"),
-        start_date__lte=last,
-    )
-    inside = _aggregate(("inside",), list(regions), windows, rows, aggregates)
+        return rows, aggregates
+
+    inside = _aggregate(("inside",), list(regions), windows, build)
     figures = {}
     for key in ("days", "active", "part_time"):
         figures[key] = {
@@ -322,13 +349,16 @@ def moves_measure(windows: Windows, regions: Iterable[int]) -> Measure:
     """
     move = Q(end_reason__in=MOVE_REASONS) & ~Q(kind=CareKind.RESPITE)  # the rare one first
     move &= Q(next_region__in=list(regions))
-    aggregates = {
-        f"{name}_{side}_moves": Count(
-            "pk", filter=move & Q(next_start__gte=a, next_start__lte=b) & condition
-        )
-        for name, (a, b) in windows.items()
-        for side, condition in _per_side(joined("at_end")).items()
-    }
+
+    def aggregates():
+        return {
+            f"{name}_{side}_moves": Count(
+                "pk", filter=move & Q(next_start__gte=a, next_start__lte=b) & condition
+            )
+            for name, (a, b) in windows.items()
+            for side, condition in _per_side(joined("at_end")).items()
+        }
+
     return Measure(
         "moves", aggregates, lambda row: {n: _sides(row, n, "moves") for n in windows}, True
     )
@@ -413,12 +443,16 @@ def _children_with_one_placement(regions, windows, years, rows) -> dict[str, dic
     window's 12 months: inside when its family was a member on its last day in them. The
     family was a member at most once, so the join to its memberships gives the placement one
     row."""
-    aggregates = {}
-    for name, year in years.items():
-        overlaps, member = _flag_on_last_day(year)
-        aggregates[f"{name}_all"] = Count("pk", filter=overlaps)
-        aggregates[f"{name}_in"] = Count("pk", filter=overlaps & member)
-    row = _aggregate(("children, one placement",), regions, windows, rows, aggregates)
+
+    def build():
+        aggregates = {}
+        for name, year in years.items():
+            overlaps, member = _flag_on_last_day(year)
+            aggregates[f"{name}_all"] = Count("pk", filter=overlaps)
+            aggregates[f"{name}_in"] = Count("pk", filter=overlaps & member)
+        return rows, aggregates
+
+    row = _aggregate(("children, one placement",), regions, windows, build)
     return {
         name: {
             "in": row[f"{name}_in"] or 0,
@@ -436,40 +470,44 @@ def _children_with_several_placements(regions, windows, years, rows) -> dict[str
     one number (its start in days, its id, and last whether its family was a member: the
     greatest such number is the latest placement's, and its last bit says inside); per window
     the children."""
-    rows = rows.annotate(
-        in_region=Case(
-            When(caseworker__team__region__in=regions, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        order=DaysBetween(F("start_date"), day(EPOCH)) * Value(ID_SPAN) + F("pk"),
-    )
-    per_child = {}
-    for name, year in years.items():
-        overlaps, member = _flag_on_last_day(year)
-        flag = Case(When(member, then=Value(1)), default=Value(0))
-        per_child[f"{name}_n"] = Count("pk", distinct=True, filter=overlaps)
-        per_child[f"{name}_r"] = Max("in_region", filter=overlaps)
-        per_child[f"{name}_l"] = Max(
-            F("order") * Value(2) + flag, filter=overlaps, output_field=BigIntegerField()
+
+    def build():
+        annotated = rows.annotate(
+            in_region=Case(
+                When(caseworker__team__region__in=regions, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            order=DaysBetween(F("start_date"), day(EPOCH)) * Value(ID_SPAN) + F("pk"),
         )
-    children = (
-        rows.order_by()
-        .values("child")
-        .annotate(**per_child)
-        .annotate(
-            **{f"{name}_i": Mod(F(f"{name}_l"), Value(2)) for name in years},
+        per_child = {}
+        for name, year in years.items():
+            overlaps, member = _flag_on_last_day(year)
+            flag = Case(When(member, then=Value(1)), default=Value(0))
+            per_child[f"{name}_n"] = Count("pk", distinct=True, filter=overlaps)
+            per_child[f"{name}_r"] = Max("in_region", filter=overlaps)
+            per_child[f"{name}_l"] = Max(
+                F("order") * Value(2) + flag, filter=overlaps, output_field=BigIntegerField()
+            )
+        children = (
+            annotated.order_by()
+            .values("child")
+            .annotate(**per_child)
+            .annotate(
+                **{f"{name}_i": Mod(F(f"{name}_l"), Value(2)) for name in years},
+            )
         )
-    )
-    aggregates = {}
-    for name in years:
-        counted = Q(**{f"{name}_n__gte": 1, f"{name}_r": 1})
-        many = counted & Q(**{f"{name}_n__gte": 3})
-        for side, value in (("in", 1), ("out", 0)):
-            inside = Q(**{f"{name}_i": value})
-            aggregates[f"{name}_{side}_children"] = Count("child", filter=counted & inside)
-            aggregates[f"{name}_{side}_many"] = Count("child", filter=many & inside)
-    row = _aggregate(("children, several",), regions, windows, children, aggregates)
+        aggregates = {}
+        for name in years:
+            counted = Q(**{f"{name}_n__gte": 1, f"{name}_r": 1})
+            many = counted & Q(**{f"{name}_n__gte": 3})
+            for side, value in (("in", 1), ("out", 0)):
+                inside = Q(**{f"{name}_i": value})
+                aggregates[f"{name}_{side}_children"] = Count("child", filter=counted & inside)
+                aggregates[f"{name}_{side}_many"] = Count("child", filter=many & inside)
+        return children, aggregates
+
+    row = _aggregate(("children, several",), regions, windows, build)
     return {
         name: {"children": _sides(row, name, "children"), "many": _sides(row, name, "many")}
         for name in years
@@ -524,39 +562,45 @@ def family_stops(
         ("families at start",),
         regions,
         windows,
-        families,
         # All, and inside (outside is the difference): sets PostgreSQL hashes once each.
-        {
-            "p_all_active": Count("pk", filter=Q(pk__in=active_at_start)),
-            "p_in_active": Count(
-                "pk", filter=Q(pk__in=members_at_start) & Q(pk__in=active_at_start)
-            ),
-        },
+        lambda: (
+            families,
+            {
+                "p_all_active": Count("pk", filter=Q(pk__in=active_at_start)),
+                "p_in_active": Count(
+                    "pk", filter=Q(pk__in=members_at_start) & Q(pk__in=active_at_start)
+                ),
+            },
+        ),
     )
     at_start["p_out_active"] = (at_start["p_all_active"] or 0) - (at_start["p_in_active"] or 0)
-    first, last = _span({**windows, **per_window})
-    stops = (
-        FosterFamilyStatusChange.objects.filter(
-            status=FosterFamily.Status.STOPPED, changed_on__gte=first, changed_on__lte=last
-        )
-        .filter(Exists(families.filter(pk=OuterRef("family"))))
-        .order_by()
-        .alias(member=membership_on("changed_on"))
-    )
-    in_period = Q(changed_on__gte=period.start, changed_on__lte=period.end)
-    aggregates = _stops_per_window_aggregates(per_window)
-    for side, condition in _per_side(joined("member")).items():
-        # In the aggregate, not the WHERE: PostgreSQL then plans a hash join.
-        # Per stop (few rows), where the families' query above hashes the whole set.
-        active = Q(Exists(active_at_start.filter(family=OuterRef("family"))))
-        condition = in_period & condition & active
-        aggregates[f"p_{side}_stopped"] = Count("family", distinct=True, filter=condition)
-        for reason in FosterFamily.StopReason.values:
-            aggregates[f"p_{side}_{reason}"] = Count(
-                "family", distinct=True, filter=condition & Q(family__stop_reason=reason)
+
+    def build():
+        first, last = _span({**windows, **per_window})
+        stops = (
+            FosterFamilyStatusChange.objects.filter(
+                status=FosterFamily.Status.STOPPED, changed_on__gte=first, changed_on__lte=last
             )
+            .filter(Exists(families.filter(pk=OuterRef("family"))))
+            .order_by()
+            .alias(member=membership_on("changed_on"))
+        )
+        in_period = Q(changed_on__gte=period.start, changed_on__lte=period.end)
+        aggregates = _stops_per_window_aggregates(per_window)
+        for side, condition in _per_side(joined("member")).items():
+            # In the aggregate, not the WHERE: PostgreSQL then plans a hash join.
+            # Per stop (few rows), where the families' query above hashes the whole set.
+            active = Q(Exists(active_at_start.filter(family=OuterRef("family"))))
+            condition = in_period & condition & active
+            aggregates[f"p_{side}_stopped"] = Count("family", distinct=True, filter=condition)
+            for reason in FosterFamily.StopReason.values:
+                aggregates[f"p_{side}_{reason}"] = Count(
+                    "family", distinct=True, filter=condition & Q(family__stop_reason=reason)
+                )
+        return stops, aggregates
+
     key_windows = {**windows, **{f"w{name}": window for name, window in per_window.items()}}
-    stopped = _aggregate(("stops",), regions, key_windows, stops, aggregates)
+    stopped = _aggregate(("stops",), regions, key_windows, build)
     row = {**at_start, **stopped}
     figures = {
         "active": _sides(row, "p", "active"),
@@ -592,8 +636,12 @@ def stops_per_window(regions: Iterable[int], windows: Windows) -> dict[str, dict
         .order_by()
         .alias(member=membership_on("changed_on"))
     )
-    aggregates = _stops_per_window_aggregates(windows, prefix="")
-    row = _aggregate(("stops per window",), list(regions), windows, rows, aggregates)
+    row = _aggregate(
+        ("stops per window",),
+        list(regions),
+        windows,
+        lambda: (rows, _stops_per_window_aggregates(windows, prefix="")),
+    )
     return {name: _sides(row, name, "stops") for name in windows}
 
 
@@ -617,8 +665,12 @@ def respite_nights(regions: Iterable[int], windows: Windows) -> dict[str, int]:
             output_field=IntegerField(),
         )
 
-    aggregates = {name: Sum(nights(a, b)) for name, (a, b) in windows.items()}
-    row = _aggregate(("nights",), list(regions), windows, rows, aggregates)
+    row = _aggregate(
+        ("nights",),
+        list(regions),
+        windows,
+        lambda: (rows, {name: Sum(nights(a, b)) for name, (a, b) in windows.items()}),
+    )
     return {name: row[name] or 0 for name in windows}
 
 
@@ -629,15 +681,15 @@ def member_families(regions: Iterable[int], windows: Windows) -> dict[str, int]:
     rows = Membership.objects.filter(
         Membership.during_condition(first, last), constellation__region__in=list(regions)
     ).order_by()
-    aggregates = {
-        name: Count(
-            "family",
-            distinct=True,
-            filter=Membership.during_condition(a, b),
-        )
-        for name, (a, b) in windows.items()
-    }
-    row = _aggregate(("members",), list(regions), windows, rows, aggregates)
+
+    def build():
+        during = {name: Membership.during_condition(a, b) for name, (a, b) in windows.items()}
+        return rows, {
+            name: Count("family", distinct=True, filter=condition)
+            for name, condition in during.items()
+        }
+
+    row = _aggregate(("members",), list(regions), windows, build)
     return {name: row[name] or 0 for name in windows}
 
 
@@ -657,16 +709,19 @@ def crisis_and_part_time_measure(end: dt.date, windows: Windows) -> Measure:
     crisis = Q(kind=CareKind.CRISIS) & IN_REGION
     started = _per_side(joined("at_start"))
     quarters = {"this": (this.start, this.end), "last": (last_year.start, last_year.end)}
-    aggregates = {}
-    for name, (a, b) in {**windows, **quarters}.items():
-        for side in SIDES:
-            aggregates[f"{name}_{side}_crisis"] = Count(
-                "pk", filter=crisis & Q(start_date__gte=a, start_date__lte=b) & started[side]
-            )
-    for name, (_a, b) in windows.items():
-        active = IN_REGION & Placement.active_condition(b)
-        aggregates[f"{name}_active"] = Count("pk", filter=active)
-        aggregates[f"{name}_part_time"] = Count("pk", filter=active & Q(kind__in=PART_TIME_KINDS))
+
+    def aggregates():
+        counts = {}
+        for name, (a, b) in {**windows, **quarters}.items():
+            for side in SIDES:
+                counts[f"{name}_{side}_crisis"] = Count(
+                    "pk", filter=crisis & Q(start_date__gte=a, start_date__lte=b) & started[side]
+                )
+        for name, (_a, b) in windows.items():
+            active = IN_REGION & Placement.active_condition(b)
+            counts[f"{name}_active"] = Count("pk", filter=active)
+            counts[f"{name}_part_time"] = Count("pk", filter=active & Q(kind__in=PART_TIME_KINDS))
+        return counts
 
     def read(row):
         return {
