@@ -7,11 +7,11 @@ class ConstellationsConfig(AppConfig):
     verbose_name = _("Constellations")
 
     def ready(self) -> None:
-        # Each import registers what this app adds to the core: its seed step (demo), its kind
-        # of reminder, its menu entry and start-page actions (menu), and its parts of a child's
-        # case file (retention).
+        # Each import registers what this app adds to the core: its pages to benchmark (bench),
+        # its seed step (demo), its kind of reminder, its menu entry and start-page actions
+        # (menu), and its parts of a child's case file (retention).
         from constellations import access_request as parts
-        from constellations import demo, menu, reminders, retention  # noqa: F401
+        from constellations import bench, demo, menu, reminders, retention  # noqa: F401
         from constellations.panels import child_stays_panel
         from pleegzorg import access_request, panels
 

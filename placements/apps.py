@@ -7,10 +7,10 @@ class PlacementsConfig(AppConfig):
     verbose_name = _("Placements")
 
     def ready(self) -> None:
-        # Each import registers what this app adds to the core: seed steps (demo), reminder
-        # kinds (meetings.reminders), menu entries and start-page actions (menu), the parts of a
-        # case file (retention.rules).
-        from placements import demo, inzage, menu, permissions  # noqa: F401
+        # Each import registers what this app adds to the core: its pages to benchmark (bench),
+        # seed steps (demo), reminder kinds (meetings.reminders), menu entries and start-page
+        # actions (menu), the parts of a case file (retention.rules).
+        from placements import bench, demo, inzage, menu, permissions  # noqa: F401
         from placements.meetings import demo as meetings_demo  # noqa: F401
         from placements.meetings import reminders  # noqa: F401
         from placements.models import Child, FosterFamily

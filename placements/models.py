@@ -714,13 +714,12 @@ class Placement(Versioned):
         """Active on ``on`` and spoken with fewer than CHILD_CONTACTS_PER_YEAR times in the 12
         months up to it (the guideline: at least 3 conversations a year).
 
-        Written as "not among the placements with enough": one uncorrelated subquery that
-        PostgreSQL hashes once, where a count per placement would run once per row (a
-        dashboard over a whole sector counts 20,000 placements)."""
+        Written as "no count of enough": an index lookup per placement, which the pages that
+        use it (a child's file, a caseload, a page of the dashboard) run for few placements."""
         enough = Placement.child_contacts_by_placement(on).filter(
             n__gte=settings.CHILD_CONTACTS_PER_YEAR
         )
-        return Placement.active_condition(on) & ~Q(pk__in=enough.values("placement"))
+        return Placement.active_condition(on) & ~Q(Exists(enough.filter(placement=OuterRef("pk"))))
 
     @staticmethod
     def report_missing_condition(on: date) -> Q:
@@ -811,11 +810,11 @@ class Placement(Versioned):
     def unstable_condition(on: date) -> Q:
         """Active on ``on`` with UNSTABLE_CASEWORKER_CHANGES or more caseworker changes in the 12
         months up to it (the continuity measure of the Children's Commissioner for England).
-        One uncorrelated subquery (hashed once), like :meth:`too_few_child_contacts_condition`."""
+        A lookup per placement, like :meth:`too_few_child_contacts_condition`."""
         unstable = Placement.caseworker_changes_by_placement(on).filter(
             n__gte=Placement.UNSTABLE_CASEWORKER_CHANGES
         )
-        return Placement.active_condition(on) & Q(pk__in=unstable.values("placement"))
+        return Placement.active_condition(on) & Q(Exists(unstable.filter(placement=OuterRef("pk"))))
 
     UNSTABLE_CASEWORKER_CHANGES = 2
 
