@@ -31,6 +31,15 @@ def _region_ids(user: User) -> set[int]:
     return user._led_region_ids
 
 
+def _hub_constellation_ids(user: User) -> set[int]:
+    """The constellations whose hub home the user is a parent of: asked once per request (a
+    page asks whether they may view, book and read care facts)."""
+    if not hasattr(user, "_hub_constellation_ids"):
+        hubs = Constellation.objects.filter(hub__parents=user).values_list("pk", flat=True)
+        user._hub_constellation_ids = set(hubs)
+    return user._hub_constellation_ids
+
+
 def _caseload_memberships(user: User) -> QuerySet[Membership]:
     today = timezone.localdate()
     caseload = Placement.objects.active(today).filter(caseworker=user, family=OuterRef("family"))
@@ -61,7 +70,7 @@ class ConstellationPolicy(Policy[Constellation]):
         if user.is_liaison:
             return obj.liaison_id == user.pk
         if user.is_hub_home_parent:
-            return obj.hub.parents.filter(pk=user.pk).exists() if hasattr(obj, "hub") else False
+            return obj.pk in _hub_constellation_ids(user)
         if user.is_team_lead:
             return obj.region_id in _region_ids(user)
         if user.is_caseworker:

@@ -33,7 +33,11 @@ from constellations.permissions import constellations, member_children
 from constellations.permissions import stays as stay_policy
 from placements.models import Child, FosterFamily, FosterParent, OwnChild, Parent, Placement
 from pleegzorg.charts import Chart
+from pleegzorg.db import RelatedRows
 from pleegzorg.models import User
+
+# The hub-home parents' names, read with the constellation itself (constellations.views).
+HUB_PARENTS = RelatedRows(User, link="hub_homes__constellation", fields=("first_name", "last_name"))
 
 
 def last_month(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -152,6 +156,7 @@ def constellation_page(constellation: Constellation, user: User) -> dict:
     current = [m for m in memberships if m.is_current(today)]
     history = [m for m in memberships if m not in current]
     hub = getattr(constellation, "hub", None)
+    sees_care_facts = constellations.sees_care_facts(user, constellation)
     beds = list(Bed.objects.in_use(constellation)) if hub else []
     gatherings = list(
         constellation.gatherings.annotate(present=Count("attendance")).order_by("-date")[:6]
@@ -165,7 +170,13 @@ def constellation_page(constellation: Constellation, user: User) -> dict:
     return {
         "constellation": constellation,
         "hub": hub,
-        "hub_parents": list(hub.parents.all()) if hub else [],
+        "hub_parents": (
+            HUB_PARENTS.parse(constellation.hub_parent_rows)
+            if hasattr(constellation, "hub_parent_rows")
+            else list(hub.parents.values("first_name", "last_name"))
+        )
+        if hub
+        else [],
         "beds": beds,
         "members": current,
         "history": history,
@@ -179,12 +190,12 @@ def constellation_page(constellation: Constellation, user: User) -> dict:
         "figures": figures(constellation, today, current),
         "children": (
             list(member_children(constellation, today).order_by("first_name", "last_name"))
-            if constellations.sees_care_facts(user, constellation)
+            if sees_care_facts
             else []
         ),
         "can_change": constellations.can_change(user, constellation),
         "can_book": constellations.can_book(user, constellation),
-        "sees_care_facts": constellations.sees_care_facts(user, constellation),
+        "sees_care_facts": sees_care_facts,
     }
 
 

@@ -43,13 +43,16 @@ ROLES = (Role.CASEWORKER, Role.TEAM_LEAD, Role.LIAISON, Role.HUB_HOME_PARENT)
 def _constellation_or_404(request, pk, *, may=None, flags: bool = False) -> Constellation:
     """The constellation if the user sees it (404 otherwise); with ``may`` (a policy question
     such as ``constellations.can_book``) also refused (403) unless the answer is yes; with
-    ``flags`` annotated as the list shows it (no gathering last month) in the same query."""
+    ``flags`` annotated as the list shows it (no gathering last month), and with its hub-home
+    parents' names, in the same query (the constellation page)."""
     require_role(request, *ROLES, purpose=Purpose.CARE)
     visible = constellations.visible_to(request.user).select_related(
         "region", "liaison", "hub__family"
     )
     if flags:
-        visible = selectors.with_flags(visible, timezone.localdate())
+        visible = selectors.with_flags(visible, timezone.localdate()).annotate(
+            hub_parent_rows=selectors.HUB_PARENTS.subquery()
+        )
     constellation = get_visible_or_404(
         constellations,
         request,
