@@ -15,7 +15,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -26,17 +25,21 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from placements import permissions
+from placements.meetings.selectors import meeting_flags
 from placements.models import (
     CareKind,
     CaseworkerAssignment,
     Child,
+    Decision,
     FosterFamily,
     FosterParent,
     OwnChild,
     ParentChild,
     Placement,
+    YouthProtectorAssignment,
 )
 from placements.permissions import Access
+from pleegzorg.db import RelatedRows
 from pleegzorg.models import AccessLogEntry, BreakGlassGrant, User
 
 PLANNED_END_WARNING_DAYS = 30
@@ -250,23 +253,74 @@ def access_detail(grant: BreakGlassGrant | None) -> str:
     return f"met reden: {grant.reason}" if grant else ""
 
 
+# What the child file shows of each placement's related rows, as JSON columns of the one
+# query of its placements (pleegzorg.db.RelatedRows): a list of dicts per placement, ordered.
+ASSIGNMENT_FIELDS = ("start_date", "end_date", "handover_note", "family_informed")
+PLACEMENT_ROWS = {
+    "foster_parent_rows": RelatedRows(
+        FosterParent,
+        link="family__placements",
+        fields=("first_name", "last_name", "phone"),
+        order_by=("id",),
+    ),
+    "own_child_rows": RelatedRows(
+        OwnChild,
+        link="family__placements",
+        fields=("first_name", "date_of_birth"),
+        order_by=("date_of_birth",),
+    ),
+    "caseworker_rows": RelatedRows(
+        CaseworkerAssignment,
+        link="placement",
+        fields=(
+            *ASSIGNMENT_FIELDS,
+            "no_change_of_course_until",
+            "caseworker__first_name",
+            "caseworker__last_name",
+        ),
+        order_by=("-start_date", "-id"),
+    ),
+    "youth_protector_rows": RelatedRows(
+        YouthProtectorAssignment,
+        link="placement",
+        fields=(
+            *ASSIGNMENT_FIELDS,
+            "youth_protector__first_name",
+            "youth_protector__last_name",
+            "youth_protector__institution",
+        ),
+        order_by=("-start_date", "-id"),
+    ),
+    "decision_rows": RelatedRows(
+        Decision,
+        link="placement",
+        fields=(
+            "subject",
+            "decided_on",
+            "decided_by",
+            "foster_parents_consulted",
+            "foster_parents_view",
+            "reason",
+        ),
+        order_by=("-decided_on", "-id"),
+    ),
+}
+
+
 def child_file(user: User, child: Child) -> ChildFile:
     """Everything the child file shows, in a fixed number of queries."""
+    today = timezone.localdate()
     placements = list(
         child.placements.select_related("family", "caseworker", "youth_protector", "team")
-        .prefetch_related(
-            Prefetch("family__foster_parents", queryset=FosterParent.objects.order_by("id")),
-            Prefetch("family__own_children", queryset=OwnChild.objects.order_by("date_of_birth")),
-            Prefetch(
-                "caseworker_assignments",
-                queryset=CaseworkerAssignment.objects.select_related("caseworker", "assigned_by"),
-            ),
-            "youth_protector_assignments__youth_protector",
-            "decisions",
+        .annotate(
+            **{name: rows.subquery() for name, rows in PLACEMENT_ROWS.items()},
+            **meeting_flags(today),
         )
         .order_by("-start_date", "-id")
     )
-    today = timezone.localdate()
+    for placement in placements:
+        for name, rows in PLACEMENT_ROWS.items():
+            setattr(placement, name, rows.parse(getattr(placement, name)))
     current = next(
         (
             p

@@ -62,7 +62,8 @@ class RelatedRows:
 
     ``link`` is the path from ``model`` to the outer row's primary key (``"placement__child"``);
     ``fields`` are the paths to read (``"caseworker__first_name"``), which become the keys of
-    each row; ``condition`` narrows the rows. :meth:`parse` turns the column back into dicts with
+    each row; ``condition`` narrows the rows, ``order_by`` orders them (paths of ``model``, a
+    leading ``-`` for descending). :meth:`parse` turns the column back into dicts with
     Python values (dates, aware datetimes, booleans), through each path's model field. At most
     50 fields: PostgreSQL's ``jsonb_build_object`` takes 100 arguments, a key and a value each.
     """
@@ -74,8 +75,9 @@ class RelatedRows:
         link: str,
         fields: tuple[str, ...],
         condition: models.Q | None = None,
+        order_by: tuple[str, ...] = (),
     ):
-        self.model, self.link, self.fields = model, link, fields
+        self.model, self.link, self.fields, self.order_by = model, link, fields, order_by
         if len(fields) > 50:
             raise ValueError("RelatedRows reads at most 50 fields")
         self.condition = condition or models.Q()
@@ -87,7 +89,11 @@ class RelatedRows:
             self.model._default_manager.filter(self.condition, **{self.link: models.OuterRef("pk")})
             .order_by()
             .values(self.link)
-            .annotate(rows=models.StringAgg(Cast(row, models.TextField()), models.Value(",")))
+            .annotate(
+                rows=models.StringAgg(
+                    Cast(row, models.TextField()), models.Value(","), order_by=self.order_by
+                )
+            )
             .values("rows")
         )
         return models.Subquery(rows, output_field=models.TextField())

@@ -48,8 +48,26 @@ def my_meetings(user: User) -> dict:
     }
 
 
+def meeting_flags(today: dt.date) -> dict:
+    """What the meetings section says of a placement, as annotations: its conversations with
+    the child in the last 12 months, whether that is too few, and whether its start meeting is
+    overdue (``contacts_last_year``, ``too_few_contacts``, ``start_meeting_overdue``)."""
+    return {
+        "contacts_last_year": Placement.child_contacts_in_year(today),
+        "too_few_contacts": Case(
+            When(Placement.too_few_child_contacts_condition(today), then=Value(True)),
+            default=Value(False),
+        ),
+        "start_meeting_overdue": Case(
+            When(Placement.start_meeting_overdue_condition(today), then=Value(True)),
+            default=Value(False),
+        ),
+    }
+
+
 def meetings_of(placement: Placement) -> dict:
-    """The meetings section of the child file for the current placement."""
+    """The meetings section of the child file for the current placement (its
+    :func:`meeting_flags` read from it when it carries them, else in one more query)."""
     meetings = list(
         placement.meetings.exclude(status=Meeting.Status.CANCELLED)
         .annotate(participant_count=Count("participants"))
@@ -57,22 +75,11 @@ def meetings_of(placement: Placement) -> dict:
     )
     today = timezone.localdate()
     contacts = list(placement.child_contacts.order_by("-contact_on")[:10])
-    flags = (
-        Placement.objects.filter(pk=placement.pk)
-        .annotate(
-            contacts=Placement.child_contacts_in_year(today),
-            too_few=Case(
-                When(Placement.too_few_child_contacts_condition(today), then=Value(True)),
-                default=Value(False),
-            ),
-            start_overdue=Case(
-                When(Placement.start_meeting_overdue_condition(today), then=Value(True)),
-                default=Value(False),
-            ),
-        )
-        .values("contacts", "too_few", "start_overdue")
-        .get()
-    )
+    names = meeting_flags(today)
+    if all(hasattr(placement, name) for name in names):
+        flags = {name: getattr(placement, name) for name in names}
+    else:
+        flags = Placement.objects.filter(pk=placement.pk).annotate(**names).values(*names).get()
     held_start = any(m.kind == "start" and m.status == "held" for m in meetings)
     planned_start = any(m.kind == "start" and m.status == "planned" for m in meetings)
     return {
@@ -81,11 +88,11 @@ def meetings_of(placement: Placement) -> dict:
         "authorities": list(placement.authorities.all()),
         "requests": list(placement.meeting_requests.filter(meeting__isnull=True)),
         "contacts": contacts,
-        "contacts_last_year": flags["contacts"],
-        "too_few_contacts": flags["too_few"],
+        "contacts_last_year": flags["contacts_last_year"],
+        "too_few_contacts": flags["too_few_contacts"],
         "start_meeting_held": held_start,
         "start_meeting_planned": planned_start,
-        "start_meeting_overdue": flags["start_overdue"],
+        "start_meeting_overdue": flags["start_meeting_overdue"],
     }
 
 
