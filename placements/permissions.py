@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from placements.models import Child, FosterFamily, Meeting, Placement, YouthProtector
 from pleegzorg.models import BreakGlassGrant, Team, User
-from pleegzorg.permissions import Policy, granted_ids, open_grant
+from pleegzorg.permissions import Policy, granted_id_list, granted_ids, open_grant
 
 
 class Access(IntEnum):
@@ -196,7 +196,7 @@ class PlacementPolicy(AccessPolicy[Placement]):
         if condition is None:
             return Placement.objects.none()
         # A child's file opened with a reason shows its placements (read only).
-        return Placement.objects.filter(condition | Q(child__in=granted_ids(user, Child)))
+        return Placement.objects.filter(condition | Q(child__in=granted_id_list(user, Child)))
 
     def access(self, user: User, obj: Placement) -> Access:
         if not (user.is_caseworker or user.is_team_lead):

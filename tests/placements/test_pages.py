@@ -76,11 +76,12 @@ def test_caseload_runs_a_fixed_number_of_queries(
     PlacementFactory.create_batch(60, caseworker=caseworker)
     for viewer in (caseworker, team_lead):
         client.force_login(viewer)
-        # session, user, count, rows (with child, family, caseworker), session renewal
-        with django_assert_max_num_queries(8):
+        # session, user, the files opened with a reason (a list), count, rows (with child,
+        # family, caseworker), session renewal
+        with django_assert_max_num_queries(9):
             response = client.get("/caseload/", {"sort": "-start"})
         assert len(response.context["page"].object_list) == 25
-        with django_assert_max_num_queries(9):
+        with django_assert_max_num_queries(10):
             client.get("/caseload/", {"pagina": 2, "q": "a", "attention": "on"})
 
 
