@@ -6,7 +6,6 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from pleegzorg import permissions
 from pleegzorg.models import AccessLogEntry, User
 from pleegzorg.services import BREAK_GLASS_REASON_MIN_LENGTH
 
@@ -88,8 +87,13 @@ class AccessLogFilterForm(forms.Form):
         help_text=_("Part of a name, for example of a child."),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    user = forms.ModelChoiceField(
-        label=_("User"), required=False, queryset=User.objects.none(), empty_label=_("Everyone")
+    # A name to search, not a list of every user: an organisation has hundreds.
+    user = forms.CharField(
+        label=_("User"),
+        required=False,
+        max_length=100,
+        help_text=_("Part of the name of who did it."),
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     action = forms.ChoiceField(
         label=_("Action"),
@@ -101,9 +105,7 @@ class AccessLogFilterForm(forms.Form):
 
     def __init__(self, *args, viewer: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = permissions.users.visible_to(viewer).order_by(
-            "first_name", "last_name", "username"
-        )
+        self.viewer = viewer  # the entries searched are those it may see (access_log_entries)
 
     def clean(self):
         cleaned = super().clean()

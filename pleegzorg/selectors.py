@@ -54,17 +54,19 @@ def access_log_entries(
     user: User,
     *,
     person: str = "",
-    acting_user: User | None = None,
+    acting_user: str = "",
     action: str = "",
     period_start: date | None = None,
     period_end: date | None = None,
 ) -> QuerySet[AccessLogEntry]:
-    """The entries this user may see, filtered; newest first. Periods are whole local days."""
+    """The entries this user may see, filtered; newest first. ``person`` and ``acting_user``
+    are parts of the name of whom an entry concerns and of who did it. Periods are whole local
+    days."""
     entries = permissions.access_log.visible_to(user).select_related("on_behalf_of")
     if person:
         entries = entries.filter(person_label__icontains=person)
-    if acting_user is not None:
-        entries = entries.filter(user=acting_user)
+    for word in acting_user.split():
+        entries = entries.filter(user_label__icontains=word)
     if action:
         entries = entries.filter(action=action)
     if period_start:
@@ -83,7 +85,7 @@ def access_log_search(user: User, form) -> QuerySet[AccessLogEntry]:
     return access_log_entries(
         user,
         person=filters.get("person", ""),
-        acting_user=filters.get("user"),
+        acting_user=filters.get("user", ""),
         action=filters.get("action", ""),
         period_start=filters.get("period_start"),
         period_end=filters.get("period_end"),

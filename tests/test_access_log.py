@@ -112,7 +112,8 @@ def test_search_by_person_user_action_and_period(app_manager, caseworker, other_
     client.force_login(app_manager)
     page = client.get(URL, {"person": other_caseworker.last_name}).context["page"]
     assert list(page.object_list) == [about_sanne]
-    page = client.get(URL, {"user": other_caseworker.pk}).context["page"]
+    name = f"{other_caseworker.first_name} {other_caseworker.last_name}"
+    page = client.get(URL, {"user": name}).context["page"]
     assert {e.user_id for e in page.object_list} == {other_caseworker.pk}
     page = client.get(URL, {"action": "change"}).context["page"]
     assert [e.action for e in page.object_list] == ["change"]
