@@ -54,27 +54,29 @@ SORTS = {
 }
 
 
+def _planned_end(on: date) -> Q:
+    return Q(planned_end_date__lte=on + timedelta(days=PLANNED_END_WARNING_DAYS))
+
+
+# Why a placement needs attention on a day, by name, each built only when asked for: the
+# caseload's flag and filter, and the dashboards, count exactly these. The meeting rules are
+# the model's.
+ATTENTION_RULES = {
+    "planned_end": _planned_end,
+    "no_youth_protector": Placement.no_youth_protector_condition,
+    "no_trusted_person": lambda on: Q(child__trusted_person_name=""),
+    "start_meeting_overdue": Placement.start_meeting_overdue_condition,
+    "joint_meeting_overdue": Placement.joint_meeting_overdue_condition,
+}
+
+
 def attention_reasons(on: date | None = None) -> dict[str, Q]:
-    """Why a placement needs attention on ``on`` (today), by name: the caseload's flag and
-    filter, and the dashboards, count exactly these. The meeting rules are the model's."""
+    """Why a placement needs attention on ``on`` (today), by name (:data:`ATTENTION_RULES`)."""
     on = on or timezone.localdate()
-    soon = on + timedelta(days=PLANNED_END_WARNING_DAYS)
-    return {
-        "planned_end": Q(planned_end_date__lte=soon),
-        "no_youth_protector": Placement.no_youth_protector_condition(on),
-        "no_trusted_person": Q(child__trusted_person_name=""),
-        "start_meeting_overdue": Placement.start_meeting_overdue_condition(on),
-        "joint_meeting_overdue": Placement.joint_meeting_overdue_condition(on),
-    }
+    return {name: build(on) for name, build in ATTENTION_RULES.items()}
 
 
-ATTENTION_REASONS = (
-    "planned_end",
-    "no_youth_protector",
-    "no_trusted_person",
-    "start_meeting_overdue",
-    "joint_meeting_overdue",
-)
+ATTENTION_REASONS = tuple(ATTENTION_RULES)
 
 
 def attention_condition(on: date | None = None) -> Q:
@@ -88,26 +90,22 @@ def attention_condition(on: date | None = None) -> Q:
 # Why the caseload lists a placement, by name: the attention reasons and the rules the team
 # dashboard counts (placements.dashboard). A dashboard number and the list it links to filter by
 # the very same entry here.
+CASELOAD_RULE_BUILDERS = {
+    **ATTENTION_RULES,
+    "report_missing": Placement.report_missing_condition,
+    "agreement_past_date": Placement.agreement_past_date_condition,
+    "too_few_child_contacts": Placement.too_few_child_contacts_condition,
+    "in_no_change_period": Placement.in_no_change_period_condition,
+    "unstable": Placement.unstable_condition,
+}
+
+
 def caseload_rules(on: date | None = None) -> dict[str, Q]:
     on = on or timezone.localdate()
-    return {
-        **attention_reasons(on),
-        "report_missing": Placement.report_missing_condition(on),
-        "agreement_past_date": Placement.agreement_past_date_condition(on),
-        "too_few_child_contacts": Placement.too_few_child_contacts_condition(on),
-        "in_no_change_period": Placement.in_no_change_period_condition(on),
-        "unstable": Placement.unstable_condition(on),
-    }
+    return {name: build(on) for name, build in CASELOAD_RULE_BUILDERS.items()}
 
 
-CASELOAD_RULES = (
-    *ATTENTION_REASONS,
-    "report_missing",
-    "agreement_past_date",
-    "too_few_child_contacts",
-    "in_no_change_period",
-    "unstable",
-)
+CASELOAD_RULES = tuple(CASELOAD_RULE_BUILDERS)
 
 
 def due_within() -> timedelta:
@@ -117,9 +115,10 @@ def due_within() -> timedelta:
 def rule_filter(name: str, on: date, *, due: bool = False) -> Q:
     """The placements that meet rule ``name`` on ``on``; with ``due``, those that will meet it
     DASHBOARD_DUE_DAYS later but do not yet."""
+    build = CASELOAD_RULE_BUILDERS[name]  # only this rule is built (a dashboard asks 13)
     if due:
-        return caseload_rules(on + due_within())[name] & ~caseload_rules(on)[name]
-    return caseload_rules(on)[name]
+        return build(on + due_within()) & ~build(on)
+    return build(on)
 
 
 def caseload(
