@@ -265,6 +265,11 @@ def granted_id_list(user: User, model: type[Model]) -> list[int]:
     return memo[model]
 
 
+def forget_granted_ids(user: User) -> None:
+    """After a grant is made: the next :func:`granted_id_list` reads the grants again."""
+    user._granted_id_lists = None
+
+
 def get_break_glass_record_or_404(
     kind: BreakGlassKind, request: HttpRequest, pk: int
 ) -> tuple[Model, bool]:

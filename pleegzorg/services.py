@@ -75,6 +75,7 @@ def break_glass_open(*, actor: User, record: Model, reason: str, request=None) -
     # The user, kind and team are rows in hand: validate the rest without looking them up again.
     grant.full_clean(exclude=["user", "record_type", "team"])
     grant.save(force_insert=True)
+    permissions.forget_granted_ids(actor)  # what the actor may see changed with it
     access_log_write(
         user=actor,
         request=request,

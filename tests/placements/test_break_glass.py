@@ -258,3 +258,13 @@ def test_a_grant_stays_on_record(grant):
     with pytest.raises(PermissionError):
         grant.delete()
     assert Child.objects.filter(pk=grant.record_id).exists()
+
+
+def test_the_placements_a_user_may_see_follow_a_grant_made_in_the_same_request(caseworker, closed):
+    """The files opened with a reason are read once per request (a list on the user): opening
+    one makes the next question read them again."""
+    from placements.permissions import placements_policy
+
+    assert not placements_policy.visible_to(caseworker).filter(pk=closed.pk).exists()
+    break_glass_open(actor=caseworker, record=closed.child, reason=REASON)
+    assert placements_policy.visible_to(caseworker).filter(pk=closed.pk).exists()
