@@ -145,8 +145,14 @@ def _days(duration: dt.timedelta | None) -> int:
     return duration.days if duration is not None else 0
 
 
+def for_page(constellations_: QuerySet[Constellation], on) -> QuerySet[Constellation]:
+    """The constellations as :func:`constellation_page` reads them: :func:`with_flags`, and
+    the hub-home parents' names in the same query."""
+    return with_flags(constellations_, on).annotate(hub_parent_rows=HUB_PARENTS.subquery())
+
+
 def constellation_page(constellation: Constellation, user: User) -> dict:
-    """Everything the constellation page shows; ``constellation`` comes :func:`with_flags`."""
+    """Everything the constellation page shows; ``constellation`` comes :func:`for_page`."""
     today = timezone.localdate()
     memberships = list(
         constellation.memberships.select_related("family")
@@ -170,13 +176,7 @@ def constellation_page(constellation: Constellation, user: User) -> dict:
     return {
         "constellation": constellation,
         "hub": hub,
-        "hub_parents": (
-            HUB_PARENTS.parse(constellation.hub_parent_rows)
-            if hasattr(constellation, "hub_parent_rows")
-            else list(hub.parents.values("first_name", "last_name"))
-        )
-        if hub
-        else [],
+        "hub_parents": HUB_PARENTS.parse(constellation.hub_parent_rows) if hub else [],
         "beds": beds,
         "members": current,
         "history": history,

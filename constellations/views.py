@@ -50,9 +50,7 @@ def _constellation_or_404(request, pk, *, may=None, flags: bool = False) -> Cons
         "region", "liaison", "hub__family"
     )
     if flags:
-        visible = selectors.with_flags(visible, timezone.localdate()).annotate(
-            hub_parent_rows=selectors.HUB_PARENTS.subquery()
-        )
+        visible = selectors.for_page(visible, timezone.localdate())
     constellation = get_visible_or_404(
         constellations,
         request,

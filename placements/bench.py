@@ -5,14 +5,16 @@ from placements.models import Child, FosterFamily, Placement
 from pleegzorg.bench import register_count, register_page
 
 
+def _first_placement(user) -> Placement:
+    return permissions.placements_policy.visible_to(user).active().order_by("pk").first()
+
+
 def first_child(user) -> str:
-    placement = permissions.placements_policy.visible_to(user).active().order_by("pk").first()
-    return f"/kinderen/{placement.child_id}/"
+    return f"/kinderen/{_first_placement(user).child_id}/"
 
 
 def first_family(user) -> str:
-    placement = permissions.placements_policy.visible_to(user).active().order_by("pk").first()
-    return f"/pleeggezinnen/{placement.family_id}/"
+    return f"/pleeggezinnen/{_first_placement(user).family_id}/"
 
 
 register_page("Caseload (caseworker)", "werker", "/caseload/")

@@ -28,7 +28,7 @@ from pleegzorg import generations
 
 MAX_QUERIES = 256  # compiled queries kept per process (a report holds about ten)
 
-_compiled: OrderedDict[tuple, tuple[str, tuple, list[str]]] = OrderedDict()
+_compiled: OrderedDict[tuple, tuple[str, tuple, list[str], generations.Described]] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -36,7 +36,7 @@ def aggregate(key: Hashable, build: Callable[[], tuple[QuerySet, dict]]) -> dict
     """``queryset.aggregate(**aggregates)`` for the ``(queryset, aggregates)`` that ``build``
     returns; compiled once per ``key`` (and database), run every time, except that inside a
     ``pleegzorg.generations.snapshot`` a result is kept for as long as the tables it read stay
-    as they were (:func:`pleegzorg.generations.result_key`)."""
+    as they were (:func:`pleegzorg.generations.key_for`)."""
     alias = "default"
     full_key = (alias, connections[alias].settings_dict["NAME"], key)
     with _lock:
@@ -44,16 +44,15 @@ def aggregate(key: Hashable, build: Callable[[], tuple[QuerySet, dict]]) -> dict
         if hit is not None:
             _compiled.move_to_end(full_key)
     if hit is not None:
-        sql, params, names = hit
-        kept = generations.result_key(sql, params)
+        sql, params, names, described = hit
+        kept = generations.key_for(described)
         if kept is not None and (row := caches[generations.CACHE].get(kept)) is not None:
             return row
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             values = cursor.fetchone()
         row = dict(zip(names, map(_plain, values), strict=True))
-        if kept is not None:
-            caches[generations.CACHE].set(kept, row, generations.KEEP_SECONDS)
+        _keep(kept, row)
         return row
     queryset, aggregates = build()
     seen: list[tuple[str, tuple]] = []
@@ -66,13 +65,18 @@ def aggregate(key: Hashable, build: Callable[[], tuple[QuerySet, dict]]) -> dict
         row = queryset.aggregate(**aggregates)
     row = {name: _plain(value) for name, value in row.items()}
     if queryset.db == alias and len(seen) == 1:  # an aggregate that was one query: keep it
+        described = generations.describe(*seen[0])
         with _lock:
-            _compiled[full_key] = (*seen[0], list(row))
+            _compiled[full_key] = (*seen[0], list(row), described)
             while len(_compiled) > MAX_QUERIES:
                 _compiled.popitem(last=False)
-        if (kept := generations.result_key(*seen[0])) is not None:
-            caches[generations.CACHE].set(kept, row, generations.KEEP_SECONDS)
+        _keep(generations.key_for(described), row)
     return row
+
+
+def _keep(kept: str | None, row: dict) -> None:
+    if kept is not None:
+        caches[generations.CACHE].set(kept, row, generations.KEEP_SECONDS)
 
 
 def _plain(value):

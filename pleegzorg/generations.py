@@ -18,7 +18,8 @@ Writers never wait for each other: the trigger only inserts. :func:`prune` folds
 into ``TableWritesPruned`` (a beat task), keeping every count as it was.
 
 Reading the generations is one query: :func:`snapshot` reads them once for a block (a page's
-report), and :func:`result_key` names a query's result under that snapshot.
+report), and :func:`key_for` names a query's result under that snapshot (:func:`describe`
+makes the query's part of the name once).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import cache
 
 from django.apps import apps
@@ -105,18 +107,37 @@ def tables_read(sql: str) -> frozenset[str]:
     return frozenset(QUOTED.findall(sql)) & _model_tables()
 
 
-def result_key(sql: str, params: tuple) -> str | None:
-    """The name to keep the result of ``sql`` with ``params`` under: the query and the
-    generations of every table it reads. None outside a :func:`snapshot`, without generations,
-    or when it reads a table that is not tracked."""
+@dataclass(frozen=True)
+class Described:
+    """A query as :func:`key_for` needs it: a digest of where it runs, its SQL and parameters,
+    and the tables it reads. Made once per compiled query (``pleegzorg.compiled``), not per
+    request: the SQL of a report's aggregate runs to tens of kilobytes."""
+
+    identity: str
+    tables: frozenset[str]
+
+
+def describe(sql: str, params: tuple) -> Described:
+    db = connections["default"].settings_dict
+    where = (db.get("HOST"), db.get("PORT"), db["NAME"])  # one cache may serve two databases
+    identity = hashlib.sha256(repr((where, sql, params)).encode()).hexdigest()
+    return Described(identity, tables_read(sql))
+
+
+def key_for(query: Described) -> str | None:
+    """The name to keep the result of ``query`` under: the query and the generations of every
+    table it reads. None outside a :func:`snapshot`, without generations, or when it reads a
+    table that is not tracked."""
     generations = _snapshot.get()
     if generations is None:
         return None
-    tables = tables_read(sql)
-    if not tables or not tables <= generations.keys():
+    if not query.tables or not query.tables <= generations.keys():
         return None
-    state = sorted((table, generations[table]) for table in tables)
-    db = connections["default"].settings_dict
-    where = (db.get("HOST"), db.get("PORT"), db["NAME"])  # one cache may serve two databases
-    digest = hashlib.sha256(repr((where, sql, params, state)).encode()).hexdigest()
+    state = sorted((table, generations[table]) for table in query.tables)
+    digest = hashlib.sha256(repr((query.identity, state)).encode()).hexdigest()
     return f"pleegzorg:result:{digest}"
+
+
+def result_key(sql: str, params: tuple) -> str | None:
+    """:func:`key_for` of the query ``sql`` with ``params``."""
+    return key_for(describe(sql, params))

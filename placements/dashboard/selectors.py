@@ -336,14 +336,17 @@ def caseworker_rows(user: User, scope: Scope) -> list[CaseworkerRow]:
     """Every caseworker of the scope, also those without placements, with their caseload (two
     queries: the caseworkers, and their load). :func:`count_rules` adds the rest."""
     load = {row["caseworker"]: row for row in caseworker_load(user, scope)}
-    return [
-        CaseworkerRow(
-            caseworker=caseworker,
-            active=load.get(caseworker.pk, {}).get("active", 0),
-            weighted=load.get(caseworker.pk, {}).get("weighted", Decimal("0")),
+    rows = []
+    for caseworker in caseworkers_in(scope):
+        figure = load.get(caseworker.pk, {})
+        rows.append(
+            CaseworkerRow(
+                caseworker=caseworker,
+                active=figure.get("active", 0),
+                weighted=figure.get("weighted", Decimal("0")),
+            )
         )
-        for caseworker in caseworkers_in(scope)
-    ]
+    return rows
 
 
 def count_rules(user: User, scope: Scope, rows: list[CaseworkerRow]) -> None:
