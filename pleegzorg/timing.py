@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -60,6 +60,22 @@ def percentile(times: list[float], share: float) -> float:
     # ceil(share x n) in whole numbers: 0.95 x 20 in floating point is a hair above 19.
     rank = max(1, -(-round(share * 1000) * len(ordered) // 1000))
     return ordered[min(rank, len(ordered)) - 1]
+
+
+def measure_sql(statements: list[tuple[str, Sequence]], repeat: int) -> float:
+    """The median time (ms) of running ``statements`` one after the other and fetching every
+    row, over ``repeat`` runs after one to warm up: a page's floor (``pleegzorg.bench``)."""
+    times = []
+    with connection.cursor() as cursor:
+        for run in range(max(1, repeat) + 1):
+            started = time.perf_counter()
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                if cursor.description is not None:
+                    cursor.fetchall()
+            if run:
+                times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
 
 
 def measure(

@@ -5,9 +5,11 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from pleegzorg import bench
 from pleegzorg.models import Notification, Reminder
+from pleegzorg.timing import signed_in_client
 
 
 def test_every_main_page_is_registered_once_with_a_known_kind():
@@ -36,6 +38,29 @@ def test_budgets_are_issue_12s():
     assert not bench.within_budget("page", queries=5, median=20, p95=101)
     assert bench.within_budget("dashboard", queries=15, median=300, p95=900)
     assert not bench.within_budget("dashboard", queries=15, median=301, p95=301)
+    # Dashboards: within three times their floor; a page's ratio is shown, not held.
+    assert bench.within_budget("dashboard", queries=9, median=90, p95=90, floor=30)
+    assert not bench.within_budget("dashboard", queries=9, median=91, p95=91, floor=30)
+    assert bench.within_budget("page", queries=9, median=20, p95=20, floor=1)
+
+
+def test_a_floor_is_the_signed_in_reads_and_the_pages_own_sql(seeded, settings):
+    page = next(page for page in bench.pages() if page.label == "Notifications")
+    client, user = signed_in_client(page.username)
+    statements = page.floor_statements(user, client.session.session_key)
+    assert [sql for sql, _ in statements[:2]] == [bench.SIGNED_IN_SESSION, bench.SIGNED_IN_USER]
+    assert len(statements) > 2
+    with connection.cursor() as cursor:
+        rows = []
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            rows.append(cursor.fetchall())
+    session, (me,), notices = rows
+    assert len(session) == 1 and me[1] == user.username
+    assert me[-1] == Notification.objects.filter(user=user, read_at=None).count()
+    assert (
+        len(notices) == min(settings.PAGE_SIZE, Notification.objects.filter(user=user).count()) > 0
+    )
 
 
 def test_bench_times_every_page_as_its_role_and_writes_the_table(seeded, tmp_path, settings):
@@ -52,4 +77,5 @@ def test_bench_times_every_page_as_its_role_and_writes_the_table(seeded, tmp_pat
     assert (Reminder.objects.count(), Notification.objects.count()) == (reminders, notifications)
     text = target.read_text(encoding="utf-8")
     assert "| Child file | werker | 200 |" in text
+    assert "| page | as | status | queries | median | p95 | floor | ratio |" in text
     assert "reminder scan, first" in text and "children" in text

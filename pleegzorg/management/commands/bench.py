@@ -4,7 +4,8 @@
 
 For each page registered in ``pleegzorg.bench`` (each app adds its own): the status, the
 queries, and the median and 95th-percentile server time over ``--repeat`` requests (see
-``pleegzorg.timing``), against the budgets of issue 12. Then the reminder scan (first: with
+``pleegzorg.timing``), its floor (the median of its hand-written SQL, as many runs) and the
+ratio page / floor, against the budgets of issue 12. Then the reminder scan (first: with
 every stored reminder set aside inside a transaction that is rolled back; repeat: nothing new),
 and the peak memory of this process, which served every request as a web worker would.
 ``make bench`` seeds ``--scale sector`` into a database of its own first. With ``--write`` the
@@ -49,7 +50,9 @@ class Command(BaseCommand):
     def handle(self, *args, repeat: int, write: str | None, seed_seconds, only, **options):
         timing.refuse_production("bench")
         rows = []
-        self.stdout.write(f"{'page':<44} {'as':<11} status queries   median      p95")
+        self.stdout.write(
+            f"{'page':<44} {'as':<11} status queries   median      p95    floor  ratio"
+        )
         clients = {}
         for page in bench.pages():
             if only and only.lower() not in page.label.lower():
@@ -59,14 +62,17 @@ class Command(BaseCommand):
             client, user = clients[page.username]
             forget = caches[generations.CACHE].clear if page.fresh else None
             result = timing.measure(client, page.path(user), repeat, before_each=forget)
+            statements = page.floor_statements(user, client.session.session_key)
+            floor = None if statements is None else timing.measure_sql(statements, repeat)
             ok = result.status == 200 and bench.within_budget(
-                page.kind, result.most_queries, result.median, result.p95
+                page.kind, result.most_queries, result.median, result.p95, floor
             )
-            rows.append((page, result, ok))
+            rows.append((page, result, floor, ok))
             self.stdout.write(
                 f"{page.label:<44} {page.username:<11} {result.status:>6} "
-                f"{result.most_queries:>7} {result.median:>6.1f} ms {result.p95:>6.1f} ms"
-                f"{'' if ok else '  over budget'}"
+                f"{result.most_queries:>7} {result.median:>6.1f} ms {result.p95:>6.1f} ms "
+                "{:>8} {:>6}".format(*self.floor_columns(result, floor))
+                + ("" if ok else "  over budget")
             )
         first, repeat_scan = self.scan_seconds()
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -79,11 +85,18 @@ class Command(BaseCommand):
             extra.insert(0, ("seeding --scale sector", f"{seed_seconds:.0f} s"))
         for label, value in extra:
             self.stdout.write(f"{label:<52} {value}")
-        over = sum(1 for _, _, ok in rows if not ok)
+        over = sum(1 for *_, ok in rows if not ok)
         self.stdout.write(f"{len(rows)} pages, {over} over their budget.")
         if write:
             Path(write).write_text(self.markdown(rows, extra, repeat), encoding="utf-8")
             self.stdout.write(f"Written to {write}.")
+
+    @staticmethod
+    def floor_columns(result: timing.Timing, floor: float | None) -> tuple[str, str]:
+        """The floor and page / floor as text; dashes for a page whose floor is not written."""
+        if floor is None:
+            return "—", "—"
+        return f"{floor:.1f} ms", f"{result.median / max(floor, 0.001):.1f}x"
 
     def scan_seconds(self) -> tuple[float, float]:
         """The reminder scan as on a database that has stored none yet, and as beat runs it
@@ -122,17 +135,21 @@ class Command(BaseCommand):
             f"{platform.python_version()}, {database}",
             f"- Data: {counts}",
             f"- Each page: {repeat} requests as its role after one to warm up; server time "
-            "(the test client in one process, no network). Budgets (issue 12): pages at most 15 "
-            "queries, median 30 ms and p95 100 ms; dashboards at most 15 queries and median "
-            "300 ms.",
+            "(the test client in one process, no network). Floor: the median of the page's "
+            "hand-written SQL (`floor` in each app's `bench.py`: the session, the user and "
+            "exactly what the page shows), run and fetched the same number of times; ratio: "
+            "page / floor. Budgets (issue 12): pages at most 15 queries, median 30 ms and p95 "
+            "100 ms; dashboards at most 15 queries, median 300 ms and 3 times their floor.",
             "",
-            "| page | as | status | queries | median | p95 | within budget |",
-            "|---|---|---|---|---|---|---|",
+            "| page | as | status | queries | median | p95 | floor | ratio | within budget |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
-        for page, result, ok in rows:
+        for page, result, floor, ok in rows:
+            floor_text, ratio = self.floor_columns(result, floor)
             lines.append(
                 f"| {page.label} | {page.username} | {result.status} | {result.most_queries} | "
-                f"{result.median:.1f} ms | {result.p95:.1f} ms | {'yes' if ok else '**no**'} |"
+                f"{result.median:.1f} ms | {result.p95:.1f} ms | {floor_text} | {ratio} | "
+                f"{'yes' if ok else '**no**'} |"
             )
         lines += ["", "| also | |", "|---|---|"]
         lines += [f"| {label} | {value} |" for label, value in extra]
