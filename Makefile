@@ -5,12 +5,13 @@ MANAGE := $(PY) manage.py
 DEMO_ENV := DJANGO_SETTINGS_MODULE=config.settings.local
 
 .DEFAULT_GOAL := help
-.PHONY: help venv translations demo test bench bench-quick lint format messages lock audit clean
+.PHONY: help venv translations demo test bench bench-growth bench-quick lint format messages lock audit clean
 
 help:
 	@echo "make demo   set everything up and run the app with demo data at http://127.0.0.1:8000"
 	@echo "make test   set everything up and run the whole test suite"
 	@echo "make bench  time every main page at sector scale (PostgreSQL) into docs/benchmarks.md"
+	@echo "make bench-growth  every page's queries at small, sector and 10x sector scale (PostgreSQL)"
 	@echo "make bench-quick  every page within 15 queries, not growing with the data (in make test)"
 	@echo "make lint / make format / make messages (update .po files; needs GNU gettext)"
 	@echo "make lock   rewrite requirements.lock from the venv; make audit: pip-audit it (needs network)"
@@ -38,6 +39,9 @@ test: translations
 
 bench: translations
 	@scripts/bench
+
+bench-growth: translations
+	@scripts/bench-growth
 
 bench-quick: translations
 	@scripts/test tests/test_bench_quick.py

@@ -6,7 +6,7 @@ the foster families and placements they made and changes none of them. Everythin
 
 How many, and what kind
 -----------------------
-``CONSTELLATIONS`` per scale (small 3, org 30, sector 300), spread evenly over the regions with
+``CONSTELLATIONS`` per scale (small 3, org 30, sector 300, sector10 3,000), spread evenly over the regions with
 the demo region (``werker``'s) first. Constellation ``k`` of a region is named after a town or
 district there ("Constellatie Utrecht-Oost"; a second round through the list gets a number).
 Most are active with 6 to 10 member families. The second one of every region, and about 1 in 12
@@ -93,7 +93,7 @@ if TYPE_CHECKING:
     from faker import Faker
 
 SEED = 2026
-CONSTELLATIONS = {"small": 3, "org": 30, "sector": 300}
+CONSTELLATIONS = {"small": 3, "org": 30, "sector": 300, "sector10": 3000}
 CHUNK = 50  # constellations per round of bulk inserts
 BATCH_SIZE = 2000
 HISTORY = dt.timedelta(days=365)  # gatherings, contacts and stays of the last year

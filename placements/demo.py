@@ -15,7 +15,7 @@ When no family in the block is free, a family with fewer than three places takes
 (its ``places`` goes up); if even that fails, the child waits for a family and has no placement
 yet (about 1 in 700 children).
 A scale is a number of blocks: small 12, org 250 and sector 2,500 (120, 2,500 and 25,000
-children; 96, 2,000 and 20,000 families).
+children; 96, 2,000 and 20,000 families); ``sector10``, ten times the sector, 25,000.
 
 Block ``n`` is drawn from random generators seeded with ``SEED`` and ``n`` only, so it comes out
 the same at every scale and in every run. Its stable key is the address of its eight families
@@ -85,7 +85,7 @@ if TYPE_CHECKING:
 SEED = 2026
 BLOCK_CHILDREN = 10
 BLOCK_FAMILIES = 8
-BLOCKS = {"small": 12, "org": 250, "sector": 2500}
+BLOCKS = {"small": 12, "org": 250, "sector": 2500, "sector10": 25000}
 CHUNK_BLOCKS = 250  # blocks per round of bulk inserts: bounds the memory at sector scale
 BATCH_SIZE = 2000
 # Active placements the demo accounts end up with: werker's is more than one page of 25.

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from django.conf import settings
 
@@ -124,6 +125,26 @@ def notifications_floor(user: User) -> list[Statement]:
             [user.pk, settings.PAGE_SIZE],
         )
     ]
+
+
+def growth_problems(counts_by_scale: dict[str, dict[str, int]]) -> list[str]:
+    """What is wrong with the query counts of the pages at several scales, smallest first
+    (``{scale: {page label: queries}}``): a page over its kind's budget, or running more
+    queries at a larger scale than at the one before. Empty when all is well."""
+    kinds = {page.label: page.kind for page in _pages}
+    problems = []
+    scales = list(counts_by_scale)
+    for scale in scales:
+        for label, queries in counts_by_scale[scale].items():
+            most = BUDGETS[kinds.get(label, "page")][0]
+            if queries > most:
+                problems.append(f"{label}: {queries} queries at {scale} (at most {most})")
+    for smaller, larger in pairwise(scales):
+        for label, queries in counts_by_scale[larger].items():
+            before = counts_by_scale[smaller].get(label)
+            if before is not None and queries > before:
+                problems.append(f"{label}: {before} queries at {smaller}, {queries} at {larger}")
+    return problems
 
 
 # The core's own pages: each role's start page, the notifications, the access log searched.

@@ -39,6 +39,10 @@ SCALES = {
     "small": Scale(regions=2, teams=4, caseworkers=16, hub_home_parents=4, liaisons=2),
     "org": Scale(regions=4, teams=20, caseworkers=60, hub_home_parents=40, liaisons=10),
     "sector": Scale(regions=12, teams=100, caseworkers=500, hub_home_parents=600, liaisons=80),
+    # Ten times the sector, for make bench-growth: do the pages' queries stay as few?
+    "sector10": Scale(
+        regions=12, teams=1000, caseworkers=5000, hub_home_parents=6000, liaisons=800
+    ),
 }
 
 REGION_NAMES = [

@@ -101,3 +101,22 @@ def measure(
         p95=percentile(times, 0.95),
         slowest=max(times),
     )
+
+
+def query_counts(pages, clients: dict | None = None) -> dict[str, int]:
+    """The queries of one request of each of ``pages`` (``pleegzorg.bench.Page``) as its user,
+    after one to warm up; a page that does not answer 200 raises."""
+    clients = {} if clients is None else clients
+    counts = {}
+    for page in pages:
+        if page.username not in clients:
+            clients[page.username] = signed_in_client(page.username)
+        client, user = clients[page.username]
+        path = page.path(user)
+        client.get(path)  # warm up
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        if response.status_code != 200:
+            raise CommandError(f"{page.label}: {path} answered {response.status_code}")
+        counts[page.label] = len(captured)
+    return counts

@@ -2,9 +2,10 @@
 leaves nothing behind; the Markdown it writes has the table."""
 
 import io
+import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from pleegzorg import bench
@@ -79,3 +80,35 @@ def test_bench_times_every_page_as_its_role_and_writes_the_table(seeded, tmp_pat
     assert "| Child file | werker | 200 |" in text
     assert "| page | as | status | queries | median | p95 | floor | ratio |" in text
     assert "reminder scan, first" in text and "children" in text
+
+
+def test_growth_problems_are_pages_over_budget_or_running_more_queries_with_more_data():
+    small = {"Child file": 12, "Dashboard (all teams)": 11}
+    assert bench.growth_problems({"small": small, "sector": dict(small)}) == []
+    grew = bench.growth_problems({"small": small, "sector": {**small, "Child file": 13}})
+    assert grew == ["Child file: 12 queries at small, 13 at sector"]
+    over = bench.growth_problems({"small": {**small, "Child file": 16}, "sector": small})
+    assert over == ["Child file: 16 queries at small (at most 15)"]
+    # Fewer queries with more data is fine.
+    assert bench.growth_problems({"small": small, "sector": {**small, "Child file": 9}}) == []
+
+
+def test_bench_growth_records_each_scale_and_fails_when_a_page_grows(seeded, tmp_path, settings):
+    settings.REQUIRE_2FA = False
+    out = io.StringIO()
+    call_command("bench_growth", "--record", "small", "--into", str(tmp_path), stdout=out)
+    recorded = json.loads((tmp_path / "queries-small.json").read_text(encoding="utf-8"))
+    assert set(recorded["queries"]) == {page.label for page in bench.pages()}
+    assert recorded["data"]["children"] > 0
+    # The same counts at a larger scale: all well, and the table says so.
+    larger = {**recorded, "data": {"children": 10 * recorded["data"]["children"]}}
+    (tmp_path / "queries-sector.json").write_text(json.dumps(larger), encoding="utf-8")
+    target = tmp_path / "growth.md"
+    call_command("bench_growth", "--compare", str(tmp_path), "--write", str(target), stdout=out)
+    text = target.read_text(encoding="utf-8")
+    assert "| page | small | sector |" in text and "none runs more" in text
+    # One page runs a query more at the sector: the comparison fails and names it.
+    larger["queries"]["Start page (liaison)"] += 1
+    (tmp_path / "queries-sector.json").write_text(json.dumps(larger), encoding="utf-8")
+    with pytest.raises(CommandError, match="1 pages grow"):
+        call_command("bench_growth", "--compare", str(tmp_path), stdout=io.StringIO())
