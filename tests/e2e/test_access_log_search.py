@@ -1,4 +1,4 @@
-"""A team lead searches the access log by period."""
+"""A team lead searches the access log by period and by who did it."""
 
 from contextlib import contextmanager
 from datetime import timedelta
@@ -7,6 +7,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from pleegzorg.audit import Action, Purpose, access_log_write
+from pleegzorg.factories import UserFactory
 from tests.e2e.conftest import assert_accessible, login
 
 pytestmark = pytest.mark.browser
@@ -77,3 +79,23 @@ def test_correcting_the_period_clears_the_message(page, live_server, team_lead):
     expect(page.get_by_text(CORRECT_THE_FILTERS)).to_have_count(0)
 
     expect(page.get_by_text(END_BEFORE_START)).to_have_count(0, timeout=500)
+
+
+def test_team_lead_finds_what_one_colleague_did_by_part_of_their_name(
+    page, live_server, team_lead, caseworker
+):
+    colleague = UserFactory(first_name="Quirijn", last_name="Zandbergen", team=caseworker.team)
+    access_log_write(user=colleague, action=Action.CHANGE, purpose=Purpose.CARE, detail="x")
+    access_log_write(user=caseworker, action=Action.VIEW, purpose=Purpose.CARE, detail="y")
+    open_access_log(page, live_server, team_lead)
+    results = page.locator("#log-results tbody tr")
+    expect(results.filter(has_text="Zandbergen")).to_have_count(1)
+    expect(results.filter(has_text=str(caseworker.first_name))).not_to_have_count(0)
+
+    with searching(page):
+        page.get_by_label("Gebruiker", exact=True).fill("zandb")
+    click_search(page)
+    expect(results).to_have_count(1)
+    expect(results.first).to_contain_text("Quirijn Zandbergen")
+    expect(page.get_by_label("Gebruiker", exact=True)).to_have_value("zandb")
+    assert_accessible(page)
