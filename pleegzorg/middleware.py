@@ -39,6 +39,7 @@ class IdleTimeoutMiddleware:
     last request. Placed after Django's SessionMiddleware, which saves what this one marks."""
 
     REFRESH_AFTER_SECONDS = 60
+    REFRESHED_AT = "_refreshed_at"  # the session key of the last write's time
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,8 +49,8 @@ class IdleTimeoutMiddleware:
         session = getattr(request, "session", None)
         if session is not None and session.session_key and not session.is_empty():
             now = int(time.time())
-            if now - session.get("_refreshed_at", 0) >= self.REFRESH_AFTER_SECONDS:
-                session["_refreshed_at"] = now  # marks it modified: saved with a new expiry
+            if now - session.get(self.REFRESHED_AT, 0) >= self.REFRESH_AFTER_SECONDS:
+                session[self.REFRESHED_AT] = now  # marks it modified: saved with a new expiry
         return response
 
 
