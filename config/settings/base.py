@@ -248,6 +248,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The reminder scan runs every quarter of an hour on the clock; a number of seconds here runs it
+# that often instead (tests/test_scale_out.py runs beat with a scan every few seconds).
+REMINDER_SCAN_SECONDS = env.int("PLEEGZORG_REMINDER_SCAN_SECONDS", default=0)
 # The beat schedule lives here in code (django-celery-beat pins Django < 6.1).
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
@@ -264,8 +267,12 @@ CELERY_BEAT_SCHEDULE = {
     # A scan not started within its interval is dropped: the next one covers the same ground.
     "scan-reminders": {
         "task": "pleegzorg.tasks.scan_reminders",
-        "schedule": crontab(minute="*/15"),
-        "options": {"expires": 14 * 60},
+        "schedule": (
+            timedelta(seconds=REMINDER_SCAN_SECONDS)
+            if REMINDER_SCAN_SECONDS
+            else crontab(minute="*/15")
+        ),
+        "options": {"expires": REMINDER_SCAN_SECONDS or 14 * 60},
     },
     # Generations (pleegzorg.generations): old write rows folded into the tables' counts.
     "prune-table-writes": {
