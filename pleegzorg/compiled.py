@@ -21,6 +21,7 @@ from collections.abc import Callable, Hashable
 from decimal import Decimal
 
 from django.core.cache import caches
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -28,7 +29,9 @@ from pleegzorg import generations
 
 MAX_QUERIES = 256  # compiled queries kept per process (a report holds about ten)
 
-_compiled: OrderedDict[tuple, tuple[str, tuple, list[str], generations.Described]] = OrderedDict()
+# Per key: the SQL, its parameters, the names of the columns, and what is kept to read the rows
+# (for an aggregate how its result is kept, for rows the converters of its columns).
+_compiled: OrderedDict[tuple, tuple[str, tuple, list[str], object]] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -72,6 +75,48 @@ def aggregate(key: Hashable, build: Callable[[], tuple[QuerySet, dict]]) -> dict
                 _compiled.popitem(last=False)
         _keep(generations.key_for(described), row)
     return row
+
+
+def rows(key: Hashable, build: Callable[[], QuerySet]) -> list[dict]:
+    """``list(queryset)`` for the ``values(...).annotate(...)`` queryset that ``build``
+    returns: compiled once per ``key`` (and database), run every time. Each value goes through
+    the converters the ORM would apply (a duration on SQLite, a date), worked out when it was
+    compiled. A query that can match nothing (``pk__in=[]``) is not run: no rows."""
+    alias = "default"
+    full_key = (alias, connections[alias].settings_dict["NAME"], "rows", key)
+    with _lock:
+        hit = _compiled.get(full_key)
+        if hit is not None:
+            _compiled.move_to_end(full_key)
+    if hit is None:
+        query = build().query
+        compiler = query.get_compiler(using=alias)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return []
+        names = list(query.selected or [])
+        names = names or [*query.extra_select, *query.values_select, *query.annotation_select]
+        fields = [column[0] for column in compiler.select[: compiler.col_count]]
+        converters = list(compiler.get_converters(fields).items())
+        hit = (sql, tuple(params), names, converters)
+        with _lock:
+            _compiled[full_key] = hit
+            while len(_compiled) > MAX_QUERIES:
+                _compiled.popitem(last=False)
+    sql, params, names, converters = hit
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    result = []
+    for values in fetched:
+        row = list(values[: len(names)])
+        for position, (functions, expression) in converters:
+            for convert in functions:
+                row[position] = convert(row[position], expression, connection)
+        result.append(dict(zip(names, row, strict=True)))
+    return result
 
 
 def _keep(kept: str | None, row: dict) -> None:

@@ -43,3 +43,21 @@ def test_the_keep_is_bounded(db, monkeypatch):
     for prefix in ("a", "b", "c"):
         _counts(prefix)
     assert compiled.size() == 2
+
+
+def _per_role(username_start: str) -> list[dict]:
+    def build():
+        users = User.objects.filter(username__startswith=username_start)
+        return users.values("role").annotate(n=Count("pk")).order_by()
+
+    return compiled.rows(("test users per role", username_start), build)
+
+
+def test_grouped_rows_are_compiled_once_and_read_fresh(db, django_assert_num_queries):
+    compiled.clear()
+    UserFactory(username="carla", role=User.Role.LIAISON)
+    assert _per_role("ca") == [{"role": "liaison", "n": 1}]
+    UserFactory(username="casper", role=User.Role.LIAISON)
+    with django_assert_num_queries(1):
+        assert _per_role("ca") == [{"role": "liaison", "n": 2}]
+    assert compiled.rows(("none"), lambda: User.objects.filter(pk__in=[]).values("role")) == []

@@ -47,6 +47,7 @@ from constellations.models import (
     RespiteStay,
     SupportContact,
 )
+from pleegzorg import compiled
 from pleegzorg.charts import Chart, bar_chart
 from pleegzorg.stats import Proportion
 
@@ -116,6 +117,13 @@ def _by_constellation(rows, key: str = "constellation") -> dict[int, dict]:
     return {row.pop(key): row for row in rows}
 
 
+def _rows(name: str, ids, months: list[Month], build, *more) -> list[dict]:
+    """The rows of the query ``build`` makes, compiled once per process for these arguments
+    (:mod:`pleegzorg.compiled`): a figure's query is a conditional aggregate per month, some
+    hundred expressions for a year, and compiling them took longer than running them."""
+    return compiled.rows((__name__, name, tuple(ids), tuple(months), *more), build)
+
+
 def member_counts(ids, months: list[Month]) -> dict[int, dict]:
     """m<i>: member families in month i; q<i>: in its quarter up to the month's end."""
     aggregates = {}
@@ -126,8 +134,12 @@ def member_counts(ids, months: list[Month]) -> dict[int, dict]:
         aggregates[f"q{i}"] = Count(
             "family", distinct=True, filter=Membership.during_condition(m.quarter, m.last)
         )
-    rows = Membership.objects.filter(constellation__in=ids).values("constellation")
-    return _by_constellation(rows.annotate(**aggregates).order_by())
+
+    def build():
+        rows = Membership.objects.filter(constellation__in=ids).values("constellation")
+        return rows.annotate(**aggregates).order_by()
+
+    return _by_constellation(_rows("members", ids, months, build))
 
 
 def gathering_counts(ids, months: list[Month], as_of: dt.date) -> dict[int, dict]:
@@ -136,10 +148,12 @@ def gathering_counts(ids, months: list[Month], as_of: dt.date) -> dict[int, dict
         f"g{i}": Count("pk", filter=Q(date__gte=m.first, date__lte=m.last))
         for i, m in enumerate(months)
     }
-    rows = Gathering.objects.filter(constellation__in=ids).values("constellation")
-    return _by_constellation(
-        rows.annotate(**aggregates, last=Max("date", filter=Q(date__lte=as_of))).order_by()
-    )
+
+    def build():
+        rows = Gathering.objects.filter(constellation__in=ids).values("constellation")
+        return rows.annotate(**aggregates, last=Max("date", filter=Q(date__lte=as_of))).order_by()
+
+    return _by_constellation(_rows("gatherings", ids, months, build, as_of))
 
 
 def households_present(ids, months: list[Month]) -> dict[int, dict]:
@@ -157,14 +171,24 @@ def households_present(ids, months: list[Month]) -> dict[int, dict]:
         )
         for i, m in enumerate(months)
     }
-    rows = (
-        Attendance.objects.filter(
-            member, who=Attendance.Who.FOSTER_PARENT, gathering__constellation__in=ids
+
+    def build():
+        return (
+            Attendance.objects.filter(
+                member,
+                who=Attendance.Who.FOSTER_PARENT,
+                gathering__constellation__in=ids,
+                # The period's gatherings only: the months' filters count nothing outside it, and
+                # without this bound every gathering of all time is joined with its attendance.
+                gathering__date__gte=months[0].first,
+                gathering__date__lte=months[-1].last,
+            )
+            .values("gathering__constellation")
+            .annotate(**aggregates)
+            .order_by()
         )
-        .values("gathering__constellation")
-        .annotate(**aggregates)
-        .order_by()
-    )
+
+    rows = _rows("households", ids, months, build)
     return _by_constellation(rows, "gathering__constellation")
 
 
@@ -195,8 +219,15 @@ def night_counts(ids, months: list[Month], *, by: str = "constellation") -> dict
         aggregates[f"s{i}"] = Count("family", distinct=True, filter=_overlaps(m.quarter, m.until))
     if not aggregates:
         return {}
-    rows = RespiteStay.objects.filter(RespiteStay.HOLDS_BED, constellation__in=ids).values(by)
-    return _by_constellation(rows.annotate(**aggregates).order_by(), by)
+    # Only the stays with a night in the period (from its first quarter): the aggregates'
+    # filters count no other.
+    period = _overlaps(min(m.quarter for m in months), max(m.until for m in months))
+
+    def build():
+        rows = RespiteStay.objects.filter(RespiteStay.HOLDS_BED, period, constellation__in=ids)
+        return rows.values(by).annotate(**aggregates).order_by()
+
+    return _by_constellation(_rows("nights", ids, months, build, by), by)
 
 
 def bed_counts(ids, months: list[Month]) -> dict[int, dict]:
@@ -214,8 +245,12 @@ def bed_counts(ids, months: list[Month]) -> dict[int, dict]:
         )
         for i, m in enumerate(months)
     }
-    rows = Bed.objects.filter(hub__constellation__in=ids).values("hub__constellation")
-    return _by_constellation(rows.annotate(**aggregates).order_by(), "hub__constellation")
+
+    def build():
+        rows = Bed.objects.filter(hub__constellation__in=ids).values("hub__constellation")
+        return rows.annotate(**aggregates).order_by()
+
+    return _by_constellation(_rows("beds", ids, months, build), "hub__constellation")
 
 
 def contact_counts(ids, months: list[Month]) -> dict[int, dict]:
@@ -224,8 +259,14 @@ def contact_counts(ids, months: list[Month]) -> dict[int, dict]:
         f"c{i}": Count("pk", filter=Q(date__gte=m.first, date__lte=m.last))
         for i, m in enumerate(months)
     }
-    rows = SupportContact.objects.filter(constellation__in=ids).values("constellation")
-    return _by_constellation(rows.annotate(**aggregates).order_by())
+
+    def build():
+        rows = SupportContact.objects.filter(
+            constellation__in=ids, date__gte=months[0].first, date__lte=months[-1].last
+        )
+        return rows.values("constellation").annotate(**aggregates).order_by()
+
+    return _by_constellation(_rows("contacts", ids, months, build))
 
 
 # -- the figures, and what falls short ----------------------------------------------------------
