@@ -108,17 +108,27 @@ def measure(
     )
 
 
-def query_counts(pages, clients: dict | None = None) -> dict[str, int]:
-    """The queries of one request of each of ``pages`` (``pleegzorg.bench.Page``) as its user,
-    after one to warm up; a page that does not answer 200 raises."""
+def clients_for(pages, clients: dict | None = None) -> dict:
+    """A signed-in client per user of ``pages`` (``pleegzorg.bench.Page``), each page requested
+    once: what a page shows from the others' reads (the access log searched) is there at every
+    scale, and templates and connections are warm."""
     clients = {} if clients is None else clients
-    counts = {}
     for page in pages:
         if page.username not in clients:
             clients[page.username] = signed_in_client(page.username)
         client, user = clients[page.username]
+        client.get(page.path(user))
+    return clients
+
+
+def query_counts(pages) -> dict[str, int]:
+    """The queries of one request of each of ``pages`` as its user, after every page has been
+    requested once (:func:`clients_for`); a page that does not answer 200 raises."""
+    clients = clients_for(pages)
+    counts = {}
+    for page in pages:
+        client, user = clients[page.username]
         path = page.path(user)
-        client.get(path)  # warm up
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)
         if response.status_code != 200:

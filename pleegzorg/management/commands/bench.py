@@ -53,12 +53,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{'page':<44} {'as':<11} status queries   median      p95    floor  ratio"
         )
-        clients = {}
-        for page in bench.pages():
-            if only and only.lower() not in page.label.lower():
-                continue
-            if page.username not in clients:
-                clients[page.username] = timing.signed_in_client(page.username)
+        pages = [page for page in bench.pages() if not only or only.lower() in page.label.lower()]
+        clients = timing.clients_for(pages)
+        for page in pages:
             client, user = clients[page.username]
             forget = caches[generations.CACHE].clear if page.fresh else None
             result = timing.measure(client, page.path(user), repeat, before_each=forget)
