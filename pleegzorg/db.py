@@ -129,8 +129,8 @@ def field_at(model: type[models.Model], path: str) -> models.Field:
 class Tally:
     """One aggregate of :func:`tally_rows`: ``function`` of the rows' ``column`` (COUNT of every
     row when None), over the rows where each column of ``where`` is true and none of
-    ``unless`` is; ``field`` turns the database's value into Python (a date from SQLite's
-    text)."""
+    ``unless`` is (each false or NULL); ``field`` turns the database's value into Python (a
+    date from SQLite's text)."""
 
     function: str = "COUNT"
     column: str | None = None
@@ -160,7 +160,11 @@ def tally_rows(rows: models.QuerySet, by: str, tallies: dict[str, Tally]) -> lis
         used = {by, *tally.where, *tally.unless, *([tally.column] if tally.column else [])}
         if not used <= columns:
             raise ValueError(f"{name}: no column {sorted(used - columns)} in the rows")
-        conditions = [quote(c) for c in tally.where] + [f"NOT {quote(c)}" for c in tally.unless]
+        # A rule's column is NULL where SQL cannot tell (a comparison with an empty date):
+        # the rule is not met there, so "unless" must keep the row (NOT NULL would drop it).
+        conditions = [quote(c) for c in tally.where] + [
+            f"{quote(c)} IS NOT TRUE" for c in tally.unless
+        ]
         argument = quote(tally.column) if tally.column else "*"
         aggregate = f"{tally.function}({argument})"
         if conditions:
