@@ -23,7 +23,8 @@ from constellations import views as constellation_views
 from constellations.fidelity import selectors as fidelity
 from constellations.fidelity import views as fidelity_views
 from constellations.models import Constellation, RespiteStay
-from pleegzorg.bench import Statement, register_count, register_page
+from placements.bench import first_placement
+from pleegzorg.bench import Statement, register_count, register_floor_part, register_page
 from pleegzorg.models import User
 
 FIDELITY = "/constellaties/modeltrouw/"
@@ -124,7 +125,7 @@ def list_floor(user: User) -> list[Statement]:
           LEFT JOIN pleegzorg_user l ON l.id = c.liaison_id
           LEFT JOIN constellations_hubhome h ON h.constellation_id = c.id
           LEFT JOIN placements_fosterfamily hf ON hf.id = h.family_id
-         ORDER BY c.name, c.id"""  # noqa: S608  # nosec B608
+         ORDER BY c.name, c.id"""  # nosec B608
     page_size = constellation_views.PAGE_SIZE
     return [(sql, [*params, page_size, today, today, first, first, last])]
 
@@ -161,7 +162,7 @@ def page_floor(user: User) -> list[Statement]:
           LEFT JOIN pleegzorg_user l ON l.id = c.liaison_id
           LEFT JOIN constellations_hubhome h ON h.constellation_id = c.id
           LEFT JOIN placements_fosterfamily hf ON hf.id = h.family_id
-         WHERE c.id = %s AND {visible}"""  # noqa: S608  # nosec B608
+         WHERE c.id = %s AND {visible}"""  # nosec B608
     members = f"""
         SELECT m.id, m.joined_on, m.left_on, f.name AS family,
                m.joined_on <= %s AND (m.left_on IS NULL OR m.left_on >= %s) AS current,
@@ -183,7 +184,7 @@ def page_floor(user: User) -> list[Statement]:
                  AND s.status IN {HOLDS_BED} AND s.arrival < %s AND s.departure > %s
           ) n ON m.joined_on <= %s AND (m.left_on IS NULL OR m.left_on >= %s)
          WHERE m.constellation_id = %s
-         ORDER BY m.left_on, f.name"""  # noqa: S608  # nosec B608
+         ORDER BY m.left_on, f.name"""  # nosec B608
     per_month = f"""
         SELECT m.first,
                coalesce(sum(least(s.departure, m.until) - greatest(s.arrival, m.first))
@@ -195,12 +196,12 @@ def page_floor(user: User) -> list[Statement]:
           LEFT JOIN constellations_respitestay s
             ON s.constellation_id = %s AND s.status IN {HOLDS_BED}
            AND s.arrival < m.until AND s.departure > m.first
-         GROUP BY m.first, m.until ORDER BY m.first"""  # noqa: S608  # nosec B608
+         GROUP BY m.first, m.until ORDER BY m.first"""  # nosec B608
     children = (
         f"""(SELECT json_agg(json_build_object('id', ch.id, 'first_name', ch.first_name,
                                              'last_name', ch.last_name)
                            ORDER BY ch.first_name, ch.last_name)
-              FROM placements_child ch WHERE ch.id IN ({MEMBER_CHILDREN}))"""  # noqa: S608  # nosec B608
+              FROM placements_child ch WHERE ch.id IN ({MEMBER_CHILDREN}))"""  # nosec B608
         if _cares_for_every_child(user)
         else "NULL"
     )
@@ -224,7 +225,7 @@ def page_floor(user: User) -> list[Statement]:
                   JOIN placements_parent p ON p.id = pp.parent_id
                  WHERE pp.constellation_id = %s AND (pp.until IS NULL OR pp.until >= %s))
                  AS parents,
-               {children} AS children"""  # noqa: S608  # nosec B608
+               {children} AS children"""  # nosec B608
     children_params = [today] * 4 + [pk] if _cares_for_every_child(user) else []
     return [
         (constellation, [gap_first, gap_first, gap_last, pk, *visible_params]),
@@ -257,7 +258,7 @@ def calendar_floor(*, month: bool):
                       FROM constellations_bed b JOIN constellations_hubhome h ON h.id = b.hub_id
                      WHERE h.constellation_id = c.id AND b.active) AS beds
               FROM constellations_constellation c
-             WHERE c.id = %s AND {visible}"""  # noqa: S608  # nosec B608
+             WHERE c.id = %s AND {visible}"""  # nosec B608
         stays = f"""
             SELECT s.id, s.bed_id, s.arrival, s.departure, s.status, s.planned, ch.first_name
               FROM constellations_respitestay s
@@ -266,7 +267,7 @@ def calendar_floor(*, month: bool):
               JOIN placements_child ch ON ch.id = s.child_id
              WHERE h.constellation_id = %s AND b.active AND s.status IN {HOLDS_BED}
                AND s.arrival < %s AND s.departure > %s
-             ORDER BY s.arrival"""  # noqa: S608  # nosec B608
+             ORDER BY s.arrival"""  # nosec B608
         return [(beds, [pk, *params]), (stays, [pk, end, period.start])]
 
     return floor
@@ -293,11 +294,11 @@ def stay_floor(user: User) -> list[Statement]:
                        ORDER BY s.arrival LIMIT 1) t ON true
                  WHERE h.constellation_id = c.id AND b.active) AS beds
           FROM constellations_constellation c
-         WHERE c.id = %s AND {may_book}"""  # noqa: S608  # nosec B608
+         WHERE c.id = %s AND {may_book}"""  # nosec B608
     children = f"""
         SELECT ch.id, ch.first_name, ch.last_name, ch.date_of_birth FROM placements_child ch
          WHERE ch.id IN ({MEMBER_CHILDREN})
-         ORDER BY ch.first_name, ch.last_name"""  # noqa: S608  # nosec B608
+         ORDER BY ch.first_name, ch.last_name"""  # nosec B608
     return [(beds, [tomorrow, today, pk, *params]), (children, [today] * 4 + [pk])]
 
 
@@ -387,7 +388,7 @@ def fidelity_list_floor(user: User) -> list[Statement]:
                  WHERE g.constellation_id = c.id AND g.date BETWEEN %s AND %s) AS gatherings_before,
                {last_gathering} AS last_gathering
           FROM page c CROSS JOIN m {NIGHTS}
-         ORDER BY c.name, c.id"""  # noqa: S608  # nosec B608
+         ORDER BY c.name, c.id"""  # nosec B608
     tomorrow = today + dt.timedelta(days=1)
     return [
         (
@@ -419,12 +420,12 @@ def fidelity_detail_floor(user: User) -> list[Statement]:
     constellation = f"""
         SELECT c.id, c.name, c.status, c.start_date, {last_gathering} AS last_gathering
           FROM constellations_constellation c
-         WHERE c.id = %s AND {visible}"""  # noqa: S608  # nosec B608
+         WHERE c.id = %s AND {visible}"""  # nosec B608
     months = f"""
         WITH m AS ({MONTHS})
         SELECT m.first, {FIGURES}
           FROM constellations_constellation c CROSS JOIN m {NIGHTS}
-         WHERE c.id = %s ORDER BY m.first"""  # noqa: S608  # nosec B608
+         WHERE c.id = %s ORDER BY m.first"""  # nosec B608
     return [
         (constellation, [*last_params, pk, *params]),
         (months, [today + dt.timedelta(days=1), first, this_month, pk]),
@@ -466,3 +467,34 @@ for _label, _username in [("team lead", "teamleider"), ("all regions", "beheer")
     )
 register_count("constellations", lambda: Constellation.objects.count())
 register_count("respite stays", lambda: RespiteStay.objects.count())
+
+
+# -- what this app adds to other apps' pages, in their floors (pleegzorg.bench) --------------
+
+
+def hub_home_start_floor(user) -> list[Statement]:
+    """A hub-home parent's start page: their constellations, by name (menu.hub_home_actions)."""
+    if not user.is_hub_home_parent:
+        return []
+    sql = """
+        SELECT c.id, c.name FROM constellations_constellation c
+          JOIN constellations_hubhome h ON h.constellation_id = c.id
+          JOIN constellations_hubhome_parents hp ON hp.hubhome_id = h.id
+         WHERE hp.user_id = %s ORDER BY c.name"""
+    return [(sql, [user.pk])]
+
+
+def child_stays_floor(user) -> list[Statement]:
+    """The child file's "Respite stays" panel (panels.child_stays_panel): the child's last 20
+    stays, with the constellation and the bed."""
+    sql = """
+        SELECT s.arrival, s.departure, s.planned, s.reason, s.status, c.name, b.name
+          FROM constellations_respitestay s
+          JOIN constellations_constellation c ON c.id = s.constellation_id
+          JOIN constellations_bed b ON b.id = s.bed_id
+         WHERE s.child_id = %s ORDER BY s.arrival DESC LIMIT 20"""
+    return [(sql, [first_placement(user).child_id])]
+
+
+register_floor_part("Start page (hub-home parent)", hub_home_start_floor)
+register_floor_part("Child file", child_stays_floor)

@@ -6,9 +6,10 @@ the foster families and placements they made and changes none of them. Everythin
 
 How many, and what kind
 -----------------------
-``CONSTELLATIONS`` per scale (small 3, org 30, sector 300, sector10 3,000), spread evenly over the regions with
-the demo region (``werker``'s) first. Constellation ``k`` of a region is named after a town or
-district there ("Constellatie Utrecht-Oost"; a second round through the list gets a number).
+``CONSTELLATIONS`` per scale (small 3, org 30, sector 300, sector10 3,000), spread evenly over
+the regions with the demo region (``werker``'s) first. Constellation ``k`` of a region is named
+after a town or district there ("Constellatie Utrecht-Oost"; a second round through the list gets
+a number).
 Most are active with 6 to 10 member families. The second one of every region, and about 1 in 12
 of the later ones, is still forming: 3 to 5 members, started a few months ago. The second one
 also had no gathering last month (as had about 1 in 20 of the others), so that the "in

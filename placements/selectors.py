@@ -45,8 +45,9 @@ from pleegzorg.models import AccessLogEntry, BreakGlassGrant, User
 PLANNED_END_WARNING_DAYS = 30
 
 SORTS = {
-    "naam": (Lower("child__last_name"), Lower("child__first_name")),
-    "-naam": (Lower("child__last_name").desc(), Lower("child__first_name").desc()),
+    # The id last: children of the same name keep one order, so no page repeats or skips one.
+    "naam": (Lower("child__last_name"), Lower("child__first_name"), "id"),
+    "-naam": (Lower("child__last_name").desc(), Lower("child__first_name").desc(), "-id"),
     "start": ("start_date", "id"),
     "-start": ("-start_date", "-id"),
     "einde": ("planned_end_date", "id"),

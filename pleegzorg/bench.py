@@ -10,12 +10,14 @@ statement, or the fixed few the page needs, as ``(sql, params)`` pairs from a fu
 user. ``manage.py bench`` times it beside the page (the ratio page / floor says how much the
 ORM, the rules and the template add). Every floor starts with what any signed-in page needs
 (:func:`signed_in`: the session, the user with the bell's count); a page that shows nothing
-else from the database has the floor :func:`nothing_else`.
+else from the database has the floor :func:`nothing_else`. What another app adds to a page (a
+panel, start-page actions) it adds to the page's floor too (:func:`register_floor_part`), as
+it adds the panel without the page knowing it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -27,7 +29,8 @@ from pleegzorg.models import User
 # how many times its floor the median may be.
 BUDGETS = {"page": (15, 30, 100, None), "dashboard": (15, 300, None, 3)}
 
-Statement = tuple[str, Sequence]
+# Parameters as a list for %s, or a mapping for %(name)s.
+Statement = tuple[str, Sequence | Mapping]
 FloorSQL = Callable[[User], list[Statement]]
 
 # What every signed-in page reads: the session (its key is the one parameter), then the user
@@ -66,11 +69,24 @@ class Page:
     def floor_statements(self, user: User, session_key: str) -> list[Statement] | None:
         if self.floor is None:
             return None
-        return signed_in(user, session_key) + self.floor(user)
+        parts = [statement for part in floor_parts(self.label) for statement in part(user)]
+        return signed_in(user, session_key) + self.floor(user) + parts
 
 
 _pages: list[Page] = []
 _counts: list[tuple[str, Callable[[], int]]] = []
+_floor_parts: dict[str, list[FloorSQL]] = {}
+
+
+def register_floor_part(label: str, part: FloorSQL) -> None:
+    """Add ``part`` to the floor of the page ``label``: the statements of what another app shows
+    on it (the placements app's "Mijn werk" on the caseworker's start page). A part answers an
+    empty list for a user to whom its app shows nothing there."""
+    _floor_parts.setdefault(label, []).append(part)
+
+
+def floor_parts(label: str) -> list[FloorSQL]:
+    return list(_floor_parts.get(label, []))
 
 
 def register_page(
@@ -147,6 +163,56 @@ def growth_problems(counts_by_scale: dict[str, dict[str, int]]) -> list[str]:
     return problems
 
 
+START_TEAMS = """
+    SELECT t.id, t.name, r.name AS region, l.first_name, l.last_name, l.username,
+           (SELECT json_agg(json_build_object('first_name', m.first_name,
+                                              'last_name', m.last_name, 'username', m.username,
+                                              'email', m.email)
+                            ORDER BY m.first_name, m.last_name)
+              FROM pleegzorg_user m WHERE m.team_id = t.id AND m.is_active) AS members
+      FROM pleegzorg_team t
+      JOIN pleegzorg_region r ON r.id = t.region_id
+      LEFT JOIN pleegzorg_user l ON l.id = t.lead_id
+     WHERE {team}
+     ORDER BY t.name"""
+
+
+def start_floor(user: User) -> list[Statement]:
+    """Start: the teams a caseworker or team lead works in, each with its region, its lead and
+    its active people (the introduction and the actions come from the code). What other apps
+    add to it (a caseworker's "Mijn werk", a hub home's constellations) are floor parts."""
+    if user.is_team_lead:
+        return [(START_TEAMS.format(team="t.lead_id = %s"), [user.pk])]
+    if user.is_caseworker and user.team_id:
+        return [(START_TEAMS.format(team="t.id = %s"), [user.team_id])]
+    return []
+
+
+# The access log as the application manager searches it (the bench's page): every entry by a
+# user whose name contains ACCESS_LOG_USER (werker, Wendy Jansen, among others).
+ACCESS_LOG_USER = "Jansen"
+
+
+def access_log_floor(user: User) -> list[Statement]:
+    """Inzagelog, searched by who did it: the first page of the matching entries, newest first,
+    with whom an entry was on behalf of, and how many match. The page's own log entry (a
+    write) is not in it. An application manager's view: every entry."""
+    if not user.is_app_manager:
+        raise ValueError("the access log's floor is written for an application manager")
+    return [
+        (
+            """SELECT e.id, e.at, e.user_label, o.first_name, o.last_name, o.username, e.role,
+                      e.action, e.person_label, e.object_label, e.detail, e.outcome, e.purpose,
+                      e.ip_address, count(*) OVER () AS total
+                 FROM pleegzorg_accesslogentry e
+                 LEFT JOIN pleegzorg_user o ON o.id = e.on_behalf_of_id
+                WHERE e.user_label ILIKE %s
+                ORDER BY e.at DESC, e.id DESC LIMIT %s""",
+            [f"%{ACCESS_LOG_USER}%", settings.PAGE_SIZE],
+        )
+    ]
+
+
 # The core's own pages: each role's start page, the notifications, the access log searched.
 for _username, _role in [
     ("werker", "caseworker"),
@@ -155,9 +221,14 @@ for _username, _role in [
     ("begeleider", "liaison"),
     ("beheer", "application manager"),
 ]:
-    register_page(f"Start page ({_role})", _username, "/")
+    register_page(f"Start page ({_role})", _username, "/", floor=start_floor)
 register_page("Notifications", "werker", "/meldingen/", floor=notifications_floor)
 # What the demo's caseworker did, as the application manager looks it up: every bench run reads
 # werker's files first (timing.clients_for), so the search finds rows at every scale.
-register_page("Access log, searched", "beheer", "/inzagelog/?user=Jansen")
+register_page(
+    "Access log, searched",
+    "beheer",
+    f"/inzagelog/?user={ACCESS_LOG_USER}",
+    floor=access_log_floor,
+)
 register_count("users", lambda: User.objects.count())

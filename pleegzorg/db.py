@@ -129,8 +129,8 @@ def field_at(model: type[models.Model], path: str) -> models.Field:
 class Tally:
     """One aggregate of :func:`tally_rows`: ``function`` of the rows' ``column`` (COUNT of every
     row when None), over the rows where each column of ``where`` is true and none of
-    ``unless`` is; ``field`` turns the database's value into Python (a date from SQLite's
-    text)."""
+    ``unless`` is (each false or NULL); ``field`` turns the database's value into Python (a
+    date from SQLite's text)."""
 
     function: str = "COUNT"
     column: str | None = None
@@ -150,6 +150,21 @@ def tally_rows(rows: models.QuerySet, by: str, tallies: dict[str, Tally]) -> lis
     times per row. Here the rows are a materialized common table expression (PostgreSQL does
     not fold it into the aggregates, SQLite 3.35+ reads the keyword too): each rule is a
     boolean column, computed once per row, and the aggregates read the columns."""
+    return run_tally(rows.db, tally_query(rows, by, tallies))
+
+
+@dataclass(frozen=True)
+class TallyQuery:
+    """The SQL of a :func:`tally_rows`, ready to run again (``pleegzorg.compiled.tally``)."""
+
+    sql: str
+    params: tuple
+    names: tuple[str, ...]
+    fields: tuple[tuple[str, models.Field], ...]
+
+
+def tally_query(rows: models.QuerySet, by: str, tallies: dict[str, Tally]) -> TallyQuery:
+    """:func:`tally_rows`' SQL and parameters, compiled (nothing runs)."""
     connection = connections[rows.db]
     quote = connection.ops.quote_name
     columns = set(rows.query.values_select) | set(rows.query.annotation_select)
@@ -160,7 +175,11 @@ def tally_rows(rows: models.QuerySet, by: str, tallies: dict[str, Tally]) -> lis
         used = {by, *tally.where, *tally.unless, *([tally.column] if tally.column else [])}
         if not used <= columns:
             raise ValueError(f"{name}: no column {sorted(used - columns)} in the rows")
-        conditions = [quote(c) for c in tally.where] + [f"NOT {quote(c)}" for c in tally.unless]
+        # A rule's column is NULL where SQL cannot tell (a comparison with an empty date):
+        # the rule is not met there, so "unless" must keep the row (NOT NULL would drop it).
+        conditions = [quote(c) for c in tally.where] + [
+            f"{quote(c)} IS NOT TRUE" for c in tally.unless
+        ]
         argument = quote(tally.column) if tally.column else "*"
         aggregate = f"{tally.function}({argument})"
         if conditions:
@@ -172,15 +191,18 @@ def tally_rows(rows: models.QuerySet, by: str, tallies: dict[str, Tally]) -> lis
         f"WITH rows AS MATERIALIZED ({inner}) "  # noqa: S608  # nosec B608
         f"SELECT {', '.join(selects)} FROM rows GROUP BY {quote(by)}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [by, *tallies]
-        results = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-    for name, tally in tallies.items():
-        if tally.field is not None:
-            for result in results:
-                if result[name] is not None:
-                    result[name] = tally.field.to_python(result[name])
+    fields = tuple((name, t.field) for name, t in tallies.items() if t.field is not None)
+    return TallyQuery(sql, tuple(params), (by, *tallies), fields)
+
+
+def run_tally(alias: str, query: TallyQuery) -> list[dict]:
+    with connections[alias].cursor() as cursor:
+        cursor.execute(query.sql, query.params)
+        results = [dict(zip(query.names, values, strict=True)) for values in cursor.fetchall()]
+    for name, field in query.fields:
+        for result in results:
+            if result[name] is not None:
+                result[name] = field.to_python(result[name])
     return results
 
 

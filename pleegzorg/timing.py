@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -67,7 +67,7 @@ def percentile(times: list[float], share: float) -> float:
     return ordered[min(rank, len(ordered)) - 1]
 
 
-def measure_sql(statements: list[tuple[str, Sequence]], repeat: int) -> float:
+def measure_sql(statements: list[tuple[str, Sequence | Mapping]], repeat: int) -> float:
     """The median time (ms) of running ``statements`` one after the other and fetching every
     row, over ``repeat`` runs after one to warm up: a page's floor (``pleegzorg.bench``)."""
     times = []

@@ -71,3 +71,19 @@ def test_refuses_a_column_the_rows_do_not_have_and_an_unknown_function(rows):
         tally_rows(queryset, "group", {"x": Tally(where=("password",))})
     with pytest.raises(ValueError, match="unknown aggregate"):
         tally_rows(queryset, "group", {"x": Tally("STRING_AGG", "joined")})
+
+
+def test_unless_keeps_the_rows_whose_column_is_null(rows):
+    """A rule's column is NULL where a comparison meets an empty value (never logged in): the
+    rule is not met, so the row counts as "not that" (the dashboard's "due within 14 days" is
+    "meets it then, unless it does today")."""
+    queryset, _ = rows
+    with_null = queryset.annotate(long_ago=flag(Q(last_login__lt=noon(2000, 1, 1)))).values(
+        "group", "long_ago"
+    )
+    assert all(row["long_ago"] is None for row in with_null)
+    result = {
+        row["group"]: row["not_long_ago"]
+        for row in tally_rows(with_null, "group", {"not_long_ago": Tally(unless=("long_ago",))})
+    }
+    assert result == {"Noord": 3, "Zuid": 1}

@@ -1,0 +1,41 @@
+"""The team dashboard's rule figures are compiled once per viewer's SQL and day
+(pleegzorg.compiled.tally) and counted afresh from the database every time."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from placements.dashboard.selectors import Scope, caseworker_rows, dashboard_teams, rule_figures
+from placements.models import Placement
+from pleegzorg import compiled
+from pleegzorg.models import Team, User
+
+
+def figures(user, scope, caseworkers) -> dict[int, dict]:
+    return {row["cw"]: row for row in rule_figures(user, scope, caseworkers)}
+
+
+def test_rule_figures_are_compiled_once_and_counted_afresh(seeded):
+    today = timezone.localdate()
+    lead = User.objects.get(username="teamleider")
+    scope = Scope(on=today, teams=dashboard_teams(lead))
+    caseworkers = [row.caseworker.pk for row in caseworker_rows(lead, scope)]
+    compiled.clear()
+    before = figures(lead, scope, caseworkers)
+    assert compiled.size() == 1
+    placement = (
+        Placement.objects.active(today)
+        .filter(caseworker__in=caseworkers, team__lead=lead, youth_protector__isnull=False)
+        .first()
+    )
+    placement.youth_protector, placement.legal_basis = None, "ots"
+    placement.save(update_fields=["youth_protector", "legal_basis"])
+    after = figures(lead, scope, caseworkers)
+    assert compiled.size() == 1  # the same SQL, run again
+    cw = placement.caseworker_id
+    assert after[cw]["no_youth_protector"] == before[cw]["no_youth_protector"] + 1
+    # Another viewer, another day or other caseworkers: compiled for them.
+    worker = User.objects.filter(pk=cw).get()
+    figures(worker, Scope(on=today, teams=Team.objects.none(), caseworker=worker), [cw])
+    figures(lead, Scope(on=today - dt.timedelta(days=1), teams=scope.teams), caseworkers)
+    assert compiled.size() == 3
