@@ -5,7 +5,7 @@ MANAGE := $(PY) manage.py
 DEMO_ENV := DJANGO_SETTINGS_MODULE=config.settings.local
 
 .DEFAULT_GOAL := help
-.PHONY: help venv translations demo test bench bench-growth bench-quick lint format messages lock audit clean
+.PHONY: help venv translations demo test bench bench-growth bench-quick load lint format messages lock audit clean
 
 help:
 	@echo "make demo   set everything up and run the app with demo data at http://127.0.0.1:8000"
@@ -13,6 +13,7 @@ help:
 	@echo "make bench  time every main page at sector scale (PostgreSQL) into docs/benchmarks.md"
 	@echo "make bench-growth  every page's queries at small, sector and 10x sector scale (PostgreSQL)"
 	@echo "make bench-quick  every page within 15 queries, not growing with the data (in make test)"
+	@echo "make load   50 users (locust) against gunicorn at sector scale for 60 s into docs/load.md"
 	@echo "make lint / make format / make messages (update .po files; needs GNU gettext)"
 	@echo "make lock   rewrite requirements.lock from the venv; make audit: pip-audit it (needs network)"
 
@@ -45,6 +46,9 @@ bench-growth: translations
 
 bench-quick: translations
 	@scripts/test tests/test_bench_quick.py
+
+load: translations
+	@scripts/load
 
 lint: venv
 	$(VENV)/bin/ruff check .
