@@ -2,6 +2,7 @@
 
 from constellations import permissions
 from constellations.models import Constellation, RespiteStay
+from constellations.outcomes import floor as outcomes
 from pleegzorg.bench import register_count, register_page
 
 FIDELITY = "/constellaties/modeltrouw/"
@@ -27,13 +28,21 @@ register_page("Fidelity (liaison)", "begeleider", FIDELITY, kind="dashboard")
 register_page("Fidelity (team lead)", "teamleider", FIDELITY, kind="dashboard")
 register_page("Fidelity, one constellation", "begeleider", own("modeltrouw/"), kind="dashboard")
 for _label, _username in [("team lead", "teamleider"), ("all regions", "beheer")]:
-    register_page(f"Outcomes ({_label})", _username, "/uitkomsten/", kind="dashboard")
+    # Kept or computed afresh, the floor is the same: computing the figures from the tables.
+    register_page(
+        f"Outcomes ({_label})",
+        _username,
+        "/uitkomsten/",
+        kind="dashboard",
+        floor=outcomes.statements,
+    )
     register_page(
         f"Outcomes ({_label}), computed afresh",
         _username,
         "/uitkomsten/",
         kind="dashboard",
         fresh=True,
+        floor=outcomes.statements,
     )
 register_count("constellations", lambda: Constellation.objects.count())
 register_count("respite stays", lambda: RespiteStay.objects.count())
