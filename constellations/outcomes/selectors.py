@@ -363,28 +363,41 @@ def care_days(
             [care_days_measure(windows), crisis_and_part_time_measure(last, windows)],
         )
         totals = {"days": totals[0], **totals[1]}
-    placement = ("start_date", "end_date")
     joined_on, left_on = "family__memberships__joined_on", "family__memberships__left_on"
+    stretch = ("inside_from", "inside_until")
 
     def build():
+        # Only placements with a membership of their family that overlaps the windows count
+        # inside (an inner join): most families never were a member. Grouped by the days the
+        # placement and the membership have in common within the windows' span (a window's
+        # care-days inside are its overlap with them; a placement active on its last day
+        # whose family was a member then is one whose days in common hold that day).
+        groups = (
+            _placements(regions)
+            .filter(
+                Q(end_date__isnull=True) | Q(end_date__gte=first),
+                Membership.during_condition(first, last, prefix="family__memberships__"),
+                start_date__lte=last,
+            )
+            .annotate(
+                inside_from=Greatest(F("start_date"), F(joined_on), day(first)),
+                inside_until=Least(
+                    Coalesce(F("end_date"), day(last)), Coalesce(F(left_on), day(last)), day(last)
+                ),
+                part_time=_flag(Q(kind__in=PART_TIME_KINDS)),
+            )
+            .values("inside_from", "inside_until", "part_time")
+            .annotate(placements=Count("pk"))
+        )
         aggregates = {}
         for name, (a, b) in windows.items():
-            aggregates[f"{name}_days"] = Sum(overlap_days(a, b, placement, (joined_on, left_on)))
-            active = Placement.active_condition(b) & Membership.during_condition(
-                b, b, prefix="family__memberships__"
+            aggregates[f"{name}_days"] = Sum(
+                overlap_days(a, b, stretch) * F("placements"), output_field=BigIntegerField()
             )
-            aggregates[f"{name}_active"] = Count("pk", filter=active)
-            aggregates[f"{name}_part_time"] = Count(
-                "pk", filter=active & Q(kind__in=PART_TIME_KINDS)
-            )
-        # Only placements with a membership of their family that overlaps the windows count
-        # inside (an inner join): most families never were a member.
-        rows = _placements(regions).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=first),
-            Membership.during_condition(first, last, prefix="family__memberships__"),
-            start_date__lte=last,
-        )
-        return rows, aggregates
+            active = Q(inside_from__lte=b, inside_until__gte=b)
+            aggregates[f"{name}_active"] = Sum("placements", filter=active)
+            aggregates[f"{name}_part_time"] = Sum("placements", filter=active & Q(part_time=True))
+        return groups, aggregates
 
     inside = _aggregate(("inside",), list(regions), windows, build)
     figures = {}
@@ -604,6 +617,14 @@ def _families(regions: Iterable[int]) -> QuerySet[FosterFamily]:
     return FosterFamily.objects.filter(Exists(placed) | Exists(joined_)).order_by()
 
 
+def _of_families(regions: list[int], field: str = "family") -> Q:
+    """The rows whose ``field`` is a family of :func:`_families`, as two sets PostgreSQL hashes
+    once each (``_families`` itself, as a join, makes the planner look the family up per row)."""
+    placed = _placements(regions).values("family")
+    joined_ = Membership.objects.filter(constellation__region__in=regions).values("family")
+    return Q(**{f"{field}__in": placed}) | Q(**{f"{field}__in": joined_})
+
+
 def _families_active_on(on: dt.date) -> QuerySet:
     """The ids of the families active on a day: their latest status change on or before it
     (by day, then id) says *active*. A set, not a lookup per family: PostgreSQL hashes it once."""
@@ -619,6 +640,7 @@ def _families_active_on(on: dt.date) -> QuerySet:
         )
         .filter(~Exists(later))
         .values("family")
+        .order_by()
     )
 
 
@@ -645,14 +667,13 @@ def family_stops(
         ("families at start",),
         regions,
         windows,
-        # All, and inside (outside is the difference): sets PostgreSQL hashes once each.
+        # Counted over the families' latest status changes (one per family): the set of the
+        # active ones is then worked out once. Inside: a set PostgreSQL hashes once.
         lambda: (
-            families,
+            active_at_start.filter(_of_families(regions)),
             {
-                "p_all_active": Count("pk", filter=Q(pk__in=active_at_start)),
-                "p_in_active": Count(
-                    "pk", filter=Q(pk__in=members_at_start) & Q(pk__in=active_at_start)
-                ),
+                "p_all_active": Count("pk"),
+                "p_in_active": Count("pk", filter=Q(family__in=members_at_start)),
             },
         ),
     )
