@@ -775,14 +775,10 @@ def stops_per_window(regions: Iterable[int], windows: Windows) -> dict[str, dict
 def respite_nights(regions: Iterable[int], windows: Windows) -> dict[str, int]:
     """Nights of respite stays (confirmed or completed) at the hub homes of the region's
     constellations that fall in each window (a stay's nights run from arrival to the night before
-    departure)."""
+    departure). Counted per arrival and departure (some 1,700 pairs of 16,000 stays at sector
+    scale), the windows' sums then read the pairs."""
     first, last = _span(windows)
-    rows = RespiteStay.objects.filter(
-        USED_STAYS,
-        constellation__region__in=list(regions),
-        arrival__lte=last,
-        departure__gt=first,
-    ).order_by()
+    regions = list(regions)
 
     def nights(a: dt.date, b: dt.date) -> Greatest:
         until = Least(F("departure"), day(b + dt.timedelta(days=1)))
@@ -792,12 +788,24 @@ def respite_nights(regions: Iterable[int], windows: Windows) -> dict[str, int]:
             output_field=IntegerField(),
         )
 
-    row = _aggregate(
-        ("nights",),
-        list(regions),
-        windows,
-        lambda: (rows, {name: Sum(nights(a, b)) for name, (a, b) in windows.items()}),
-    )
+    def build():
+        stays = (
+            RespiteStay.objects.filter(
+                USED_STAYS,
+                constellation__region__in=regions,
+                arrival__lte=last,
+                departure__gt=first,
+            )
+            .order_by()
+            .values("arrival", "departure")
+            .annotate(stays=Count("pk"))
+        )
+        return stays, {
+            name: Sum(nights(a, b) * F("stays"), output_field=BigIntegerField())
+            for name, (a, b) in windows.items()
+        }
+
+    row = _aggregate(("nights",), regions, windows, build)
     return {name: row[name] or 0 for name in windows}
 
 
