@@ -16,13 +16,16 @@ figures take three forms of counting, each linear in the rows:
 - **children** with 3 or more placements in the 12 months up to each window's end: a child
   with one placement in all those months counted by the same running sums (running on the
   last day and a member then, or ended within the months and a member on its last day); the
-  few with more, per child and window.
+  few with more per child, with conditional aggregates per window (the one part whose text
+  depends on the number of windows: :func:`figures_sql`).
 
 Every row the statement returns is ``(measure, window, side, value)``; :func:`figures` reads
 them into the dictionary of :meth:`constellations.outcomes.report.Report.figures`.
 """
 
 from __future__ import annotations
+
+import functools
 
 from django.utils import timezone
 
@@ -55,7 +58,7 @@ def _side(alias: str) -> str:
 
 # Every part below is a fixed text (no value of a user in it); the values are parameters
 # (S608 and B608 below: no string from outside is formatted into the SQL).
-FIGURES = f"""
+FIGURES_TEMPLATE = f"""
 WITH
 w (name, a, b) AS (
     SELECT * FROM unnest(%(names)s::text[], %(firsts)s::date[], %(lasts)s::date[])),
@@ -74,12 +77,12 @@ scope AS (
      WHERE %(manager)s
         OR (%(lead)s AND EXISTS (SELECT 1 FROM pleegzorg_team t
                                   WHERE t.region_id = r.id AND t.lead_id = %(user)s))),
--- the regions' placements: their caseworker works in a team of one of them (not materialized:
--- the planner then knows the placements' statistics wherever it is used)
+-- the regions' placements: their caseworker works in a team of one of them (read once; where
+-- the planner needs the placements' statistics, the statement reads the table itself)
 caseworkers AS MATERIALIZED (
     SELECT u.id FROM pleegzorg_user u JOIN pleegzorg_team t ON t.id = u.team_id
      WHERE t.region_id IN (SELECT id FROM scope)),
-rp AS NOT MATERIALIZED (
+rp AS MATERIALIZED (
     SELECT p.id, p.child_id, p.family_id, p.kind, p.start_date, p.end_date, p.end_reason
       FROM placements_placement p WHERE p.caseworker_id IN (SELECT id FROM caseworkers)),
 -- every membership, open-ended ones until infinity; a table without indexes, so that
@@ -146,11 +149,13 @@ daily AS (
 -- children: non-respite placements in the 12-month spans, of the regions' children
 counted AS MATERIALIZED (
     SELECT p.id, p.child_id, p.family_id, p.start_date, p.end_date,
-           p.caseworker_id IN (SELECT id FROM caseworkers) AS ours
+           p.caseworker_id IN (SELECT id FROM caseworkers) AS ours,
+           (p.start_date - date '1900-01-01')::bigint * 2147483648 + p.id AS latest
       FROM placements_placement p, yspan
      WHERE p.kind <> 'respite' AND p.start_date <= yspan.b
        AND (p.end_date IS NULL OR p.end_date >= yspan.a)
-       AND p.child_id IN (SELECT child_id FROM rp)),
+       AND p.child_id IN (SELECT q.child_id FROM placements_placement q
+                           WHERE q.caseworker_id IN (SELECT id FROM caseworkers))),
 several_children AS (SELECT child_id FROM counted GROUP BY child_id HAVING count(*) > 1),
 singles AS MATERIALIZED (
     SELECT c.family_id, c.start_date, c.end_date, coalesce(c.end_date, 'infinity') AS until
@@ -183,18 +188,19 @@ single AS (
            coalesce(sum(s.k) FILTER (WHERE s.d <= y.b), 0)
              + coalesce(sum(s.ends_in) FILTER (WHERE s.d >= y.a AND s.d < y.b), 0) AS inside
       FROM y LEFT JOIN single_steps s ON true GROUP BY y.name),
--- the others per child and window: how many, whether one was of the regions, and the latest
--- (the greatest start, then id: as one number, days x 2^31 + id, since ids stay below 2^31)
+-- the others per child, with per window (the columns of figures_sql): how many, whether one
+-- was of the regions, and the latest (the greatest start, then id: as one number, days x 2^31
+-- + id, ids stay below 2^31) times 2 plus whether its family was a member on its last day in
+-- the months; joined to every membership of the family (count the placements, not the rows)
 several AS (
-    SELECT l.name, l.n, l.ours, m.id IS NOT NULL AS inside
-      FROM (SELECT y.name, y.b, count(*) AS n, bool_or(c.ours) AS ours,
-                   max((c.start_date - date '1900-01-01')::bigint * 2147483648 + c.id) AS latest
-              FROM counted c
-              JOIN y ON c.start_date <= y.b AND (c.end_date IS NULL OR c.end_date >= y.a)
-             WHERE c.child_id IN (SELECT child_id FROM several_children)
-             GROUP BY y.name, y.b, c.child_id) l
-      JOIN counted c ON c.id = l.latest %% 2147483648
-      {_member("m", "c.family_id", "least(coalesce(c.end_date, l.b), l.b)")}),
+    SELECT c.child_id, {{several}}
+      FROM counted c LEFT JOIN memberships m ON m.family_id = c.family_id
+     WHERE c.child_id IN (SELECT child_id FROM several_children)
+     GROUP BY c.child_id),
+several_totals AS (SELECT {{several_totals}} FROM several),
+several_per_window AS (
+    SELECT x.* FROM several_totals t,
+           LATERAL (VALUES {{several_values}}) x (name, inside, outside, many_in, many_out)),
 
 -- foster families of the regions: placed there, or a member of one of their constellations
 fam AS (
@@ -247,12 +253,7 @@ SELECT x.measure, x.name, x.side, x.value
   FROM (SELECT s.name, coalesce(s.children, 0) AS children, coalesce(s.inside, 0) AS inside,
                coalesce(v.inside, 0) AS v_in, coalesce(v.outside, 0) AS v_out,
                coalesce(v.many_in, 0) AS many_in, coalesce(v.many_out, 0) AS many_out
-          FROM single s LEFT JOIN (
-               SELECT name, count(*) FILTER (WHERE inside) AS inside,
-                      count(*) FILTER (WHERE NOT inside) AS outside,
-                      count(*) FILTER (WHERE inside AND n >= 3) AS many_in,
-                      count(*) FILTER (WHERE NOT inside AND n >= 3) AS many_out
-                 FROM several WHERE ours GROUP BY name) v ON v.name = s.name) t,
+          FROM single s LEFT JOIN several_per_window v ON v.name = s.name) t,
        LATERAL (VALUES ('children', t.name, 'in', t.inside + t.v_in),
                        ('children', t.name, 'out', t.children - t.inside + t.v_out),
                        ('many', t.name, 'in', t.many_in), ('many', t.name, 'out', t.many_out))
@@ -286,6 +287,36 @@ SELECT 'members', w.name, 'in', count(DISTINCT m.family_id)
 """  # noqa: S608  # nosec B608
 
 
+@functools.cache
+def figures_sql(windows: int) -> str:
+    """:data:`FIGURES_TEMPLATE` for this many windows: the per-child columns of the children
+    with several placements, one set per window (a fixed text for a number of windows)."""
+    several, totals, values = [], [], []
+    for i in range(windows):
+        overlaps = f"c.start_date <= %(b{i})s AND (c.end_date IS NULL OR c.end_date >= %(ya{i})s)"
+        on = f"least(coalesce(c.end_date, %(b{i})s), %(b{i})s)"
+        member = f"CASE WHEN m.joined_on <= {on} AND m.left_on >= {on} THEN 1 ELSE 0 END"
+        several.append(
+            f"count(DISTINCT c.id) FILTER (WHERE {overlaps}) AS n{i}, "
+            f"bool_or(c.ours) FILTER (WHERE {overlaps}) AS r{i}, "
+            f"max(c.latest * 2 + {member}) FILTER (WHERE {overlaps}) AS l{i}"
+        )
+        totals.append(
+            f"count(*) FILTER (WHERE r{i} AND l{i} %% 2 = 1) AS in{i}, "
+            f"count(*) FILTER (WHERE r{i} AND l{i} %% 2 = 0) AS out{i}, "
+            f"count(*) FILTER (WHERE r{i} AND n{i} >= 3 AND l{i} %% 2 = 1) AS many_in{i}, "
+            f"count(*) FILTER (WHERE r{i} AND n{i} >= 3 AND l{i} %% 2 = 0) AS many_out{i}"
+        )
+        values.append(
+            f"((%(names)s::text[])[{i + 1}], t.in{i}, t.out{i}, t.many_in{i}, t.many_out{i})"
+        )
+    return FIGURES_TEMPLATE.format(
+        several=",\n           ".join(several),
+        several_totals=", ".join(totals),
+        several_values=", ".join(values),
+    )
+
+
 def parameters(user: User, period: selectors.Period) -> dict:
     """The parameters of both statements for ``user`` and ``period``: the page's windows."""
     windows = {"p": (period.start, period.end)}
@@ -293,7 +324,10 @@ def parameters(user: User, period: selectors.Period) -> dict:
     this, last_year = selectors.quarter_of(period.end)
     names = list(windows)
     lasts = [b for _a, b in windows.values()]
+    years = [selectors.Period.last_year_until(b) for b in lasts]
     return {
+        **{f"b{i}": year.end for i, year in enumerate(years)},
+        **{f"ya{i}": year.start for i, year in enumerate(years)},
         "user": user.pk,
         "manager": user.is_app_manager,
         "lead": user.is_team_lead,
@@ -314,11 +348,11 @@ def statements(user: User, period: selectors.Period | None = None) -> list[State
     months up to today)."""
     period = period or selectors.Period.last_year_until(timezone.localdate())
     params = parameters(user, period)
-    return [(REGIONS, params), (FIGURES, params)]
+    return [(REGIONS, params), (figures_sql(len(params["names"])), params)]
 
 
 def figures(rows) -> dict[tuple[str, str, str], int]:
-    """The rows of :data:`FIGURES` as ``{(measure, window, side): value}``, zeros left out."""
+    """The rows of :func:`figures_sql` as ``{(measure, window, side): value}``, zeros left out."""
     return {
         (measure, window, side): int(value)
         for measure, window, side, value in rows
