@@ -23,6 +23,7 @@ from constellations import views as constellation_views
 from constellations.fidelity import selectors as fidelity
 from constellations.fidelity import views as fidelity_views
 from constellations.models import Constellation, RespiteStay
+from constellations.outcomes import floor as outcomes
 from placements.bench import first_placement
 from pleegzorg.bench import Statement, register_count, register_floor_part, register_page
 from pleegzorg.models import User
@@ -457,13 +458,21 @@ register_page(
     floor=fidelity_detail_floor,
 )
 for _label, _username in [("team lead", "teamleider"), ("all regions", "beheer")]:
-    register_page(f"Outcomes ({_label})", _username, "/uitkomsten/", kind="dashboard")
+    # Kept or computed afresh, the floor is the same: computing the figures from the tables.
+    register_page(
+        f"Outcomes ({_label})",
+        _username,
+        "/uitkomsten/",
+        kind="dashboard",
+        floor=outcomes.statements,
+    )
     register_page(
         f"Outcomes ({_label}), computed afresh",
         _username,
         "/uitkomsten/",
         kind="dashboard",
         fresh=True,
+        floor=outcomes.statements,
     )
 register_count("constellations", lambda: Constellation.objects.count())
 register_count("respite stays", lambda: RespiteStay.objects.count())

@@ -93,6 +93,9 @@ class Report:
     crisis: dict
     trends: list[Trend]
     empty: bool
+    # Every number behind the texts, as {(measure, window, side): count}, zeros left out: what
+    # the page's floor (constellations.outcomes.floor) computes by hand, held equal by a test.
+    figures: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
 
 def _windows(period: Period) -> tuple[dict, list[tuple[dt.date, dt.date]]]:
@@ -192,7 +195,42 @@ def _outcome_report(regions: list[int], period: Period) -> Report:
             months, endings, days, moves, children, stops, nights, members, crisis, inside
         ),
         empty=empty and not nights["p"],
+        figures=_figures(
+            endings, days, moves, children, families, stops, nights, members, crisis, inside
+        ),
     )
+
+
+def _figures(
+    endings, days, moves, children, families, stops, nights, members, crisis, per_day
+) -> dict[tuple[str, str, str], int]:
+    """The selectors' figures flat: ``{(measure, window, side): count}`` without the zeros."""
+    found: dict[tuple[str, str, str], int] = {}
+
+    def put(measure: str, per_window: dict, sides=SIDES) -> None:
+        for window, values in per_window.items():
+            for side in sides:
+                found[(measure, window, side)] = values[side] if len(sides) == 2 else values
+
+    put("ended", {k: v["ended"] for k, v in endings.items()})
+    put("premature", {k: v["premature"] for k, v in endings.items()})
+    put("days", days)
+    put("moves", moves)
+    put("children", {k: v["children"] for k, v in children.items()})
+    put("many", {k: v["many"] for k, v in children.items()})
+    put("active", per_day["active"])
+    put("part_time", per_day["part_time"])
+    put(
+        "crisis", {**crisis["crisis"], "this": crisis["crisis_this"], "last": crisis["crisis_last"]}
+    )
+    put("stops", stops)
+    put("nights", nights, sides=("in",))
+    put("members", members, sides=("in",))
+    put("families_active", {"p": families["active"]})
+    put("families_stopped", {"p": families["stopped"]})
+    for reason, counts in families["reasons"].items():
+        put(f"reason_{reason}", {"p": counts})
+    return {key: value for key, value in found.items() if value}
 
 
 def _per_family(nights: int, members: int) -> str:
