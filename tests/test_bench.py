@@ -112,3 +112,7 @@ def test_bench_growth_records_each_scale_and_fails_when_a_page_grows(seeded, tmp
     (tmp_path / "queries-sector.json").write_text(json.dumps(larger), encoding="utf-8")
     with pytest.raises(CommandError, match="1 pages grow"):
         call_command("bench_growth", "--compare", str(tmp_path), stdout=io.StringIO())
+
+
+def test_every_page_has_its_floor():
+    assert [page.label for page in bench.pages() if page.floor is None] == []
