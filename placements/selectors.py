@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db.models import (
@@ -39,6 +40,7 @@ from placements.models import (
     YouthProtectorAssignment,
 )
 from placements.permissions import Access
+from pleegzorg import compiled
 from pleegzorg.db import RelatedRows
 from pleegzorg.models import AccessLogEntry, BreakGlassGrant, User
 
@@ -192,6 +194,42 @@ def caseload(
     return placements.order_by(*SORTS.get(sort, SORTS["naam"]))
 
 
+class CaseloadPlacements:
+    """The :func:`caseload` as its page reads it (a ``Paginator`` takes it as a list): how many
+    there are, and the placements of one slice.
+
+    Building the caseload's query (its visibility rules, five attention reasons and the
+    filters) took longer than PostgreSQL took to run it, so each of its two queries is compiled
+    once per process (``pleegzorg.compiled``) and run fresh every time. Its key is everything
+    the SQL holds besides the data: the user's id, role and team, the ids of the children they
+    opened with a reason (read once per request, as the rules do), the filters, the day and
+    the slice."""
+
+    def __init__(self, user: User, **filters):
+        on = filters.pop("on", None) or timezone.localdate()
+        granted = tuple(permissions.granted_id_list(user, Child))
+        self._build = partial(caseload, user, on=on, **filters)
+        self._key = (
+            "caseload",
+            user.pk,
+            user.role,
+            user.team_id,
+            granted,
+            on,
+            *sorted(filters.items()),
+        )
+
+    def count(self) -> int:
+        return compiled.aggregate(
+            (*self._key, "count"), lambda: (self._build(), {"n": Count("pk")})
+        )["n"]
+
+    def __getitem__(self, part: slice) -> list[Placement]:
+        return compiled.instances(
+            (*self._key, part.start, part.stop), lambda: self._build()[part.start : part.stop]
+        )
+
+
 def closed_placements(user: User, search: str) -> QuerySet[Placement]:
     """The placements past aftercare whose file the user may open with a reason
     (``permissions.break_glass_condition``), only when searched by name: finding the one file the
@@ -307,18 +345,30 @@ PLACEMENT_ROWS = {
 }
 
 
-def child_file(user: User, child: Child) -> ChildFile:
-    """Everything the child file shows, in a fixed number of queries."""
-    today = timezone.localdate()
-    placements = list(
-        child.placements.select_related("family", "caseworker", "youth_protector", "team")
+def child_file_placements(*, child: int, on: date) -> QuerySet[Placement]:
+    """The placements of the child file, newest first, with what it shows of each (the
+    :data:`PLACEMENT_ROWS` as JSON text and the meeting flags on ``on``)."""
+    return (
+        Placement.objects.filter(child_id=child)
+        .select_related("family", "caseworker", "youth_protector", "team")
         .annotate(
             **{name: rows.subquery() for name, rows in PLACEMENT_ROWS.items()},
-            **meeting_flags(today),
+            **meeting_flags(on),
         )
         .order_by("-start_date", "-id")
     )
+
+
+def child_file(user: User, child: Child) -> ChildFile:
+    """Everything the child file shows, in a fixed number of queries."""
+    today = timezone.localdate()
+    # Building this query (five JSON subqueries and the meeting rules) took longer than
+    # PostgreSQL took to run it: it is compiled once a day per process, for every child.
+    placements = compiled.instances(
+        ("child file placements", today), partial(child_file_placements, on=today), child=child.pk
+    )
     for placement in placements:
+        placement.child = child
         for name, rows in PLACEMENT_ROWS.items():
             setattr(placement, name, rows.parse(getattr(placement, name)))
     current = next(

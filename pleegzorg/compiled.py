@@ -10,12 +10,15 @@ compiling is saved, and there is nothing to invalidate. SQLAlchemy ships the sam
 "compiled cache".
 
 A key must name everything the query depends on besides the data: the caller's function and
-all of its arguments. :func:`aggregate` and :func:`tally` add the database.
+all of its arguments. :func:`aggregate` and :func:`tally` add the database. :func:`instances`
+takes ids apart from the key: they become parameters of the kept SQL, so one compiled query
+serves every child's file.
 """
 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from decimal import Decimal
@@ -23,7 +26,8 @@ from decimal import Decimal
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, _get_from_db, get_related_populators
 
 from pleegzorg import generations
 from pleegzorg.db import Tally, TallyQuery, run_tally, tally_query
@@ -121,6 +125,133 @@ def rows(key: Hashable, build: Callable[[], QuerySet]) -> list[dict]:
     return result
 
 
+class NotCompilable(Exception):
+    """The queryset cannot be kept as SQL with its ids as parameters (see :func:`instances`)."""
+
+
+# Per key: what :func:`instances` keeps (a _KeptInstances).
+_instances: OrderedDict[tuple, _KeptInstances] = OrderedDict()
+
+
+class _KeptInstances:
+    """The SQL of a model queryset, where its ids go among the parameters, and what turns a row
+    into instances (the compiler's columns, converters and the related-object populators)."""
+
+    def __init__(self, queryset: QuerySet, compiler, sql: str, params: tuple, slots: dict):
+        # compiler.as_sql() has run: it fills select, klass_info and annotation_col_map.
+        self.compiler, self.sql, self.params, self.slots = compiler, sql, params, slots
+        klass_info, select = compiler.klass_info, compiler.select
+        self.model = klass_info["model"]
+        select_fields = klass_info["select_fields"]
+        self.start, self.end = select_fields[0], select_fields[-1] + 1
+        self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
+        fetch_mode = queryset._fetch_mode
+        self.track_peers = fetch_mode.track_peers
+        self.from_db = _get_from_db(self.model, fetch_mode)
+        self.populators = get_related_populators(klass_info, select, queryset.db, fetch_mode)
+        self.annotations = list(compiler.annotation_col_map.items())
+        fields = [column[0] for column in select[: compiler.col_count]]
+        self.converters = list(compiler.get_converters(fields).items())
+
+    def run(self, alias: str, ids: dict[str, int]) -> list[Model]:
+        params = list(self.params)
+        for position, name in self.slots.items():
+            params[position] = ids[name]
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            fetched = cursor.fetchall()
+        if self.converters:
+            # As the compiler's apply_converters, with this thread's connection.
+            fetched = [list(row) for row in fetched]
+            for row in fetched:
+                for position, (functions, expression) in self.converters:
+                    for convert in functions:
+                        row[position] = convert(row[position], expression, connection)
+        result: list[Model] = []
+        peers = []
+        for row in fetched:
+            obj = self.from_db(alias, self.init_list, row[self.start : self.end])
+            if self.track_peers:
+                peers.append(weakref.ref(obj))
+                obj._state.peers = peers
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, position in self.annotations:
+                setattr(obj, name, row[position])
+            result.append(obj)
+        return result
+
+
+def instances(key: Hashable, build: Callable[..., QuerySet], **ids: int) -> list[Model]:
+    """``list(build(**ids))`` for a model queryset (``select_related`` and annotations
+    allowed, no ``prefetch_related``), compiled once per ``key`` (and database) and run every
+    time with these ``ids``.
+
+    The ids are found among the SQL's parameters by compiling ``build`` a second time with each
+    id changed: the positions that change, and hold that id, are where it goes. A query whose
+    SQL or other parameters change with an id, or that uses an id other than as a parameter, is
+    refused (:class:`NotCompilable`) rather than kept wrong. Everything else the query depends
+    on (today, a role, a search) belongs in ``key``.
+
+    The instances are built as Django's ``ModelIterable`` builds them (through its
+    ``get_related_populators``, held equal to the ORM by tests); ``known related objects``
+    (``child.placements``' child) are not set: give them back yourself."""
+    alias = "default"
+    full_key = (alias, connections[alias].settings_dict["NAME"], "instances", key, tuple(ids))
+    with _lock:
+        kept = _instances.get(full_key)
+        if kept is not None:
+            _instances.move_to_end(full_key)
+    if kept is None:
+        kept = _compile_instances(build, ids)
+        if kept is None:
+            return []
+        with _lock:
+            _instances[full_key] = kept
+            while len(_instances) > MAX_QUERIES:
+                _instances.popitem(last=False)
+    return kept.run(alias, ids)
+
+
+def _compile_instances(
+    build: Callable[..., QuerySet], ids: dict[str, int]
+) -> _KeptInstances | None:
+    queryset = build(**ids)
+    if (
+        queryset.db != "default"
+        or queryset._iterable_class is not ModelIterable
+        or queryset._prefetch_related_lookups
+    ):
+        raise NotCompilable("only a model queryset on the default database is kept")
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    params = tuple(params)
+    slots: dict[int, str] = {}
+    for name, value in ids.items():
+        other_sql, other_params = _sql(build(**{**ids, name: -value - 1}))
+        if other_sql != sql or len(other_params) != len(params):
+            raise NotCompilable(f"the SQL changes with {name}")
+        pairs = enumerate(zip(params, other_params, strict=True))
+        changed = [i for i, (a, b) in pairs if a != b]
+        if (
+            not changed
+            or any(params[i] != value or other_params[i] != -value - 1 for i in changed)
+            or set(changed) & set(slots)
+        ):
+            raise NotCompilable(f"{name} is not only a parameter of the query")
+        slots.update(dict.fromkeys(changed, name))
+    return _KeptInstances(queryset, compiler, sql, params, slots)
+
+
+def _sql(queryset: QuerySet) -> tuple[str, tuple]:
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    return sql, tuple(params)
+
+
 def tally(key: Hashable, build: Callable[[], tuple[QuerySet, str, dict[str, Tally]]]) -> list[dict]:
     """``pleegzorg.db.tally_rows(rows, by, tallies)`` for what ``build`` returns, compiled once
     per ``key`` (and database) and run every time: the team dashboard's rule figures, 13 rules
@@ -159,9 +290,10 @@ def clear() -> None:
     with _lock:
         _compiled.clear()
         _tallies.clear()
+        _instances.clear()
 
 
 def size() -> int:
     """How many compiled queries this process keeps."""
     with _lock:
-        return len(_compiled) + len(_tallies)
+        return len(_compiled) + len(_tallies) + len(_instances)

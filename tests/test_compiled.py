@@ -61,3 +61,99 @@ def test_grouped_rows_are_compiled_once_and_read_fresh(db, django_assert_num_que
     with django_assert_num_queries(1):
         assert _per_role("ca") == [{"role": "liaison", "n": 2}]
     assert compiled.rows(("none"), lambda: User.objects.filter(pk__in=[]).values("role")) == []
+
+
+# -- model instances: compiled once, their ids as parameters --------------------------------
+
+
+def _placements_of(*, child: int):
+    from django.db.models import F
+
+    from placements.models import Placement
+
+    return (
+        Placement.objects.filter(child_id=child)
+        .select_related("family", "caseworker__team")
+        .annotate(family_places=F("family__places"), kind_upper=Count("pk"))
+        .order_by("-start_date", "-id")
+    )
+
+
+def _described(placements) -> list[tuple]:
+    return [
+        (
+            p.pk,
+            p.start_date,
+            p.end_date,
+            p.kind,
+            p.family.name,
+            p.family_places,
+            p.kind_upper,
+            p.caseworker.username if p.caseworker else None,
+            p.caseworker.team.name if p.caseworker and p.caseworker.team else None,
+            p._state.adding,
+            p._state.db,
+        )
+        for p in placements
+    ]
+
+
+def test_instances_are_the_orm_s_with_related_rows_and_annotations(db):
+    import datetime as dt
+
+    from placements.factories import PlacementFactory
+
+    compiled.clear()
+    from pleegzorg.factories import TeamFactory
+
+    first = PlacementFactory()
+    first.caseworker.team = TeamFactory(name="Team Noord")
+    first.caseworker.save(update_fields=["team"])
+    PlacementFactory(
+        child=first.child, kind="part_time", start_date=first.start_date - dt.timedelta(days=400)
+    )
+    kept = compiled.instances("test placements", _placements_of, child=first.child_id)
+    assert len(kept) == 2
+    assert _described(kept) == _described(_placements_of(child=first.child_id))
+
+
+def test_instances_of_another_id_reuse_the_sql_and_see_changes_at_once(
+    db, django_assert_num_queries
+):
+    from placements.factories import PlacementFactory
+
+    compiled.clear()
+    one, other = PlacementFactory(), PlacementFactory()
+    compiled.instances("test placements", _placements_of, child=one.child_id)
+    with django_assert_num_queries(1):
+        kept = compiled.instances("test placements", _placements_of, child=other.child_id)
+    assert [p.pk for p in kept] == [other.pk]
+    assert compiled.size() == 1
+    other.family.name = "Familie Nieuw"
+    other.family.save(update_fields=["name"])
+    PlacementFactory(child=other.child, kind="part_time")
+    kept = compiled.instances("test placements", _placements_of, child=other.child_id)
+    assert len(kept) == 2
+    assert next(p for p in kept if p.pk == other.pk).family.name == "Familie Nieuw"
+    assert _described(kept) == _described(_placements_of(child=other.child_id))
+
+
+def test_an_id_that_is_more_than_a_parameter_is_refused(db):
+    import pytest
+
+    compiled.clear()
+
+    def doubled(*, user: int):
+        return User.objects.filter(pk__lte=user * 2)
+
+    with pytest.raises(compiled.NotCompilable):
+        compiled.instances("test doubled", doubled, user=3)
+    assert compiled.size() == 0
+
+
+def test_instances_of_a_query_that_matches_nothing_are_none(db, django_assert_num_queries):
+    compiled.clear()
+    with django_assert_num_queries(0):
+        assert (
+            compiled.instances("none", lambda *, user: User.objects.filter(pk__in=[]), user=1) == []
+        )

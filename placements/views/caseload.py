@@ -21,7 +21,7 @@ def caseload(request):
     require_role(request, User.Role.CASEWORKER, User.Role.TEAM_LEAD, purpose=Purpose.CARE)
     form = CaseloadFilterForm(request.GET or None)
     filters = form.filters()
-    placements = selectors.caseload(request.user, **filters)
+    placements = selectors.CaseloadPlacements(request.user, **filters)
     page = Paginator(placements, CASELOAD_PAGE_SIZE).get_page(request.GET.get("pagina"))
     selectors.with_attention_labels(page.object_list, ATTENTION_LABELS)
     if filters["search"]:

@@ -208,3 +208,94 @@ def test_the_child_file_shows_the_respite_stays_panel_of_constellations(
     body = response.content.decode()
     assert [panel.name for panel in response.context["panels"]] == ["stays", "access_requests"]
     assert 'id="logeren"' in body and str(stay.constellation) in body
+
+
+def test_the_child_file_s_placements_are_those_of_the_orm_and_fresh(caseworker, placement):
+    """The child file's placements come from SQL compiled once (pleegzorg.compiled.instances):
+    each placement and what the file shows of it equal the ORM's, and a change shows at once."""
+    from django.utils import timezone
+
+    from placements import selectors
+    from placements.models import Decision
+    from pleegzorg import compiled
+
+    compiled.clear()
+    PlacementFactory(child=placement.child, caseworker=caseworker, kind="part_time")
+    today = timezone.localdate()
+
+    def shown(placements):
+        names = [*selectors.PLACEMENT_ROWS, "contacts_last_year", "too_few_contacts"]
+        return [
+            (
+                p.pk,
+                p.child_id,
+                p.family.name,
+                p.caseworker_id,
+                p.team_id,
+                p.start_meeting_overdue,
+                *(str(getattr(p, name)) for name in names),
+            )
+            for p in placements
+        ]
+
+    def orm():
+        rows = list(selectors.child_file_placements(child=placement.child_id, on=today))
+        for p in rows:
+            for name, related in selectors.PLACEMENT_ROWS.items():
+                setattr(p, name, related.parse(getattr(p, name)))
+        return rows
+
+    file = selectors.child_file(caseworker, placement.child)
+    assert shown(file.placements) == shown(orm())
+    assert file.placements[0].child is placement.child
+    Decision.objects.create(
+        placement=placement,
+        decided_on=today,
+        subject="Omgangsregeling",
+        reason="Overleg",
+        recorded_by=caseworker,
+    )
+    again = selectors.child_file(caseworker, placement.child)
+    decided = next(p for p in again.placements if p.pk == placement.pk)
+    assert [row["subject"] for row in decided.decision_rows] == ["Omgangsregeling"]
+    assert shown(again.placements) == shown(orm())
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"search": "a", "sort": "-start"}, {"attention": True}, {"reason": "unstable"}],
+)
+def test_the_compiled_caseload_is_the_orm_s_and_fresh(caseworker, placement, filters):
+    """The caseload's count and page come from SQL compiled once (selectors.CaseloadPlacements):
+    they equal the ORM's, and a new placement shows at once."""
+    from placements import selectors
+    from pleegzorg import compiled
+
+    compiled.clear()
+
+    def shown(placements):
+        return [
+            (p.pk, p.child.first_name, p.family.name, p.needs_attention, p.attention_planned_end)
+            for p in placements
+        ]
+
+    for _ in range(2):
+        PlacementFactory(caseworker=caseworker, child__first_name="Anna")
+        kept = selectors.CaseloadPlacements(caseworker, **filters)
+        orm = selectors.caseload(caseworker, **filters)
+        assert kept.count() == orm.count()
+        assert shown(kept[0:25]) == shown(orm[0:25])
+        assert shown(kept[1:2]) == shown(orm[1:2])
+    if not filters:
+        assert kept.count() == 3
+
+
+def test_the_caseload_page_runs_no_more_queries_once_compiled(
+    caseworker, client, placement, django_assert_max_num_queries
+):
+    client.force_login(caseworker)
+    client.get("/caseload/")
+    PlacementFactory(caseworker=caseworker, child__first_name="Bram")
+    with django_assert_max_num_queries(9):
+        response = client.get("/caseload/")
+    assert [p.child.first_name for p in response.context["page"].object_list] == ["Bram", "Sanne"]
