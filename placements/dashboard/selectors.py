@@ -7,12 +7,14 @@ a number on the dashboard and the caseload list it links to filter by the same `
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
@@ -32,8 +34,10 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.formats import number_format
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 
 from placements import permissions
 from placements.forms import RULE_LABELS
@@ -96,6 +100,9 @@ class Scope:
     # Whether the viewer may open the lists behind the numbers and read children's names: an
     # application manager sees no case files, so only the numbers.
     linked: bool = True
+    # What the counted placements' SQL is, per viewer (see :func:`counted_key`): worked out once
+    # per request for the keys of the queries compiled once per process.
+    counted_keys: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def period_start(self) -> date:
@@ -132,6 +139,24 @@ def counted_placements(user: User, scope: Scope) -> QuerySet[Placement]:
     return placements.filter(caseworker__team__in=scope.teams)
 
 
+def counted_key(user: User, scope: Scope) -> tuple | None:
+    """What the placements ``user`` may count in ``scope`` depend on besides the data: the SQL
+    and parameters of :func:`counted_placements` (who the viewer is and what they may see
+    today, the files opened with a reason, the teams or the caseworker of the scope) and
+    whether the viewer reads names. None when the scope counts nothing (no teams).
+
+    A query built from these placements is compiled once per process under this key and the
+    other inputs it reads (:mod:`pleegzorg.compiled`): a different viewer, scope or day is
+    another key, never another's query."""
+    if user.pk not in scope.counted_keys:
+        try:
+            sql = counted_placements(user, scope).query.sql_with_params()
+        except EmptyResultSet:
+            sql = None
+        scope.counted_keys[user.pk] = None if sql is None else (sql, scope.linked)
+    return scope.counted_keys[user.pk]
+
+
 def weighted_caseload() -> Sum:
     weights = settings.CASELOAD_WEIGHTS
     return Coalesce(
@@ -160,6 +185,22 @@ def caseworker_load(user: User, scope: Scope) -> QuerySet:
     )
 
 
+def caseworker_load_rows(user: User, scope: Scope) -> list[dict]:
+    """:func:`caseworker_load`'s rows, its SQL compiled once per process per viewer's counted
+    placements, day and weights (:func:`pleegzorg.compiled.rows`)."""
+    counted = counted_key(user, scope)
+    if counted is None:
+        return []
+    key = (
+        "dashboard_load",
+        counted,
+        scope.on,
+        tuple(settings.CASELOAD_WEIGHTS.items()),
+        timezone.get_current_timezone_name(),
+    )
+    return compiled.rows(key, lambda: caseworker_load(user, scope))
+
+
 def rule_figures(user: User, scope: Scope, caseworkers: list[int]) -> list[dict]:
     """One row per caseworker of ``caseworkers`` with active placements on the as-of date: the
     count of every rule today and due soon, and the longest waits. One query.
@@ -170,15 +211,23 @@ def rule_figures(user: User, scope: Scope, caseworkers: list[int]) -> list[dict]
 
     The 13 rules cost as much to compile as PostgreSQL takes to count them, so the query is
     compiled once (:func:`pleegzorg.compiled.tally`) per SQL of the placements counted (which
-    holds whatever the viewer may see: who they are, today, the files opened with a reason)
-    and per what the rules read besides the data (the day, the settings, the time zone)."""
+    holds whatever the viewer may see: who they are, today, the files opened with a reason;
+    :func:`counted_key`), the caseworkers counted, and what the rules read besides the data
+    (the day, the settings, the time zone)."""
     on = scope.on
-    placements = (
-        counted_placements(user, scope).active(on).filter(caseworker__in=caseworkers).order_by()
-    )
+    counted = counted_key(user, scope)
+    if counted is None:
+        return []
+
+    def placements() -> QuerySet[Placement]:
+        return (
+            counted_placements(user, scope).active(on).filter(caseworker__in=caseworkers).order_by()
+        )
+
     key = (
         "rule_figures",
-        placements.query.sql_with_params(),
+        counted,
+        tuple(caseworkers),
         on,
         due_within(),
         settings.START_MEETING_DUE_DAYS,
@@ -186,7 +235,7 @@ def rule_figures(user: User, scope: Scope, caseworkers: list[int]) -> list[dict]
         Placement.UNSTABLE_CASEWORKER_CHANGES,
         timezone.get_current_timezone_name(),
     )
-    return compiled.tally(key, lambda: _rule_rows(placements, on))
+    return compiled.tally(key, lambda: _rule_rows(placements(), on))
 
 
 def _rule_rows(placements: QuerySet[Placement], on: date):
@@ -224,6 +273,8 @@ class Cell:
     due: int | None
     today_url: str | None
     due_url: str | None
+    longest: int | None = None  # the longest wait in days, for the rules that name one
+    heading: str = ""  # the label as a column's heading
 
 
 def caseload_url(
@@ -238,6 +289,20 @@ def caseload_url(
     return f"{base or reverse('placements:caseload')}?{urlencode(query)}"
 
 
+# The rule's part of :func:`caseload_url`'s query string, after the caseworker's and the day's:
+# a row's 14 links are one prefix and these (a test holds them equal to caseload_url's).
+_RULE_QUERIES = {
+    (name, due): "&" + urlencode({"reden": name} | ({"straks": "on"} if due else {}))
+    for name, _ in DASHBOARD_RULES
+    for due in (False, True)
+}
+
+
+def rule_headings() -> dict[str, str]:
+    """Each rule's label as a heading, in the language of the request."""
+    return {name: capfirst(RULE_LABELS[name]) for name, _ in DASHBOARD_RULES}
+
+
 @dataclass
 class CaseworkerRow:
     caseworker: User
@@ -249,21 +314,28 @@ class CaseworkerRow:
     cells: list[Cell] = field(default_factory=list)
     active_url: str | None = None
 
-    def make_cells(self, on: date, *, linked: bool) -> None:
-        base = reverse("placements:caseload")
-
-        def url(rule, due=False):
-            return caseload_url(self.caseworker, on, rule, due=due, base=base) if linked else None
-
-        self.active_url = url("")
+    def make_cells(
+        self, on: date, *, linked: bool, base: str = "", headings: dict | None = None
+    ) -> None:
+        """The row's numbers and the lists behind them (:func:`caseload_url`; ``base`` the
+        caseload's path and ``headings`` the rules' headings, made once for every row)."""
+        headings = headings or rule_headings()
+        prefix = caseload_url(self.caseworker, on, base=base) if linked else None
+        self.active_url = prefix
+        longest = {
+            "too_few_child_contacts": self.days_since_contact,
+            "no_youth_protector": self.days_without_youth_protector,
+        }
         self.cells = [
             Cell(
                 rule=name,
                 label=RULE_LABELS[name],
                 today=self.counts[name],
                 due=self.counts[f"{name}_due"] if has_due else None,
-                today_url=url(name),
-                due_url=url(name, True) if has_due else None,
+                today_url=prefix and prefix + _RULE_QUERIES[name, False],
+                due_url=prefix and prefix + _RULE_QUERIES[name, True] if has_due else None,
+                longest=longest.get(name),
+                heading=headings[name],
             )
             for name, has_due in DASHBOARD_RULES
         ]
@@ -283,8 +355,6 @@ class TeamDashboard:
     scope: Scope
     rows: list[CaseworkerRow]  # every caseworker of the scope, with their caseload
     page: Page  # the caseworkers on this page of the tables, with their rule counts
-    unstable_all: QuerySet[Placement]
-    ended_early_all: QuerySet[Placement]
 
     @property
     def norm_fte(self) -> int:
@@ -316,26 +386,126 @@ class TeamDashboard:
         return self.rows
 
     @cached_property
-    def unstable(self) -> list[Placement]:
-        return first_rows(self.unstable_all)
+    def unstable_all(self) -> QuerySet[Placement]:
+        """Every unstable placement, for the CSV."""
+        return unstable_placements(self.user, self.scope)
+
+    @cached_property
+    def ended_early_all(self) -> QuerySet[Placement]:
+        """Every placement ended early, for the CSV."""
+        return ended_early_placements(self.user, self.scope)
+
+    @cached_property
+    def unstable(self) -> list[TableRow]:
+        return table_rows(
+            "unstable", self.user, self.scope, unstable_placements, "caseworker_changes"
+        )
 
     @cached_property
     def unstable_count(self) -> int:
         return self.unstable[0].rows_in_all if self.unstable else 0
 
     @cached_property
-    def ended_early(self) -> list[Placement]:
-        return first_rows(self.ended_early_all)
+    def ended_early(self) -> list[TableRow]:
+        return table_rows("ended_early", self.user, self.scope, ended_early_placements)
 
     @cached_property
     def ended_early_count(self) -> int:
         return self.ended_early[0].rows_in_all if self.ended_early else 0
 
 
-def first_rows(placements: QuerySet[Placement]) -> list[Placement]:
+@dataclass(frozen=True)
+class TableRow:
+    """What a stability table shows of a placement (the CSV reads the placements themselves)."""
+
+    pk: int
+    child_id: int
+    child_first_name: str
+    child_last_name: str
+    caseworker_first_name: str
+    caseworker_last_name: str
+    caseworker_username: str
+    start_date: date
+    end_date: date | None
+    ended_by: str
+    end_note: str
+    rows_in_all: int
+    caseworker_changes: int | None = None
+
+    @property
+    def child_name(self) -> str:  # as Child.__str__
+        return f"{self.child_first_name} {self.child_last_name}"
+
+    @property
+    def caseworker_name(self) -> str:  # as User.__str__
+        full = f"{self.caseworker_first_name} {self.caseworker_last_name}".strip()
+        return full or self.caseworker_username
+
+    def get_ended_by_display(self) -> str | None:  # as Placement.get_ended_by_display
+        return force_str(ENDED_BY.get(self.ended_by, self.ended_by), strings_only=True)
+
+
+ENDED_BY = dict(Placement._meta.get_field("ended_by").flatchoices)
+
+# The columns of TableRow, as values() names them.
+TABLE_COLUMNS = {
+    "id": "pk",
+    "child_id": "child_id",
+    "child__first_name": "child_first_name",
+    "child__last_name": "child_last_name",
+    "caseworker__first_name": "caseworker_first_name",
+    "caseworker__last_name": "caseworker_last_name",
+    "caseworker__username": "caseworker_username",
+    "start_date": "start_date",
+    "end_date": "end_date",
+    "ended_by": "ended_by",
+    "end_note": "end_note",
+    "rows_in_all": "rows_in_all",
+    "caseworker_changes": "caseworker_changes",
+}
+
+
+def table_rows(
+    name: str,
+    user: User,
+    scope: Scope,
+    placements: Callable[[User, Scope], QuerySet[Placement]],
+    *annotations: str,
+) -> list[TableRow]:
+    """The first TABLE_LIMIT rows of ``placements(user, scope)``, each with how many rows there
+    are in all (``rows_in_all``, a window over the whole list): the table and its count in one
+    query.
+
+    Building these querysets (the rules, the annotations) took longer than PostgreSQL took to
+    run them, so the query is compiled once per process (:func:`pleegzorg.compiled.rows`) under
+    the viewer's counted placements (:func:`counted_key`), the day and the rules' settings;
+    the rows come fresh from the database every time."""
+    counted = counted_key(user, scope)
+    if counted is None:
+        return []
+    key = (
+        f"dashboard_{name}",
+        counted,
+        scope.on,
+        Placement.UNSTABLE_CASEWORKER_CHANGES,
+        TABLE_LIMIT,
+        timezone.get_current_timezone_name(),
+    )
+
+    def build() -> QuerySet:
+        columns = [c for c in TABLE_COLUMNS if c not in ("rows_in_all", "caseworker_changes")]
+        return first_rows(placements(user, scope).values(*columns, *annotations))
+
+    return [
+        TableRow(**{TABLE_COLUMNS[column]: value for column, value in row.items()})
+        for row in compiled.rows(key, build)
+    ]
+
+
+def first_rows(placements: QuerySet[Placement]) -> QuerySet[Placement]:
     """The first TABLE_LIMIT rows, each with how many rows there are in all (``rows_in_all``, a
-    window over the whole list): the table and its count in one query."""
-    return list(placements.annotate(rows_in_all=Window(Count("pk")))[:TABLE_LIMIT])
+    window over the whole list)."""
+    return placements.annotate(rows_in_all=Window(Count("pk")))[:TABLE_LIMIT]
 
 
 def caseworkers_in(scope: Scope) -> QuerySet[User]:
@@ -351,7 +521,7 @@ def caseworkers_in(scope: Scope) -> QuerySet[User]:
 def caseworker_rows(user: User, scope: Scope) -> list[CaseworkerRow]:
     """Every caseworker of the scope, also those without placements, with their caseload (two
     queries: the caseworkers, and their load). :func:`count_rules` adds the rest."""
-    load = {row["caseworker"]: row for row in caseworker_load(user, scope)}
+    load = {row["caseworker"]: row for row in caseworker_load_rows(user, scope)}
     rows = []
     for caseworker in caseworkers_in(scope):
         figure = load.get(caseworker.pk, {})
@@ -370,6 +540,8 @@ def count_rules(user: User, scope: Scope, rows: list[CaseworkerRow]) -> None:
     if not rows:
         return
     figures = {row["cw"]: row for row in rule_figures(user, scope, [r.caseworker.pk for r in rows])}
+    base = reverse("placements:caseload")
+    headings = rule_headings()
     for row in rows:
         figure = figures.get(row.caseworker.pk, {})
         row.counts = {name: figure.get(name, 0) for name, _ in DASHBOARD_RULES}
@@ -380,7 +552,7 @@ def count_rules(user: User, scope: Scope, rows: list[CaseworkerRow]) -> None:
         row.days_without_youth_protector = _days(
             scope.on, figure.get("without_youth_protector_since")
         )
-        row.make_cells(scope.on, linked=scope.linked)
+        row.make_cells(scope.on, linked=scope.linked, base=base, headings=headings)
 
 
 def _days(on: date, since: date | None) -> int | None:
@@ -438,8 +610,6 @@ def team_dashboard(user: User, scope: Scope, page: str | int | None = None) -> T
         scope=scope,
         rows=rows,
         page=shown,
-        unstable_all=unstable_placements(user, scope),
-        ended_early_all=ended_early_placements(user, scope),
     )
 
 

@@ -21,6 +21,7 @@ from placements.models import (
     Meeting,
     Placement,
 )
+from pleegzorg import compiled
 from pleegzorg.audit import Action
 from pleegzorg.factories import RegionFactory, TeamFactory, UserFactory
 from pleegzorg.models import AccessLogEntry
@@ -468,3 +469,114 @@ def test_the_caseloads_lists_behind_the_numbers_keep_the_query_budget(
     with django_assert_max_num_queries(15):
         response = client.get(reverse("placements:caseload"), query)
     assert response.status_code == 200
+
+
+# -- compiled once per process, read afresh every time (pleegzorg.compiled) ----------------------
+
+
+def orm_table(placements) -> list[tuple]:
+    """What the stability tables show of each placement, read through the ORM's instances."""
+    return [
+        (
+            p.pk,
+            p.child_id,
+            str(p.child),
+            p.child.first_name,
+            str(p.caseworker),
+            p.start_date,
+            p.end_date,
+            p.get_ended_by_display(),
+            p.end_note,
+            getattr(p, "caseworker_changes", None),
+        )
+        for p in placements[: dashboard.TABLE_LIMIT]
+    ]
+
+
+def shown_table(rows) -> list[tuple]:
+    return [
+        (
+            r.pk,
+            r.child_id,
+            r.child_name,
+            r.child_first_name,
+            r.caseworker_name,
+            r.start_date,
+            r.end_date,
+            r.get_ended_by_display(),
+            r.end_note,
+            r.caseworker_changes,
+        )
+        for r in rows
+    ]
+
+
+def test_compiled_tables_and_caseloads_equal_the_orms(data, team_lead, app_manager, rf):
+    for user in (team_lead, app_manager):
+        board = board_for(user, rf)
+        assert shown_table(board.unstable) == orm_table(board.unstable_all)
+        assert shown_table(board.ended_early) == orm_table(board.ended_early_all)
+        assert board.unstable_count == board.unstable_all.count()
+        assert board.ended_early_count == board.ended_early_all.count()
+        load = list(dashboard.caseworker_load(user, board.scope))
+        assert dashboard.caseworker_load_rows(user, board.scope) == load
+
+
+def test_compiled_tables_show_a_change_at_once(data, team_lead, rf):
+    compiled.clear()
+    before = board_for(team_lead, rf)
+    assert [p.pk for p in before.ended_early] == [data["p5"].pk]
+    size = compiled.size()
+    data["p4"].end_date, data["p4"].end_reason = days(-1), Placement.EndReason.PREMATURE
+    data["p4"].ended_by = Placement.EndedBy.CHILD
+    data["p4"].save(update_fields=["end_date", "end_reason", "ended_by"])
+    CaseworkerAssignment.objects.filter(placement=data["p3"], end_date=None).update(
+        end_date=days(-6)
+    )
+    CaseworkerAssignment.objects.create(
+        placement=data["p3"], caseworker=data["olga"], start_date=days(-5)
+    )
+    after = board_for(team_lead, rf)
+    assert compiled.size() == size  # the same SQL, run again
+    assert [p.pk for p in after.ended_early] == [data["p4"].pk, data["p5"].pk]
+    assert after.ended_early[0].get_ended_by_display() == str(Placement.EndedBy.CHILD.label)
+    assert {p.pk for p in after.unstable} == {data["p1"].pk, data["p3"].pk}
+    # p4 no longer active: Wendy's caseload is one less.
+    assert rows_by_name(after)["werker"].active == rows_by_name(before)["werker"].active - 1
+
+
+def test_another_viewer_scope_or_day_never_gets_anothers_compiled_tables(
+    data, team_lead, other_team, app_manager, rf
+):
+    compiled.clear()
+    mine = board_for(team_lead, rf)
+    assert [p.pk for p in mine.ended_early] == [data["p5"].pk]
+    size = compiled.size()
+    # The other team's lead: their own early ending only, from their own compiled query.
+    theirs = board_for(other_team.lead, rf)
+    assert [p.child_id for p in theirs.ended_early] == list(
+        Placement.objects.filter(caseworker__team=other_team, end_reason="premature").values_list(
+            "child_id", flat=True
+        )
+    )
+    assert data["p5"].pk not in [p.pk for p in theirs.ended_early]
+    assert compiled.size() > size
+    # An application manager: every team's.
+    assert board_for(app_manager, rf).ended_early_count == 2
+    # Another day: a year on, nothing ended early in the 12 months up to it is p5.
+    later = board_for(team_lead, rf, on=days(400))
+    assert data["p5"].pk not in [p.pk for p in later.ended_early]
+    assert board_for(team_lead, rf).ended_early_count == 1  # and the first key still holds
+    # One team of the lead's (a scope of its own): the same rows as the ORM's for it.
+    team = board_for(team_lead, rf, team=data["olga"].team_id)
+    assert shown_table(team.ended_early) == orm_table(team.ended_early_all)
+
+
+def test_the_numbers_link_exactly_where_caseload_url_says(data, team_lead, rf):
+    board = board_for(team_lead, rf)
+    for row in board.page.object_list:
+        assert row.active_url == dashboard.caseload_url(row.caseworker, D)
+        for cell, (name, has_due) in zip(row.cells, dashboard.DASHBOARD_RULES, strict=True):
+            assert cell.today_url == dashboard.caseload_url(row.caseworker, D, name)
+            due = dashboard.caseload_url(row.caseworker, D, name, due=True) if has_due else None
+            assert cell.due_url == due
