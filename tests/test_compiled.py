@@ -1,5 +1,7 @@
 """Compiled aggregates: compiled once, always run against the data as it is now."""
 
+import pytest
+from django.db import connection
 from django.db.models import Count, Q
 
 from pleegzorg import compiled
@@ -61,3 +63,29 @@ def test_grouped_rows_are_compiled_once_and_read_fresh(db, django_assert_num_que
     with django_assert_num_queries(1):
         assert _per_role("ca") == [{"role": "liaison", "n": 2}]
     assert compiled.rows(("none"), lambda: User.objects.filter(pk__in=[]).values("role")) == []
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared on PostgreSQL only")
+def test_an_aggregate_is_prepared_on_its_connection_and_nothing_else_is(
+    db, django_assert_num_queries
+):
+    compiled.clear()
+    UserFactory(username="anna")
+    first = _counts("an")
+    UserFactory(username="anton")
+    with django_assert_num_queries(1):  # prepared and run: still one query
+        second = _counts("an")
+    with django_assert_num_queries(1):
+        third = _counts("an")
+    assert second == third == {"all": first["all"] + 1, "matching": 2}
+    for _ in range(10):  # Django's own queries stay unprepared, however often they run
+        list(User.objects.filter(username="anna"))
+    prepared = _prepared_statements()
+    assert len(prepared) == 1
+    assert "LIKE 'an%'" in prepared[0]  # its values written in: one plan, made knowing them
