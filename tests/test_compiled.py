@@ -1,5 +1,7 @@
 """Compiled aggregates: compiled once, always run against the data as it is now."""
 
+import pytest
+from django.db import connection
 from django.db.models import Count, Q
 
 from pleegzorg import compiled
@@ -157,3 +159,29 @@ def test_instances_of_a_query_that_matches_nothing_are_none(db, django_assert_nu
         assert (
             compiled.instances("none", lambda *, user: User.objects.filter(pk__in=[]), user=1) == []
         )
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared on PostgreSQL only")
+def test_an_aggregate_is_prepared_on_its_connection_and_nothing_else_is(
+    db, django_assert_num_queries
+):
+    compiled.clear()
+    UserFactory(username="anna")
+    first = _counts("an")
+    UserFactory(username="anton")
+    with django_assert_num_queries(1):  # prepared and run: still one query
+        second = _counts("an")
+    with django_assert_num_queries(1):
+        third = _counts("an")
+    assert second == third == {"all": first["all"] + 1, "matching": 2}
+    for _ in range(10):  # Django's own queries stay unprepared, however often they run
+        list(User.objects.filter(username="anna"))
+    prepared = _prepared_statements()
+    assert len(prepared) == 1
+    assert "LIKE 'an%'" in prepared[0]  # its values written in: one plan, made knowing them

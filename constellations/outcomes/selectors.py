@@ -114,7 +114,13 @@ def joined(alias: str) -> Q:
 
 
 def _placements(regions: Iterable[int]) -> QuerySet[Placement]:
-    return Placement.objects.filter(caseworker__team__region__in=list(regions)).order_by()
+    # The region's caseworkers as a set PostgreSQL hashes once (some thousand users), not a
+    # join of every placement to its caseworker and their team.
+    return Placement.objects.filter(caseworker__in=_caseworkers(regions)).order_by()
+
+
+def _caseworkers(regions: Iterable[int]) -> QuerySet[User]:
+    return User.objects.filter(team__region__in=list(regions)).values("pk")
 
 
 def _span(windows: Windows) -> tuple[dt.date, dt.date]:
