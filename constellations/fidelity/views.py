@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from pleegzorg.actions import log_view
 from pleegzorg.audit import Purpose
 from pleegzorg.export import csv_response
 from pleegzorg.models import User
+from pleegzorg.pagination import OneQueryPaginator
 from pleegzorg.permissions import get_visible_or_404, require_role
 from pleegzorg.views.forms import template_for
 
@@ -107,7 +107,7 @@ def _this_month(request) -> tuple[dt.date, dt.date, str]:
 def fidelity_list(request):
     queryset = _visible(request).only(*FIGURE_FIELDS).order_by("name", "pk")
     today, month, error = _this_month(request)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = OneQueryPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("pagina"))
     items = selectors.fidelity_list(page.object_list, month, today)
     context = {
         "page": page,
