@@ -156,7 +156,9 @@ class Part:
         typed NULL: PostgreSQL takes two untyped ones for text)."""
         columns = columns or dict.fromkeys(self.aggregates)
         values = {
-            name: self.aggregates.get(name) or Cast(Value(None), output_field=output())
+            name: self.aggregates[name]
+            if name in self.aggregates
+            else Cast(Value(None), output_field=output())
             for name, output in columns.items()
         }
         return self.rows.values(of=F(self.by)).annotate(**values).order_by()
