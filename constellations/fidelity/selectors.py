@@ -29,10 +29,25 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, Sum, Value
-from django.db.models.fields import DateField
-from django.db.models.functions import Greatest, Least
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.fields import BigIntegerField, DateField
+from django.db.models.functions import Cast, Greatest, Least
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -110,7 +125,7 @@ def month_list(first: dt.date, last: dt.date, today: dt.date) -> list[Month]:
     return months
 
 
-# -- one query per figure ------------------------------------------------------------------------
+# -- the figures' queries -------------------------------------------------------------------------
 
 
 def _by_constellation(rows, key: str = "constellation") -> dict[int, dict]:
@@ -124,7 +139,32 @@ def _rows(name: str, ids, months: list[Month], build, *more) -> list[dict]:
     return compiled.rows((__name__, name, tuple(ids), tuple(months), *more), build)
 
 
-def member_counts(ids, months: list[Month]) -> dict[int, dict]:
+@dataclass(frozen=True)
+class Part:
+    """One figure: the rows it counts (``rows``), grouped by the constellation they belong to
+    (the path ``by``), with a column per aggregate. ``fields`` are the columns' types where
+    they are not counts (bigint, as ``count`` is on PostgreSQL)."""
+
+    rows: QuerySet
+    by: str
+    aggregates: dict
+    fields: dict = field(default_factory=dict)
+
+    def grouped(self, columns: dict | None = None) -> QuerySet:
+        """The rows per constellation (as ``of``); with ``columns`` (name: type) every one of
+        them, NULL where it is not this figure's: the shape of the other parts of a UNION (a
+        typed NULL: PostgreSQL takes two untyped ones for text)."""
+        columns = columns or dict.fromkeys(self.aggregates)
+        values = {
+            name: self.aggregates[name]
+            if name in self.aggregates
+            else Cast(Value(None), output_field=output())
+            for name, output in columns.items()
+        }
+        return self.rows.values(of=F(self.by)).annotate(**values).order_by()
+
+
+def member_part(ids, months: list[Month]) -> Part:
     """m<i>: member families in month i; q<i>: in its quarter up to the month's end."""
     aggregates = {}
     for i, m in enumerate(months):
@@ -134,35 +174,34 @@ def member_counts(ids, months: list[Month]) -> dict[int, dict]:
         aggregates[f"q{i}"] = Count(
             "family", distinct=True, filter=Membership.during_condition(m.quarter, m.last)
         )
-
-    def build():
-        rows = Membership.objects.filter(constellation__in=ids).values("constellation")
-        return rows.annotate(**aggregates).order_by()
-
-    return _by_constellation(_rows("members", ids, months, build))
+    return Part(Membership.objects.filter(constellation__in=ids), "constellation", aggregates)
 
 
-def gathering_counts(ids, months: list[Month], as_of: dt.date) -> dict[int, dict]:
+def gathering_part(ids, months: list[Month], as_of: dt.date) -> Part:
     """g<i>: gatherings in month i; last: the date of the last one on or before ``as_of``."""
     aggregates = {
         f"g{i}": Count("pk", filter=Q(date__gte=m.first, date__lte=m.last))
         for i, m in enumerate(months)
     }
-
-    def build():
-        rows = Gathering.objects.filter(constellation__in=ids).values("constellation")
-        return rows.annotate(**aggregates, last=Max("date", filter=Q(date__lte=as_of))).order_by()
-
-    return _by_constellation(_rows("gatherings", ids, months, build, as_of))
+    aggregates["last"] = Max("date", filter=Q(date__lte=as_of))
+    rows = Gathering.objects.filter(constellation__in=ids)
+    return Part(rows, "constellation", aggregates, {"last": DateField})
 
 
-def households_present(ids, months: list[Month]) -> dict[int, dict]:
+def households_part(ids, months: list[Month]) -> Part:
     """h<i>: member families with a foster parent at a gathering of month i."""
-    # A member of this constellation on the day of the gathering.
-    day, prefix = F("gathering__date"), "foster_parent__family__memberships__"
-    member = Q(
-        foster_parent__family__memberships__constellation=F("gathering__constellation")
-    ) & Membership.during_condition(day, day, prefix)
+    # A member of this constellation on the day of the gathering, asked of each attendance as
+    # EXISTS: as a join (attendance, gathering, foster parent, family, membership) PostgreSQL
+    # took longer to plan it than to run it, and chose to read every attendance of the foster
+    # parents of the members instead of the attendance of the period's gatherings.
+    day = OuterRef("gathering__date")
+    member = Exists(
+        Membership.objects.filter(
+            Membership.during_condition(day, day),
+            family=OuterRef("foster_parent__family"),
+            constellation=OuterRef("gathering__constellation"),
+        )
+    )
     aggregates = {
         f"h{i}": Count(
             "foster_parent__family",
@@ -171,25 +210,16 @@ def households_present(ids, months: list[Month]) -> dict[int, dict]:
         )
         for i, m in enumerate(months)
     }
-
-    def build():
-        return (
-            Attendance.objects.filter(
-                member,
-                who=Attendance.Who.FOSTER_PARENT,
-                gathering__constellation__in=ids,
-                # The period's gatherings only: the months' filters count nothing outside it, and
-                # without this bound every gathering of all time is joined with its attendance.
-                gathering__date__gte=months[0].first,
-                gathering__date__lte=months[-1].last,
-            )
-            .values("gathering__constellation")
-            .annotate(**aggregates)
-            .order_by()
-        )
-
-    rows = _rows("households", ids, months, build)
-    return _by_constellation(rows, "gathering__constellation")
+    rows = Attendance.objects.filter(
+        member,
+        who=Attendance.Who.FOSTER_PARENT,
+        gathering__constellation__in=ids,
+        # The period's gatherings only: the months' filters count nothing outside it, and
+        # without this bound every gathering of all time is joined with its attendance.
+        gathering__date__gte=months[0].first,
+        gathering__date__lte=months[-1].last,
+    )
+    return Part(rows, "gathering__constellation", aggregates)
 
 
 def nights_between(first: dt.date, until: dt.date):
@@ -205,10 +235,11 @@ def _overlaps(first: dt.date, until: dt.date) -> Q:
     return Q(arrival__lt=until, departure__gt=first)
 
 
-def night_counts(ids, months: list[Month], *, by: str = "constellation") -> dict[int, dict]:
+def night_part(ids, months: list[Month], *, by: str = "constellation") -> Part:
     """p<i> / u<i>: planned / unplanned nights used in month i, per constellation (or family);
-    s<i>: families with a night in the quarter of month i up to its end."""
-    aggregates = {}
+    s<i>: families with a night in the quarter of month i up to its end. A month that has not
+    begun has none of these columns."""
+    aggregates, fields = {}, {}
     for i, m in enumerate(months):
         if m.nights == 0:
             continue
@@ -217,56 +248,89 @@ def night_counts(ids, months: list[Month], *, by: str = "constellation") -> dict
         aggregates[f"p{i}"] = Sum(nights, filter=in_month & Q(planned=True))
         aggregates[f"u{i}"] = Sum(nights, filter=in_month & Q(planned=False))
         aggregates[f"s{i}"] = Count("family", distinct=True, filter=_overlaps(m.quarter, m.until))
-    if not aggregates:
-        return {}
+        fields[f"p{i}"] = fields[f"u{i}"] = DurationField
     # Only the stays with a night in the period (from its first quarter): the aggregates'
     # filters count no other.
     period = _overlaps(min(m.quarter for m in months), max(m.until for m in months))
-
-    def build():
-        rows = RespiteStay.objects.filter(RespiteStay.HOLDS_BED, period, constellation__in=ids)
-        return rows.values(by).annotate(**aggregates).order_by()
-
-    return _by_constellation(_rows("nights", ids, months, build, by), by)
+    rows = RespiteStay.objects.filter(RespiteStay.HOLDS_BED, period, constellation__in=ids)
+    return Part(rows, by, aggregates, fields)
 
 
-def bed_counts(ids, months: list[Month]) -> dict[int, dict]:
+def night_counts(ids, months: list[Month], *, by: str = "constellation") -> dict[int, dict]:
+    """The nights of :func:`night_part` on their own (the constellation page's chart)."""
+    if not any(m.nights for m in months):
+        return {}
+    build = night_part(ids, months, by=by).grouped
+    return _by_constellation(_rows("nights", ids, months, build, by), "of")
+
+
+def bed_part(ids, months: list[Month]) -> Part:
     """b<i>: beds in use in month i (in use now, or holding a stay that month)."""
+    # Only the stays of the period are joined (a condition of the outer join, so a bed without
+    # any still counts when it is in use): joined with all of its stays, each bed was some fifty
+    # rows, most of them years before the period.
+    period = FilteredRelation(
+        "stays",
+        condition=Q(
+            stays__status__in=["requested", "confirmed", "completed"],
+            stays__arrival__lt=months[-1].next,
+            stays__departure__gt=months[0].first,
+        ),
+    )
     aggregates = {
         f"b{i}": Count(
             "pk",
             distinct=True,
             filter=Q(active=True)
-            | Q(
-                stays__status__in=["requested", "confirmed", "completed"],
-                stays__arrival__lt=m.next,
-                stays__departure__gt=m.first,
-            ),
+            | Q(period_stays__arrival__lt=m.next, period_stays__departure__gt=m.first),
         )
         for i, m in enumerate(months)
     }
-
-    def build():
-        rows = Bed.objects.filter(hub__constellation__in=ids).values("hub__constellation")
-        return rows.annotate(**aggregates).order_by()
-
-    return _by_constellation(_rows("beds", ids, months, build), "hub__constellation")
+    rows = Bed.objects.filter(hub__constellation__in=ids).annotate(period_stays=period)
+    return Part(rows, "hub__constellation", aggregates)
 
 
-def contact_counts(ids, months: list[Month]) -> dict[int, dict]:
+def contact_part(ids, months: list[Month]) -> Part:
     """c<i>: support contacts logged in month i."""
     aggregates = {
         f"c{i}": Count("pk", filter=Q(date__gte=m.first, date__lte=m.last))
         for i, m in enumerate(months)
     }
+    rows = SupportContact.objects.filter(
+        constellation__in=ids, date__gte=months[0].first, date__lte=months[-1].last
+    )
+    return Part(rows, "constellation", aggregates)
+
+
+def figure_rows(ids, months: list[Month], as_of: dt.date) -> dict[int, dict]:
+    """Every figure of :func:`fidelity`, per constellation, in ONE query: the six figures'
+    aggregates (each over its own rows) one after the other as UNION ALL, each with the
+    others' columns as NULL; the columns' letters tell the figures apart. On PostgreSQL and
+    SQLite alike. As six queries, each was planned and sent on its own, and at the sizes of a
+    page that took longer than counting."""
 
     def build():
-        rows = SupportContact.objects.filter(
-            constellation__in=ids, date__gte=months[0].first, date__lte=months[-1].last
-        )
-        return rows.values("constellation").annotate(**aggregates).order_by()
+        parts = [
+            member_part(ids, months),
+            gathering_part(ids, months, as_of),
+            households_part(ids, months),
+            night_part(ids, months),
+            bed_part(ids, months),
+            contact_part(ids, months),
+        ]
+        columns = {
+            name: part.fields.get(name, BigIntegerField)
+            for part in parts
+            for name in part.aggregates
+        }
+        first, *others = [part.grouped(columns) for part in parts if part.aggregates]
+        return first.union(*others, all=True).order_by()
 
-    return _by_constellation(_rows("contacts", ids, months, build))
+    merged: dict[int, dict] = {}
+    for row in _rows("figures", ids, months, build, as_of):
+        own = merged.setdefault(row.pop("of"), {})
+        own.update((name, value) for name, value in row.items() if value is not None)
+    return merged
 
 
 # -- the figures, and what falls short ----------------------------------------------------------
@@ -340,28 +404,16 @@ def _days(value) -> int:
 
 
 def fidelity(constellations: list[Constellation], months: list[Month]) -> list[Fidelity]:
-    """The figures of each constellation for each month: six queries whatever the numbers (each
-    figure's columns have their own letter, so the rows of the six can be merged)."""
+    """The figures of each constellation for each month: one query whatever the numbers
+    (:func:`figure_rows`)."""
     ids = [c.pk for c in constellations]
     as_of = min(months[-1].last, months[-1].today)
-    members = member_counts(ids, months)
-    gatherings = gathering_counts(ids, months, as_of)
-    present = households_present(ids, months)
-    nights = night_counts(ids, months)
-    beds = bed_counts(ids, months)
-    contacts = contact_counts(ids, months)
+    figures = figure_rows(ids, months, as_of)
     result = []
     for c in constellations:
         # The aggregates come back as one row per constellation with a column per month;
         # a constellation without rows (no stays, no contacts, ...) has zeros.
-        row = {
-            **members.get(c.pk, {}),
-            **gatherings.get(c.pk, {}),
-            **present.get(c.pk, {}),
-            **nights.get(c.pk, {}),
-            **beds.get(c.pk, {}),
-            **contacts.get(c.pk, {}),
-        }
+        row = figures.get(c.pk, {})
         rows = [
             MonthFigures(
                 month=m,
@@ -377,7 +429,7 @@ def fidelity(constellations: list[Constellation], months: list[Month]) -> list[F
             )
             for i, m in enumerate(months)
         ]
-        last = gatherings.get(c.pk, {}).get("last")
+        last = row.get("last")
         item = Fidelity(constellation=c, months=rows, last_gathering=last, as_of=as_of)
         if c.status != Constellation.Status.CLOSED:
             item.shortfalls = shortfalls(item)
@@ -475,13 +527,135 @@ def fidelity_detail(constellation: Constellation, months: list[Month]) -> dict:
     rows = [(m.month.first, m.planned, m.unplanned) for m in item.months]
     return {
         "fidelity": item,
+        "columns": month_columns(),
+        "table": month_table(item),
+        "last_gathering": last_gathering_text(item),
         "chart": nights_chart(str(constellation), rows),
         "nights": nights_table(rows),
     }
 
 
 def nights_table(rows: list[tuple[dt.date, int, int]]) -> list[dict]:
-    return [{"month": m, "planned": p, "unplanned": u, "total": p + u} for m, p, u in rows]
+    return [
+        {"month": m, "label": month_abbr(m), "planned": p, "unplanned": u, "total": p + u}
+        for m, p, u in rows
+    ]
+
+
+# -- the pages' texts, put together once ------------------------------------------------------
+#
+# A list page shows 25 cards of eight figures and a month page 12 rows of seven: as template
+# tags (a translated label, a filter and a lookup per cell, an include per card) rendering them
+# took longer than computing them. So the texts are put together here, each label translated
+# once per page, and the templates only place them (escaped, as any variable).
+
+
+def last_gathering_text(item: Fidelity) -> str:
+    """'21 dagen geleden (10-11-2026)', or 'nog niet bekend'."""
+    if item.last_gathering is None:
+        return _("none yet")
+    days = item.days_since_gathering
+    ago = ngettext("%(counter)s day ago", "%(counter)s days ago", days) % {"counter": days}
+    return f"{ago} ({date_format(item.last_gathering, 'SHORT_DATE_FORMAT')})"
+
+
+def _share(numerator: int, denominator: int, proportion: Proportion) -> str:
+    return f"{numerator} / {denominator} · {proportion.percent_text()}"
+
+
+@dataclass(frozen=True)
+class Card:
+    """A constellation on the list: this month's figures as (label, text)."""
+
+    item: Fidelity
+    facts: list[tuple[str, str]]
+
+    @property
+    def constellation(self) -> Constellation:
+        return self.item.constellation
+
+    @property
+    def facts_html(self) -> SafeString:
+        """The facts as the items of a ``<dl>``, each escaped: 25 cards of 8 facts as template
+        tags were some 400 lookups and escapes a page, more than all the rest of the card."""
+        return format_html_join("", "<div><dt>{}</dt><dd>{}</dd></div>", self.facts)
+
+
+def cards(items: list[Fidelity]) -> list[Card]:
+    labels = [
+        _("Member families"),
+        _("Gatherings"),
+        _("Households present"),
+        _("Nights used"),
+        _("Planned / unplanned"),
+        _("Sleepover this quarter"),
+        _("Support contacts"),
+        _("Last gathering"),
+    ]
+    families = _("families")
+    result = []
+    for item in items:
+        now = item.current
+        texts = [
+            str(now.members),
+            str(now.gatherings),
+            _share(now.households, now.members, now.presence),
+            f"{now.nights} / {now.capacity} ({now.occupancy.percent_text()})",
+            f"{now.planned} / {now.unplanned}",
+            f"{now.quarter_sleepovers} / {now.quarter_members} {families}",
+            str(now.contacts),
+            last_gathering_text(item),
+        ]
+        result.append(Card(item=item, facts=list(zip(labels, texts, strict=True))))
+    return result
+
+
+def month_columns() -> list[str]:
+    """The columns of a constellation's month table after the month."""
+    return [
+        _("Member families"),
+        _("Gatherings"),
+        _("Households present"),
+        _("Nights used"),
+        _("Occupancy"),
+        _("Sleepover this quarter"),
+        _("Support contacts"),
+    ]
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    """A month of a constellation's month table: its name and its cells as (label, text); the
+    label is each cell's ``data-label`` (a narrow screen shows the table as a list)."""
+
+    month: str
+    cells: list[tuple[str, str]]
+
+    @property
+    def cells_html(self) -> SafeString:
+        """The cells as ``<td>``s, each escaped (as :attr:`Card.facts_html`)."""
+        return format_html_join("", '<td data-label="{}">{}</td>', self.cells)
+
+
+def month_table(item: Fidelity) -> list[MonthRow]:
+    labels = month_columns()
+    rows = []
+    for m in item.months:
+        split = _("%(planned)s planned, %(unplanned)s unplanned") % {
+            "planned": m.planned,
+            "unplanned": m.unplanned,
+        }
+        texts = [
+            str(m.members),
+            str(m.gatherings),
+            _share(m.households, m.members, m.presence),
+            f"{m.nights} ({split})",
+            _share(m.nights, m.capacity, m.occupancy),
+            _share(m.quarter_sleepovers, m.quarter_members, m.sleepovers),
+            str(m.contacts),
+        ]
+        rows.append(MonthRow(month_abbr(m.month.first), list(zip(labels, texts, strict=True))))
+    return rows
 
 
 # -- the tables as CSV ----------------------------------------------------------------------------

@@ -342,3 +342,49 @@ def test_only_who_may_read_the_fidelity_gets_the_link(client, caseworker, liaiso
 def world_for_link(constellation, hub, placed_child):
     """Werker's Sanne is placed in a member family: werker sees the constellation."""
     return constellation
+
+
+def test_every_figure_of_any_number_of_constellations_is_one_query(
+    small_world, other_constellation, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        items = selectors.fidelity([small_world, other_constellation], months())
+    # The rows of the figures are told apart by constellation: each as when asked alone.
+    for item in items:
+        alone = figures_of(item.constellation)
+        assert (item.months, item.last_gathering) == (alone.months, alone.last_gathering)
+    with django_assert_num_queries(0):
+        assert selectors.fidelity([], months()) == []
+
+
+def test_a_card_says_this_months_figures_in_words(small_world):
+    (card,) = selectors.cards([figures_of(small_world)])
+    assert card.facts == [
+        ("Gezinnen", "3"),
+        ("Bijeenkomsten", "0"),
+        ("Huishoudens aanwezig", "0 / 3 · te weinig"),
+        ("Logeernachten", "2 / 30 (te weinig)"),
+        ("Gepland / ongepland", "2 / 0"),
+        ("Gelogeerd dit kwartaal", "3 / 4 gezinnen"),
+        ("Steuncontacten", "0"),
+        ("Laatste bijeenkomst", "18 dagen geleden (25-02-2026)"),
+    ]
+
+
+def test_the_month_table_says_each_months_figures_in_words(small_world):
+    table = {row.month: row.cells for row in selectors.month_table(figures_of(small_world))}
+    assert table["feb 2026"] == [
+        ("Gezinnen", "4"),
+        ("Bijeenkomsten", "2"),
+        ("Huishoudens aanwezig", "2 / 4 · te weinig"),
+        ("Logeernachten", "3 (1 gepland, 2 ongepland)"),
+        ("Bezetting", "3 / 56 · te weinig"),
+        ("Gelogeerd dit kwartaal", "2 / 4 · te weinig"),
+        ("Steuncontacten", "1"),
+    ]
+    assert list(table) == ["dec 2025", "jan 2026", "feb 2026", "mrt 2026"]
+
+
+def test_without_a_gathering_the_last_one_is_not_known_yet(db, team):
+    empty = ConstellationFactory(region=team.region, start_date=dt.date(2026, 1, 1))
+    assert selectors.last_gathering_text(figures_of(empty)) == "nog niet bekend"

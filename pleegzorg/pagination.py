@@ -1,0 +1,47 @@
+"""A page of a queryset in one query: its rows with the number of all rows beside each
+(``COUNT(*) OVER ()``), instead of a ``COUNT`` and then the rows.
+
+The same pages as Django's :class:`~django.core.paginator.Paginator`: a number that is not a
+whole number gives the first page; past the end, below 1 or without any rows, Django's own
+``get_page`` answers (it counts, then gives the last page), so those cost the two queries they
+always did. Only without orphans: with them the last page's size depends on the count.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
+
+
+class OneQueryPaginator(Paginator):
+    def __init__(self, object_list, per_page, **kwargs):
+        if kwargs.get("orphans"):
+            raise ValueError("OneQueryPaginator takes no orphans")
+        super().__init__(object_list, per_page, **kwargs)
+
+    def get_page(self, number) -> Page:
+        wanted = _whole(number)
+        if wanted is None:
+            wanted = 1  # as Django: what is not a whole number gives the first page
+        if wanted < 1:
+            return super().get_page(number)
+        bottom = (wanted - 1) * self.per_page
+        rows = list(
+            self.object_list.annotate(rows_in_all=Window(Count("pk")))[
+                bottom : bottom + self.per_page
+            ]
+        )
+        if not rows:
+            return super().get_page(number)
+        self.count = rows[0].rows_in_all
+        return Page(rows, wanted, self)
+
+
+def _whole(number) -> int | None:
+    """``number`` as Django's ``validate_number`` reads it, without counting the rows."""
+    if isinstance(number, float) and not number.is_integer():
+        return None
+    try:
+        return int(number)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,42 @@
+"""OneQueryPaginator gives the pages Django's Paginator gives, a page in one query."""
+
+import pytest
+from django.core.paginator import Paginator
+
+from pleegzorg.factories import RegionFactory
+from pleegzorg.models import Region
+from pleegzorg.pagination import OneQueryPaginator
+
+
+@pytest.fixture
+def regions(db):
+    RegionFactory.create_batch(7)
+    return Region.objects.order_by("pk")
+
+
+def _shown(page):
+    return (page.number, [r.pk for r in page.object_list], page.paginator.count,
+            page.paginator.num_pages, page.has_next(), page.has_previous())  # fmt: skip
+
+
+@pytest.mark.parametrize("number", [None, "", "1", "2", 3, "3", "4", "0", "-1", "x", "2.0", 2.5])
+def test_every_page_is_the_one_django_gives(regions, number):
+    assert _shown(OneQueryPaginator(regions, 3).get_page(number)) == _shown(
+        Paginator(regions, 3).get_page(number)
+    )
+
+
+def test_a_page_with_rows_is_one_query(regions, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        page = OneQueryPaginator(regions, 3).get_page("2")
+        assert (page.paginator.count, page.paginator.num_pages, len(page)) == (7, 3, 3)
+
+
+def test_no_rows_at_all_is_an_empty_first_page(db):
+    page = OneQueryPaginator(Region.objects.none(), 3).get_page("1")
+    assert (page.number, list(page.object_list), page.paginator.count) == (1, [], 0)
+
+
+def test_orphans_are_refused(regions):
+    with pytest.raises(ValueError, match="orphans"):
+        OneQueryPaginator(regions, 3, orphans=1)
