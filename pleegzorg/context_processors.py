@@ -1,12 +1,13 @@
 from functools import cached_property
 
-from pleegzorg.models import Notification
+from pleegzorg import request_queries
 from pleegzorg.navigation import navigation_for
 
 
 class NotificationBell:
-    """The unread count for the bell in the header: one indexed COUNT, and only when a template
-    asks for it (htmx partials without the header run no query)."""
+    """The unread count for the bell in the header: one indexed COUNT (compiled once per
+    process), and only when a template asks for it (htmx partials without the header run no
+    query)."""
 
     def __init__(self, user):
         self.user = user
@@ -15,7 +16,7 @@ class NotificationBell:
     def count(self) -> int:
         if not self.user.is_authenticated:
             return 0
-        return Notification.objects.filter(user=self.user, read_at__isnull=True).count()
+        return request_queries.unread_notifications(self.user.pk)
 
     @property
     def label(self) -> str:

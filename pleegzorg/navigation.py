@@ -8,10 +8,12 @@ never imports an app. ``order`` places an entry among the others (core entries: 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -42,9 +44,33 @@ _menu: dict[str, NavItem] = {}
 _start_actions: dict[str, tuple[int, StartActions]] = {}
 
 
+# Per (role, script prefix, URLconf): the role's menu entries in order, as (label, url). The
+# menu is the same for everyone of a role (the registry and the URLs change only when the
+# process starts), so it is built once instead of on every page; registering an entry forgets
+# it. Labels stay lazy: translated into each request's language when the page is rendered.
+_menus: dict[tuple, tuple[tuple[str | Promise, str], ...]] = {}
+_menus_lock = threading.Lock()
+
+
 def register_menu_item(item: NavItem) -> None:
     """Add ``item`` to the menu (again under the same URL name: replaced)."""
-    _menu[item.url_name] = item
+    with _menus_lock:
+        _menu[item.url_name] = item
+        _menus.clear()
+
+
+def _menu_for(role: str) -> tuple[tuple[str | Promise, str], ...]:
+    key = (role, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    entries = _menus.get(key)
+    if entries is None:
+        entries = tuple(
+            (item.label, reverse(item.url_name))
+            for item in sorted(_menu.values(), key=lambda item: item.order)
+            if role in item.roles
+        )
+        with _menus_lock:
+            _menus[key] = entries
+    return entries
 
 
 def register_start_actions(*, order: int = 50):
@@ -61,14 +87,14 @@ def navigation_for(user: User, current_path: str) -> list[dict]:
     if not user.is_authenticated:
         return []
     role = Role.APP_MANAGER if user.is_superuser else user.role
-    items = []
-    for item in sorted(_menu.values(), key=lambda item: item.order):
-        if role not in item.roles:
-            continue
-        url = reverse(item.url_name)
-        current = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "current": current})
-    return items
+    return [
+        {
+            "label": label,
+            "url": url,
+            "current": current_path == url if url == "/" else current_path.startswith(url),
+        }
+        for label, url in _menu_for(role)
+    ]
 
 
 def start_actions_for(user: User) -> list[StartAction]:

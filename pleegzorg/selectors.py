@@ -34,10 +34,10 @@ ROLE_INTRODUCTIONS = {
 }
 
 
-def teams_for_start_page(user: User) -> QuerySet[Team]:
+def teams_for_start_page(user: User) -> QuerySet[Team] | list[Team]:
     """The teams a caseworker or team lead works in, with their people, in two queries."""
     if not (user.is_team_lead or user.is_caseworker):
-        return Team.objects.none()
+        return []  # not Team.objects.none(): compiling even an empty query costs tenths of a ms
     return (
         permissions.teams.visible_to(user)
         .select_related("lead", "region")

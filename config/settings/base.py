@@ -117,7 +117,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "pleegzorg.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the user of each request fetched by a query compiled once.
+    "pleegzorg.backends.PasswordBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -135,6 +136,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Idle timeout: the session expires after this many minutes without a request.
 IDLE_TIMEOUT_MINUTES = env.int("PLEEGZORG_IDLE_TIMEOUT_MINUTES", default=30)
 SESSION_COOKIE_AGE = IDLE_TIMEOUT_MINUTES * 60
+# Django's database sessions, their query compiled once per process (pleegzorg.session_store).
+SESSION_ENGINE = "pleegzorg.session_store"
 # The session is written at most once a minute (pleegzorg.middleware.IdleTimeoutMiddleware).
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
