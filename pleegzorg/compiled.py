@@ -42,15 +42,47 @@ from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, _get_from_db, get_related_populators
 
 from pleegzorg import generations
-from pleegzorg.db import Tally, TallyQuery, run_tally, tally_query
+from pleegzorg.db import Tally, run_tally, tally_query
 
 MAX_QUERIES = 256  # compiled queries kept per process (a report holds about ten)
 
-# Per key: the SQL, its parameters, the names of the columns, and what is kept to read the rows
-# (for an aggregate how its result is kept, for rows the converters of its columns).
-_compiled: OrderedDict[tuple, tuple[str, tuple, list[str], object]] = OrderedDict()
-_tallies: OrderedDict[tuple, TallyQuery] = OrderedDict()
 _lock = threading.Lock()
+
+
+class _Kept:
+    """Compiled queries under their keys, for every thread of the process; past
+    :data:`MAX_QUERIES` the one used longest ago is forgotten (it is compiled again when asked)."""
+
+    def __init__(self):
+        self._items: OrderedDict[tuple, object] = OrderedDict()
+
+    def get(self, key: tuple):
+        with _lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+            return hit
+
+    def put(self, key: tuple, value) -> None:
+        with _lock:
+            self._items[key] = value
+            while len(self._items) > MAX_QUERIES:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with _lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+# Per key: the SQL, its parameters, the names of the columns, and what is kept to read the rows
+# (for an aggregate how its result is kept and its prepared text, for rows the converters of
+# its columns); the dashboard's rule queries; the model querysets of instances().
+_compiled = _Kept()
+_tallies = _Kept()
+_instances = _Kept()
 
 
 def aggregate(key: Hashable, build: Callable[[], tuple[QuerySet, dict]]) -> dict:
@@ -60,10 +92,7 @@ def aggregate(key: Hashable, build: Callable[[], tuple[QuerySet, dict]]) -> dict
     as they were (:func:`pleegzorg.generations.key_for`)."""
     alias = "default"
     full_key = (alias, connections[alias].settings_dict["NAME"], key)
-    with _lock:
-        hit = _compiled.get(full_key)
-        if hit is not None:
-            _compiled.move_to_end(full_key)
+    hit = _compiled.get(full_key)
     if hit is not None:
         sql, params, names, described, prepared = hit
         kept = generations.key_for(described)
@@ -92,10 +121,7 @@ def aggregate(key: Hashable, build: Callable[[], tuple[QuerySet, dict]]) -> dict
     if queryset.db == alias and len(seen) == 1:  # an aggregate that was one query: keep it
         described = generations.describe(*seen[0])
         prepared = _literal(connections[alias], *seen[0])
-        with _lock:
-            _compiled[full_key] = (*seen[0], list(row), described, prepared)
-            while len(_compiled) > MAX_QUERIES:
-                _compiled.popitem(last=False)
+        _compiled.put(full_key, (*seen[0], list(row), described, prepared))
         _keep(generations.key_for(described), row)
     return row
 
@@ -107,10 +133,7 @@ def rows(key: Hashable, build: Callable[[], QuerySet]) -> list[dict]:
     compiled. A query that can match nothing (``pk__in=[]``) is not run: no rows."""
     alias = "default"
     full_key = (alias, connections[alias].settings_dict["NAME"], "rows", key)
-    with _lock:
-        hit = _compiled.get(full_key)
-        if hit is not None:
-            _compiled.move_to_end(full_key)
+    hit = _compiled.get(full_key)
     if hit is None:
         query = build().query
         compiler = query.get_compiler(using=alias)
@@ -123,10 +146,7 @@ def rows(key: Hashable, build: Callable[[], QuerySet]) -> list[dict]:
         fields = [column[0] for column in compiler.select[: compiler.col_count]]
         converters = list(compiler.get_converters(fields).items())
         hit = (sql, tuple(params), names, converters)
-        with _lock:
-            _compiled[full_key] = hit
-            while len(_compiled) > MAX_QUERIES:
-                _compiled.popitem(last=False)
+        _compiled.put(full_key, hit)
     sql, params, names, converters = hit
     connection = connections[alias]
     with connection.cursor() as cursor:
@@ -144,10 +164,6 @@ def rows(key: Hashable, build: Callable[[], QuerySet]) -> list[dict]:
 
 class NotCompilable(Exception):
     """The queryset cannot be kept as SQL with its ids as parameters (see :func:`instances`)."""
-
-
-# Per key: what :func:`instances` keeps (a _KeptInstances).
-_instances: OrderedDict[tuple, _KeptInstances] = OrderedDict()
 
 
 class _KeptInstances:
@@ -216,18 +232,12 @@ def instances(key: Hashable, build: Callable[..., QuerySet], **ids: int) -> list
     (``child.placements``' child) are not set: give them back yourself."""
     alias = "default"
     full_key = (alias, connections[alias].settings_dict["NAME"], "instances", key, tuple(ids))
-    with _lock:
-        kept = _instances.get(full_key)
-        if kept is not None:
-            _instances.move_to_end(full_key)
+    kept = _instances.get(full_key)
     if kept is None:
         kept = _compile_instances(build, ids)
         if kept is None:
             return []
-        with _lock:
-            _instances[full_key] = kept
-            while len(_instances) > MAX_QUERIES:
-                _instances.popitem(last=False)
+        _instances.put(full_key, kept)
     return kept.run(alias, ids)
 
 
@@ -275,19 +285,13 @@ def tally(key: Hashable, build: Callable[[], tuple[QuerySet, str, dict[str, Tall
     of subqueries whose compiling took as long as PostgreSQL took to count them."""
     alias = "default"
     full_key = (alias, connections[alias].settings_dict["NAME"], key)
-    with _lock:
-        query = _tallies.get(full_key)
-        if query is not None:
-            _tallies.move_to_end(full_key)
+    query = _tallies.get(full_key)
     if query is None:
         rows, by, tallies = build()
         query = tally_query(rows, by, tallies)
         if rows.db != alias:
             return run_tally(rows.db, query)
-        with _lock:
-            _tallies[full_key] = query
-            while len(_tallies) > MAX_QUERIES:
-                _tallies.popitem(last=False)
+        _tallies.put(full_key, query)
     return run_tally(alias, query)
 
 
@@ -344,10 +348,8 @@ def _plain(value):
 
 
 def clear() -> None:
-    with _lock:
-        _compiled.clear()
-        _tallies.clear()
-        _instances.clear()
+    for kept in (_compiled, _tallies, _instances):
+        kept.clear()
 
 
 def size() -> int:
