@@ -126,6 +126,28 @@ def aggregate(key: Hashable, build: Callable[[], tuple[QuerySet, dict]]) -> dict
     return row
 
 
+def converters_of(compiler) -> list:
+    """What the ORM applies to each selected column of ``compiler``'s query (a duration on
+    SQLite, a date): worked out once, when the query is compiled (``as_sql()`` has run)."""
+    fields = [column[0] for column in compiler.select[: compiler.col_count]]
+    return list(compiler.get_converters(fields).items())
+
+
+def fetch_converted(
+    connection, sql: str, params, converters: list, width: int | None = None
+) -> list[list]:
+    """Run ``sql`` and give its rows as lists (the first ``width`` columns), each value
+    through the :func:`converters_of` its query, as the compiler's ``apply_converters``."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = [list(row[:width]) for row in cursor.fetchall()]
+    for row in fetched:
+        for position, (functions, expression) in converters:
+            for convert in functions:
+                row[position] = convert(row[position], expression, connection)
+    return fetched
+
+
 def rows(key: Hashable, build: Callable[[], QuerySet]) -> list[dict]:
     """``list(queryset)`` for the ``values(...).annotate(...)`` queryset that ``build``
     returns: compiled once per ``key`` (and database), run every time. Each value goes through
@@ -143,23 +165,11 @@ def rows(key: Hashable, build: Callable[[], QuerySet]) -> list[dict]:
             return []
         names = list(query.selected or [])
         names = names or [*query.extra_select, *query.values_select, *query.annotation_select]
-        fields = [column[0] for column in compiler.select[: compiler.col_count]]
-        converters = list(compiler.get_converters(fields).items())
-        hit = (sql, tuple(params), names, converters)
+        hit = (sql, tuple(params), names, converters_of(compiler))
         _compiled.put(full_key, hit)
     sql, params, names, converters = hit
-    connection = connections[alias]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
-    result = []
-    for values in fetched:
-        row = list(values[: len(names)])
-        for position, (functions, expression) in converters:
-            for convert in functions:
-                row[position] = convert(row[position], expression, connection)
-        result.append(dict(zip(names, row, strict=True)))
-    return result
+    fetched = fetch_converted(connections[alias], sql, params, converters, len(names))
+    return [dict(zip(names, row, strict=True)) for row in fetched]
 
 
 class NotCompilable(Exception):
@@ -183,24 +193,13 @@ class _KeptInstances:
         self.from_db = _get_from_db(self.model, fetch_mode)
         self.populators = get_related_populators(klass_info, select, queryset.db, fetch_mode)
         self.annotations = list(compiler.annotation_col_map.items())
-        fields = [column[0] for column in select[: compiler.col_count]]
-        self.converters = list(compiler.get_converters(fields).items())
+        self.converters = converters_of(compiler)
 
     def run(self, alias: str, ids: dict[str, int]) -> list[Model]:
         params = list(self.params)
         for position, name in self.slots.items():
             params[position] = ids[name]
-        connection = connections[alias]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            fetched = cursor.fetchall()
-        if self.converters:
-            # As the compiler's apply_converters, with this thread's connection.
-            fetched = [list(row) for row in fetched]
-            for row in fetched:
-                for position, (functions, expression) in self.converters:
-                    for convert in functions:
-                        row[position] = convert(row[position], expression, connection)
+        fetched = fetch_converted(connections[alias], self.sql, params, self.converters)
         result: list[Model] = []
         peers = []
         for row in fetched:

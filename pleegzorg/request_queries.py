@@ -16,6 +16,8 @@ from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import Count, QuerySet
 
+from pleegzorg import compiled
+
 # Per (database, name): the SQL, how many columns to read, and the ORM's converters for them.
 _compiled: dict[tuple[str, str], tuple[str, int, list]] = {}
 _lock = threading.Lock()
@@ -34,23 +36,12 @@ def fetch(name: str, build: Callable[..., QuerySet], arguments: tuple) -> list[t
         sql, params = compiler.as_sql()
         if tuple(params) != tuple(arguments):
             raise ValueError(f"{name}: parameters {params!r} are not the arguments {arguments!r}")
-        fields = [column[0] for column in compiler.select[: compiler.col_count]]
-        hit = (sql, compiler.col_count, list(compiler.get_converters(fields).items()))
+        hit = (sql, compiler.col_count, compiled.converters_of(compiler))
         with _lock:
             _compiled[key] = hit
     sql, width, converters = hit
-    connection = connections[alias]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, arguments)
-        fetched = cursor.fetchall()
-    result = []
-    for values in fetched:
-        row = list(values[:width])
-        for position, (functions, expression) in converters:
-            for convert in functions:
-                row[position] = convert(row[position], expression, connection)
-        result.append(tuple(row))
-    return result
+    fetched = compiled.fetch_converted(connections[alias], sql, arguments, converters, width)
+    return [tuple(row) for row in fetched]
 
 
 def clear() -> None:
