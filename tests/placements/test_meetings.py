@@ -341,3 +341,38 @@ def test_cancelling_the_next_joint_meeting_leaves_the_placement_without_a_date(
     assert meeting.status == "cancelled" and placement.next_joint_meeting_on is None
     body = client.get(f"/overleggen/{meeting.pk}/wijzigen/").content.decode()
     assert "kan niet meer worden verplaatst" in body
+
+
+def test_the_meetings_section_lists_each_placements_own_rows(caseworker):
+    """meetings_of compiles its queries once (pleegzorg.compiled.instances) and runs them with
+    each placement's id: the second placement gets its own rows, fresh, never the first's."""
+    from placements.factories import PlacementFactory
+    from placements.meetings.selectors import meetings_of
+    from placements.models import ChildContact
+
+    first, second = PlacementFactory.create_batch(2, caseworker=caseworker)
+    soon = timezone.now() + dt.timedelta(days=3)
+    held = Meeting.objects.create(placement=first, kind="start", planned_at=soon, place="x")
+    MeetingParticipant.objects.create(meeting=held, name="Ria", party="foster_parents")
+    Meeting.objects.create(
+        placement=first, kind="joint", planned_at=soon, place="y", status="cancelled"
+    )
+    Agreement.objects.create(
+        placement=first, what="Logeren", owner="caseworker", due_on=localdate()
+    )
+    for days in range(12):
+        ChildContact.objects.create(
+            placement=first, contact_on=localdate() - dt.timedelta(days=days), caseworker=caseworker
+        )
+
+    section = meetings_of(first)
+    assert [m.pk for m in section["meetings"]] == [held.pk]  # not the cancelled one
+    assert section["meetings"][0].participant_count == 1
+    assert section["meetings"][0].placement is first
+    assert [a.what for a in section["agreements"]] == ["Logeren"]
+    assert len(section["contacts"]) == 10
+    assert section["contacts"][0].contact_on == localdate()
+
+    assert all(not rows for key, rows in meetings_of(second).items() if isinstance(rows, list))
+    later = Meeting.objects.create(placement=second, kind="joint", planned_at=soon, place="z")
+    assert [m.pk for m in meetings_of(second)["meetings"]] == [later.pk]
