@@ -17,14 +17,14 @@ serves every child's file.
 **Prepared.** On PostgreSQL an aggregate also keeps its plan: PostgreSQL parses, analyses and
 plans each of these statements (tens of kilobytes of SQL, hundreds of conditional aggregates)
 in a few milliseconds, for every run. :func:`aggregate` runs the statement's text with its
-values written in (as Django sends it anyway: client-side binding) as a server-side prepared
-statement of the connection, so that from the second run on the connection only executes it.
-A statement without parameters has one plan, made with every value known: the same plan as
-unprepared. Only these statements are prepared (:class:`_PreparedCursor`, a cursor of their
-own): Django's cursors bind on the client, which never prepares, so every other query runs as
-before. PostgreSQL plans a prepared statement again when a table it reads changes its
-definition or statistics; psycopg forgets the connection's prepared statements on a rollback
-(they are prepared again on their next run)."""
+values written in as a server-side prepared statement of the connection, at once, so that from
+the second run on the connection only executes it. A statement without parameters has one plan,
+made with every value known: the same plan as unprepared (the other queries, prepared by psycopg
+after DJANGO_DB_PREPARE_THRESHOLD runs with their values apart, may get PostgreSQL's generic
+plan; these aggregates of hundreds of conditions are kept from that). PostgreSQL plans a
+prepared statement again when a table it reads changes its definition or statistics; psycopg
+forgets the connection's prepared statements on a rollback (they are prepared again on their
+next run)."""
 
 from __future__ import annotations
 
@@ -323,10 +323,9 @@ NEVER_BY_COUNT = 2**62  # psycopg's prepare_threshold: prepare only when asked
 
 class _PreparedCursor(psycopg.Cursor):
     """A server-side-binding cursor whose every statement is prepared. psycopg prepares only
-    while its connection's ``prepare_threshold`` is set (Django sets None, so that connection
-    poolers keep working); for these statements it is set to "never by count, only when
-    asked", which leaves every other query as it was: Django's cursors bind on the client and
-    never prepare."""
+    while its connection's ``prepare_threshold`` is set (None where DJANGO_DB_PREPARE_THRESHOLD
+    is empty, for a connection pooler); there it is set to "never by count, only when asked",
+    which leaves every other query unprepared."""
 
     def execute(self, query, params=None, *, prepare=None, binary=None):
         if self.connection.prepare_threshold is None:

@@ -180,8 +180,20 @@ def test_an_aggregate_is_prepared_on_its_connection_and_nothing_else_is(
     with django_assert_num_queries(1):
         third = _counts("an")
     assert second == third == {"all": first["all"] + 1, "matching": 2}
-    for _ in range(10):  # Django's own queries stay unprepared, however often they run
-        list(User.objects.filter(username="anna"))
     prepared = _prepared_statements()
     assert len(prepared) == 1
     assert "LIKE 'an%'" in prepared[0]  # its values written in: one plan, made knowing them
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared on PostgreSQL only")
+def test_a_query_run_twice_on_a_connection_is_prepared(db, settings):
+    """DJANGO_DB_PREPARE_THRESHOLD (2): psycopg prepares a statement once it has run that
+    often on the connection, with its values sent apart (server-side binding)."""
+    assert settings.DATABASES["default"]["OPTIONS"]["server_side_binding"] is True
+    threshold = settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"]
+    UserFactory(username="anna")
+    for _ in range(threshold + 1):
+        assert [user.username for user in User.objects.filter(username="anna")] == ["anna"]
+    assert [user.username for user in User.objects.filter(username="bert")] == []
+    statements = [s for s in _prepared_statements() if '"username" = $1' in s]
+    assert len(statements) == 1  # one plan for every name asked

@@ -603,7 +603,9 @@ def _children_with_several_placements(regions, windows, years, rows) -> dict[str
                 default=Value(0),
                 output_field=IntegerField(),
             ),
-            order=DaysBetween(F("start_date"), day(EPOCH)) * Value(ID_SPAN) + F("pk"),
+            order=DaysBetween(F("start_date"), day(EPOCH))
+            * Value(ID_SPAN, output_field=BigIntegerField())
+            + F("pk"),
         )
         per_child = {}
         for name, year in years.items():
