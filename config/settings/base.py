@@ -90,8 +90,9 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "pleegzorg.context_processors.navigation",
             ],
-            # The attrs filter of the widget templates in templates/django/forms/.
-            "builtins": ["pleegzorg.templatetags.widgets"],
+            # The attrs filter of the widget templates in templates/django/forms/, and a
+            # {% url %} that writes URLs of ids from a pattern worked out once (fast_urls).
+            "builtins": ["pleegzorg.templatetags.widgets", "pleegzorg.templatetags.fast_urls"],
         },
     },
 ]
