@@ -88,7 +88,7 @@ def test_every_journey_runs_against_a_live_server_and_its_writes_land(
         # The test server is one process beside the tests, not gunicorn: no limit on its time.
         *("--p95-limit", "60000"),
         *("--json-file", str(tmp_path / "locust.json")),
-        *("--plan", str(tmp_path / "plan.json"), "--measure", "4", "--user-rps", "10"),
+        *("--plan", str(tmp_path / "plan.json"), "--measure", "8", "--user-rps", "10"),
         *("--result", str(tmp_path / "result.json")),
     ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
