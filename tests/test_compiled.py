@@ -185,3 +185,26 @@ def test_an_aggregate_is_prepared_on_its_connection_and_nothing_else_is(
     prepared = _prepared_statements()
     assert len(prepared) == 1
     assert "LIKE 'an%'" in prepared[0]  # its values written in: one plan, made knowing them
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared on PostgreSQL only")
+def test_rows_asked_prepared_are_prepared_and_read_fresh_as_unprepared(
+    db, django_assert_num_queries
+):
+    compiled.clear()
+    UserFactory(username="petra", role=User.Role.LIAISON)
+
+    def build():
+        users = User.objects.filter(username__startswith="pe")
+        return users.values("role").annotate(n=Count("pk")).order_by()
+
+    assert compiled.rows("per role, prepared", build, prepared=True) == [
+        {"role": "liaison", "n": 1}
+    ]
+    UserFactory(username="peter", role=User.Role.LIAISON)
+    with django_assert_num_queries(1):  # prepared and run: still one query
+        prepared = compiled.rows("per role, prepared", build, prepared=True)
+    assert prepared == compiled.rows("per role", build) == [{"role": "liaison", "n": 2}]
+    statements = _prepared_statements()
+    assert len(statements) == 1  # the unprepared one stays unprepared
+    assert "LIKE 'pe%'" in statements[0]
