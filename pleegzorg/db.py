@@ -198,7 +198,12 @@ def tally_query(rows: models.QuerySet, by: str, tallies: dict[str, Tally]) -> Ta
 def run_tally(alias: str, query: TallyQuery) -> list[dict]:
     with connections[alias].cursor() as cursor:
         cursor.execute(query.sql, query.params)
-        results = [dict(zip(query.names, values, strict=True)) for values in cursor.fetchall()]
+        return tally_results(query, cursor.fetchall())
+
+
+def tally_results(query: TallyQuery, fetched: list[tuple]) -> list[dict]:
+    """The rows fetched of ``query`` as dicts, each value through its field."""
+    results = [dict(zip(query.names, values, strict=True)) for values in fetched]
     for name, field in query.fields:
         for result in results:
             if result[name] is not None:

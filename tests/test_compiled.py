@@ -197,3 +197,25 @@ def test_a_query_run_twice_on_a_connection_is_prepared(db, settings):
     assert [user.username for user in User.objects.filter(username="bert")] == []
     statements = [s for s in _prepared_statements() if '"username" = $1' in s]
     assert len(statements) == 1  # one plan for every name asked
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared on PostgreSQL only")
+def test_rows_asked_prepared_are_prepared_and_read_fresh_as_unprepared(
+    db, django_assert_num_queries
+):
+    compiled.clear()
+    UserFactory(username="petra", role=User.Role.LIAISON)
+
+    def build():
+        users = User.objects.filter(username__startswith="pe")
+        return users.values("role").annotate(n=Count("pk")).order_by()
+
+    assert compiled.rows("per role, prepared", build, prepared=True) == [
+        {"role": "liaison", "n": 1}
+    ]
+    UserFactory(username="peter", role=User.Role.LIAISON)
+    with django_assert_num_queries(1):  # prepared and run: still one query
+        prepared = compiled.rows("per role, prepared", build, prepared=True)
+    assert prepared == compiled.rows("per role", build) == [{"role": "liaison", "n": 2}]
+    # prepared with its values written in; the unprepared one (run once) is not
+    assert len([s for s in _prepared_statements() if "LIKE 'pe%'" in s]) == 1

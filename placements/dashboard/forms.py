@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from placements.dashboard.selectors import dashboard_teams, regions
 from placements.forms import as_of_date_checked
+from pleegzorg import compiled
 from pleegzorg.forms import DateField, DateInput
 from pleegzorg.models import Region, Team
 
@@ -26,14 +27,23 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        teams = [("", _("All your teams"))] + [
-            (t.pk, str(t)) for t in dashboard_teams(user).order_by("name")
-        ]
-        self.fields["team"].widget = forms.Select(choices=teams)
-        region_choices = [("", _("All regions"))] + [
-            (r.pk, str(r)) for r in regions.visible_to(user).order_by("name")
-        ]
-        self.fields["region"].widget = forms.Select(choices=region_choices)
+        # The choices' SQL depends only on who the user is (dashboard_teams): compiled once
+        # per process for them, the names read fresh every time (as Team and Region's str).
+        viewer = (user.pk, user.role, user.is_superuser)
+        teams = compiled.rows(
+            ("dashboard_team_choices", viewer),
+            lambda: dashboard_teams(user).order_by("name").values("pk", "name"),
+        )
+        self.fields["team"].widget = forms.Select(
+            choices=[("", _("All your teams"))] + [(t["pk"], t["name"]) for t in teams]
+        )
+        region_choices = compiled.rows(
+            ("dashboard_region_choices", viewer),
+            lambda: regions.visible_to(user).order_by("name").values("pk", "name"),
+        )
+        self.fields["region"].widget = forms.Select(
+            choices=[("", _("All regions"))] + [(r["pk"], r["name"]) for r in region_choices]
+        )
 
     def clean_team(self):
         team = self.cleaned_data.get("team")

@@ -36,12 +36,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.formats import number_format
+from django.utils.html import escape, format_html
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext_lazy
 
 from placements import permissions
 from placements.forms import RULE_LABELS
-from placements.models import CareKind, Placement
+from placements.models import CareKind, Child, Placement
 from placements.selectors import due_within, rule_filter
 from pleegzorg import compiled
 from pleegzorg.db import Tally
@@ -100,9 +103,6 @@ class Scope:
     # Whether the viewer may open the lists behind the numbers and read children's names: an
     # application manager sees no case files, so only the numbers.
     linked: bool = True
-    # What the counted placements' SQL is, per viewer (see :func:`counted_key`): worked out once
-    # per request for the keys of the queries compiled once per process.
-    counted_keys: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def period_start(self) -> date:
@@ -139,22 +139,31 @@ def counted_placements(user: User, scope: Scope) -> QuerySet[Placement]:
     return placements.filter(caseworker__team__in=scope.teams)
 
 
-def counted_key(user: User, scope: Scope) -> tuple | None:
-    """What the placements ``user`` may count in ``scope`` depend on besides the data: the SQL
-    and parameters of :func:`counted_placements` (who the viewer is and what they may see
-    today, the files opened with a reason, the teams or the caseworker of the scope) and
-    whether the viewer reads names. None when the scope counts nothing (no teams).
+def counted_key(user: User, scope: Scope) -> tuple:
+    """What the placements ``user`` may count in ``scope`` (:func:`counted_placements`) and the
+    scope's caseworkers (:func:`caseworkers_in`) depend on besides the data: who the viewer is
+    (id, role, superuser or not, team), what they may see today (the day, the aftercare period,
+    the children's files they opened with a reason, read once per request as the rules read
+    them), the scope's caseworker, team and region, and whether the viewer reads names: the
+    inputs of the caseload's key (``placements.selectors.CaseloadPlacements``).
 
     A query built from these placements is compiled once per process under this key and the
     other inputs it reads (:mod:`pleegzorg.compiled`): a different viewer, scope or day is
-    another key, never another's query."""
-    if user.pk not in scope.counted_keys:
-        try:
-            sql = counted_placements(user, scope).query.sql_with_params()
-        except EmptyResultSet:
-            sql = None
-        scope.counted_keys[user.pk] = None if sql is None else (sql, scope.linked)
-    return scope.counted_keys[user.pk]
+    another key, never another's query. Keying by the placements' own SQL instead meant
+    building and compiling the visibility rules on every request only to find the key."""
+    granted = () if user.is_app_manager else tuple(permissions.granted_id_list(user, Child))
+    parts = (scope.caseworker, scope.team, scope.region)
+    return (
+        user.pk,
+        user.role,
+        user.is_superuser,
+        user.team_id,
+        granted,
+        timezone.localdate(),
+        settings.AFTERCARE_MONTHS,
+        *(None if part is None else part.pk for part in parts),
+        scope.linked,
+    )
 
 
 def weighted_caseload() -> Sum:
@@ -187,18 +196,16 @@ def caseworker_load(user: User, scope: Scope) -> QuerySet:
 
 def caseworker_load_rows(user: User, scope: Scope) -> list[dict]:
     """:func:`caseworker_load`'s rows, its SQL compiled once per process per viewer's counted
-    placements, day and weights (:func:`pleegzorg.compiled.rows`)."""
-    counted = counted_key(user, scope)
-    if counted is None:
-        return []
+    placements, day and weights (:func:`pleegzorg.compiled.rows`), and prepared: PostgreSQL
+    took longer to plan it than to run it."""
     key = (
         "dashboard_load",
-        counted,
+        counted_key(user, scope),
         scope.on,
         tuple(settings.CASELOAD_WEIGHTS.items()),
         timezone.get_current_timezone_name(),
     )
-    return compiled.rows(key, lambda: caseworker_load(user, scope))
+    return compiled.rows(key, lambda: caseworker_load(user, scope), prepared=True)
 
 
 def rule_figures(user: User, scope: Scope, caseworkers: list[int]) -> list[dict]:
@@ -210,14 +217,11 @@ def rule_figures(user: User, scope: Scope, caseworkers: list[int]) -> list[dict]
     the as-of date), counted from the same two columns as today's number.
 
     The 13 rules cost as much to compile as PostgreSQL takes to count them, so the query is
-    compiled once (:func:`pleegzorg.compiled.tally`) per SQL of the placements counted (which
-    holds whatever the viewer may see: who they are, today, the files opened with a reason;
-    :func:`counted_key`), the caseworkers counted, and what the rules read besides the data
-    (the day, the settings, the time zone)."""
+    compiled once (:func:`pleegzorg.compiled.tally`) per viewer's counted placements (who they
+    are and whatever they may see; :func:`counted_key`), the caseworkers counted, and what the
+    rules read besides the data (the day, the settings, the time zone). None counted (a scope
+    that can match nothing): no rows."""
     on = scope.on
-    counted = counted_key(user, scope)
-    if counted is None:
-        return []
 
     def placements() -> QuerySet[Placement]:
         return (
@@ -226,7 +230,7 @@ def rule_figures(user: User, scope: Scope, caseworkers: list[int]) -> list[dict]
 
     key = (
         "rule_figures",
-        counted,
+        counted_key(user, scope),
         tuple(caseworkers),
         on,
         due_within(),
@@ -235,7 +239,10 @@ def rule_figures(user: User, scope: Scope, caseworkers: list[int]) -> list[dict]
         Placement.UNSTABLE_CASEWORKER_CHANGES,
         timezone.get_current_timezone_name(),
     )
-    return compiled.tally(key, lambda: _rule_rows(placements(), on))
+    try:
+        return compiled.tally(key, lambda: _rule_rows(placements(), on))
+    except EmptyResultSet:
+        return []
 
 
 def _rule_rows(placements: QuerySet[Placement], on: date):
@@ -276,6 +283,52 @@ class Cell:
     longest: int | None = None  # the longest wait in days, for the rules that name one
     heading: str = ""  # the label as a column's heading
 
+    @property
+    def longest_text(self) -> str:
+        """The longest wait in words ("" for none), in the language of the request."""
+        if self.longest is None:
+            return ""
+        return str(LONGEST_WAIT[self.rule] % {"days": self.longest})
+
+    def add_td(self, parts: list[str], values: list, link: SafeString | None, within) -> None:
+        """Add the cell to a row's format and its values (:attr:`CaseworkerRow.cells_html`):
+        today's number, the number due ``within`` (the words) and the longest wait, each number
+        a link to its list (``link``: the row's caseload link, escaped) where the viewer may
+        open it."""
+        parts.append('<td data-label="{}" data-rule="{}">')
+        values += (self.heading, self.rule)
+        today, due = (_RULE_QUERIES_HTML[self.rule, due] for due in (False, True))
+        _add_number(parts, values, self.today, link and link + today)
+        if self.due is not None:
+            parts.append(' <span class="muted">· ')
+            _add_number(parts, values, self.due, link and link + due)
+            parts.append(" {}</span>")
+            values.append(within)
+        if self.longest is not None:
+            parts.append(' <span class="muted">({})</span>')
+            values.append(self.longest_text)
+        parts.append("</td>")
+
+
+# The words of a cell's longest wait, per rule that names one.
+LONGEST_WAIT = {
+    "too_few_child_contacts": ngettext_lazy(
+        "longest %(days)s day without a conversation",
+        "longest %(days)s days without a conversation",
+        "days",
+    ),
+    "no_youth_protector": ngettext_lazy("longest %(days)s day", "longest %(days)s days", "days"),
+}
+
+
+def _add_number(parts: list[str], values: list, count: int, url: SafeString | None) -> None:
+    if url:
+        parts.append('<a href="{}" class="number">{}</a>')
+        values.append(url)
+    else:
+        parts.append("{}")
+    values.append(count)
+
 
 def caseload_url(
     caseworker: User, on: date, rule: str = "", *, due: bool = False, base: str = ""
@@ -296,11 +349,12 @@ _RULE_QUERIES = {
     for name, _ in DASHBOARD_RULES
     for due in (False, True)
 }
+_RULE_QUERIES_HTML = {key: escape(query) for key, query in _RULE_QUERIES.items()}
 
 
 def rule_headings() -> dict[str, str]:
     """Each rule's label as a heading, in the language of the request."""
-    return {name: capfirst(RULE_LABELS[name]) for name, _ in DASHBOARD_RULES}
+    return {name: str(capfirst(RULE_LABELS[name])) for name, _ in DASHBOARD_RULES}
 
 
 @dataclass
@@ -339,6 +393,19 @@ class CaseworkerRow:
             )
             for name, has_due in DASHBOARD_RULES
         ]
+
+    @property
+    def cells_html(self) -> SafeString:
+        """The row's cells as ``<td>``s (:meth:`Cell.add_td`), one ``format_html`` of the
+        row (every value escaped, the caseload link once): 50 rows of 8 cells as template tags
+        were some 2,000 lookups, conditions and escapes a page."""
+        parts: list[str] = []
+        values: list = []
+        link = escape(self.active_url) if self.active_url else None
+        within = gettext("within 14 days")
+        for cell in self.cells:
+            cell.add_td(parts, values, link, within)
+        return format_html("".join(parts), *values)
 
     @property
     def norm(self) -> Decimal:
@@ -479,13 +546,11 @@ def table_rows(
     Building these querysets (the rules, the annotations) took longer than PostgreSQL took to
     run them, so the query is compiled once per process (:func:`pleegzorg.compiled.rows`) under
     the viewer's counted placements (:func:`counted_key`), the day and the rules' settings;
-    the rows come fresh from the database every time."""
-    counted = counted_key(user, scope)
-    if counted is None:
-        return []
+    the rows come fresh from the database every time. Prepared: PostgreSQL took longer to plan
+    these than to run them."""
     key = (
         f"dashboard_{name}",
-        counted,
+        counted_key(user, scope),
         scope.on,
         Placement.UNSTABLE_CASEWORKER_CHANGES,
         TABLE_LIMIT,
@@ -498,7 +563,7 @@ def table_rows(
 
     return [
         TableRow(**{TABLE_COLUMNS[column]: value for column, value in row.items()})
-        for row in compiled.rows(key, build)
+        for row in compiled.rows(key, build, prepared=True)
     ]
 
 
@@ -522,8 +587,13 @@ def caseworker_rows(user: User, scope: Scope) -> list[CaseworkerRow]:
     """Every caseworker of the scope, also those without placements, with their caseload (two
     queries: the caseworkers, and their load). :func:`count_rules` adds the rest."""
     load = {row["caseworker"]: row for row in caseworker_load_rows(user, scope)}
+    # Compiled once per process under the key of the scope's caseworkers (counted_key's
+    # viewer and scope), the users built from fresh rows every time.
+    caseworkers = compiled.instances(
+        ("dashboard_caseworkers", counted_key(user, scope)), lambda: caseworkers_in(scope)
+    )
     rows = []
-    for caseworker in caseworkers_in(scope):
+    for caseworker in caseworkers:
         figure = load.get(caseworker.pk, {})
         rows.append(
             CaseworkerRow(

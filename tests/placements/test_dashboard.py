@@ -5,11 +5,13 @@ query budget."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from placements.dashboard import selectors as dashboard
 from placements.factories import PlacementFactory
@@ -24,7 +26,8 @@ from placements.models import (
 from pleegzorg import compiled
 from pleegzorg.audit import Action
 from pleegzorg.factories import RegionFactory, TeamFactory, UserFactory
-from pleegzorg.models import AccessLogEntry
+from pleegzorg.models import AccessLogEntry, User
+from pleegzorg.services import break_glass_open
 
 D = timezone.localdate()
 URL = reverse("placements:team_dashboard")
@@ -580,3 +583,41 @@ def test_the_numbers_link_exactly_where_caseload_url_says(data, team_lead, rf):
             assert cell.today_url == dashboard.caseload_url(row.caseworker, D, name)
             due = dashboard.caseload_url(row.caseworker, D, name, due=True) if has_due else None
             assert cell.due_url == due
+
+
+def test_a_closed_file_opened_with_a_reason_counts_as_of_a_day_it_ran(
+    data, team_lead, caseworker, rf
+):
+    # Ended 300 days ago, past its aftercare: the team lead sees it only once they open the
+    # child's file with a reason. As of 400 days ago it ran, so from then on it counts there;
+    # the compiled queries are keyed by the files opened (never the key from before).
+    closed = PlacementFactory(
+        caseworker=caseworker, start_date=days(-500), end_date=days(-300), end_reason="return_home"
+    )
+    before = rows_by_name(board_for(team_lead, rf, on=days(-400)))["werker"].active
+    break_glass_open(actor=team_lead, record=closed.child, reason="Vraag van de rechtbank, 2025.")
+    lead = User.objects.get(pk=team_lead.pk)  # a new request: the grants read afresh
+    assert rows_by_name(board_for(lead, rf, on=days(-400)))["werker"].active == before + 1
+
+
+def test_a_rows_cells_are_its_numbers_with_their_links_escaped(data, team_lead, app_manager, rf):
+    board = board_for(team_lead, rf)
+    for row in board.page.object_list:
+        cells = re.findall(r'<td data-label="([^"]*)" data-rule="(\w+)">(.*?)</td>', row.cells_html)
+        assert [rule for _label, rule, _html in cells] == [c.rule for c in row.cells]
+        for (label, _rule, html), cell in zip(cells, row.cells, strict=True):
+            assert label == escape(cell.heading)
+            links = re.findall(r'<a href="([^"]*)" class="number">(\d+)</a>', html)
+            expected = [(escape(cell.today_url), str(cell.today))]
+            if cell.due is not None:
+                expected.append((escape(cell.due_url), str(cell.due)))
+                assert "binnen 14 dagen" in html
+            assert links == expected  # each link's & written as &amp;
+            if cell.longest is not None:
+                assert f"({escape(cell.longest_text)})" in html
+    wendy = rows_by_name(board)["werker"]
+    (contacts_cell,) = [c for c in wendy.cells if c.rule == "too_few_child_contacts"]
+    assert contacts_cell.longest_text.startswith("langst ")
+    # An application manager's numbers open no list: no links at all.
+    unlinked = board_for(app_manager, rf)
+    assert all("<a " not in row.cells_html for row in unlinked.page.object_list)

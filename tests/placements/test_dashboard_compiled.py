@@ -3,6 +3,8 @@
 
 import datetime as dt
 
+import pytest
+from django.db import connection
 from django.utils import timezone
 
 from placements.dashboard.selectors import Scope, caseworker_rows, dashboard_teams, rule_figures
@@ -39,3 +41,18 @@ def test_rule_figures_are_compiled_once_and_counted_afresh(seeded):
     figures(worker, Scope(on=today, teams=Team.objects.none(), caseworker=worker), [cw])
     figures(lead, Scope(on=today - dt.timedelta(days=1), teams=scope.teams), caseworkers)
     assert compiled.size() == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared on PostgreSQL only")
+def test_rule_figures_run_as_a_prepared_statement_of_the_connection(seeded):
+    today = timezone.localdate()
+    lead = User.objects.get(username="teamleider")
+    scope = Scope(on=today, teams=dashboard_teams(lead))
+    caseworkers = [row.caseworker.pk for row in caseworker_rows(lead, scope)]
+    compiled.clear()
+    first = figures(lead, scope, caseworkers)
+    assert figures(lead, scope, caseworkers) == first
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [statement for (statement,) in cursor.fetchall()]
+    assert any(s.startswith("WITH rows AS MATERIALIZED") for s in statements)
