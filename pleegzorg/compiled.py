@@ -16,9 +16,10 @@ serves every child's file.
 
 **Prepared.** On PostgreSQL an aggregate also keeps its plan: PostgreSQL parses, analyses and
 plans each of these statements (tens of kilobytes of SQL, hundreds of conditional aggregates)
-in a few milliseconds, for every run. :func:`aggregate` runs the statement's text with its
-values written in (as Django sends it anyway: client-side binding) as a server-side prepared
-statement of the connection, so that from the second run on the connection only executes it.
+in a few milliseconds, for every run. :func:`aggregate` (and :func:`rows` when asked) runs the
+statement's text with its values written in (as Django sends it anyway: client-side binding)
+as a server-side prepared statement of the connection, so that from the second run on the
+connection only executes it.
 A statement without parameters has one plan, made with every value known: the same plan as
 unprepared. Only these statements are prepared (:class:`_PreparedCursor`, a cursor of their
 own): Django's cursors bind on the client, which never prepares, so every other query runs as
@@ -134,11 +135,19 @@ def converters_of(compiler) -> list:
 
 
 def fetch_converted(
-    connection, sql: str, params, converters: list, width: int | None = None
+    connection,
+    sql: str,
+    params,
+    converters: list,
+    width: int | None = None,
+    *,
+    prepared: bool = False,
 ) -> list[list]:
     """Run ``sql`` and give its rows as lists (the first ``width`` columns), each value
-    through the :func:`converters_of` its query, as the compiler's ``apply_converters``."""
-    with connection.cursor() as cursor:
+    through the :func:`converters_of` its query, as the compiler's ``apply_converters``.
+    ``prepared``: ``sql`` is a statement without parameters, run as a prepared statement of
+    the connection (:func:`_prepared_cursor`)."""
+    with _prepared_cursor(connection) if prepared else connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = [list(row[:width]) for row in cursor.fetchall()]
     for row in fetched:
@@ -148,13 +157,18 @@ def fetch_converted(
     return fetched
 
 
-def rows(key: Hashable, build: Callable[[], QuerySet]) -> list[dict]:
+def rows(key: Hashable, build: Callable[[], QuerySet], *, prepare: bool = False) -> list[dict]:
     """``list(queryset)`` for the ``values(...).annotate(...)`` queryset that ``build``
     returns: compiled once per ``key`` (and database), run every time. Each value goes through
     the converters the ORM would apply (a duration on SQLite, a date), worked out when it was
-    compiled. A query that can match nothing (``pk__in=[]``) is not run: no rows."""
+    compiled. A query that can match nothing (``pk__in=[]``) is not run: no rows.
+
+    ``prepare``: on PostgreSQL the statement is also prepared on the connection, as an
+    :func:`aggregate` is (its values written in): for a statement of tens of kilobytes and
+    hundreds of values, binding them on the client and PostgreSQL's parsing and planning took
+    longer than running it."""
     alias = "default"
-    full_key = (alias, connections[alias].settings_dict["NAME"], "rows", key)
+    full_key = (alias, connections[alias].settings_dict["NAME"], "rows", key, prepare)
     hit = _compiled.get(full_key)
     if hit is None:
         query = build().query
@@ -165,10 +179,16 @@ def rows(key: Hashable, build: Callable[[], QuerySet]) -> list[dict]:
             return []
         names = list(query.selected or [])
         names = names or [*query.extra_select, *query.values_select, *query.annotation_select]
-        hit = (sql, tuple(params), names, converters_of(compiler))
+        params = tuple(params)
+        literal = _literal(connections[alias], sql, params) if prepare else None
+        if literal is not None:
+            sql, params = literal, None
+        hit = (sql, params, names, converters_of(compiler), literal is not None)
         _compiled.put(full_key, hit)
-    sql, params, names, converters = hit
-    fetched = fetch_converted(connections[alias], sql, params, converters, len(names))
+    sql, params, names, converters, prepared = hit
+    fetched = fetch_converted(
+        connections[alias], sql, params, converters, len(names), prepared=prepared
+    )
     return [dict(zip(names, row, strict=True)) for row in fetched]
 
 
@@ -306,19 +326,27 @@ def _fetch_prepared(connection, sql: str) -> tuple:
     the connection: prepared the first time this connection runs it, executed after that.
     Through Django's cursor wrappers, so that it is one query like any other (logged, counted,
     execute wrappers, database errors as Django's)."""
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    raw = _PreparedCursor(connection.connection)
-    if connection.queries_logged:
-        cursor = connection.make_debug_cursor(raw)
-    else:
-        cursor = connection.make_cursor(raw)
-    with cursor:
+    with _prepared_cursor(connection) as cursor:
         cursor.execute(sql)
         return cursor.fetchone()
 
 
+def _prepared_cursor(connection):
+    """A cursor of the connection on which every statement is prepared
+    (:class:`_PreparedCursor`), through Django's cursor wrappers."""
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = _PreparedCursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
+
+
 NEVER_BY_COUNT = 2**62  # psycopg's prepare_threshold: prepare only when asked
+# Prepared statements a connection keeps (psycopg deallocates the one used longest ago): a
+# year of one constellation's fidelity figures holds some 2 MB of PostgreSQL's memory while
+# prepared, and every constellation and period is a statement of its own.
+PREPARED_MAX = 32
 
 
 class _PreparedCursor(psycopg.Cursor):
@@ -326,11 +354,12 @@ class _PreparedCursor(psycopg.Cursor):
     while its connection's ``prepare_threshold`` is set (Django sets None, so that connection
     poolers keep working); for these statements it is set to "never by count, only when
     asked", which leaves every other query as it was: Django's cursors bind on the client and
-    never prepare."""
+    never prepare. At most :data:`PREPARED_MAX` stay prepared on a connection."""
 
     def execute(self, query, params=None, *, prepare=None, binary=None):
         if self.connection.prepare_threshold is None:
             self.connection.prepare_threshold = NEVER_BY_COUNT
+            self.connection.prepared_max = PREPARED_MAX
         return super().execute(query, params, prepare=True, binary=binary)
 
 

@@ -185,3 +185,40 @@ def test_an_aggregate_is_prepared_on_its_connection_and_nothing_else_is(
     prepared = _prepared_statements()
     assert len(prepared) == 1
     assert "LIKE 'an%'" in prepared[0]  # its values written in: one plan, made knowing them
+
+
+def _prepared_per_role(username_start: str) -> list[dict]:
+    def build():
+        users = User.objects.filter(username__startswith=username_start)
+        return users.values("role").annotate(n=Count("pk")).order_by()
+
+    return compiled.rows(("test prepared users per role", username_start), build, prepare=True)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared on PostgreSQL only")
+def test_rows_asked_to_be_prepared_are_prepared_and_read_fresh(db, django_assert_num_queries):
+    compiled.clear()
+    UserFactory(username="dora", role=User.Role.LIAISON)
+    assert _prepared_per_role("do") == [{"role": "liaison", "n": 1}]
+    UserFactory(username="doortje", role=User.Role.LIAISON)
+    with django_assert_num_queries(1):  # prepared and run: still one query, counted
+        assert _prepared_per_role("do") == [{"role": "liaison", "n": 2}]
+    (prepared,) = _prepared_statements()
+    assert "LIKE 'do%'" in prepared  # its values written in
+    assert _per_role("do") == [{"role": "liaison", "n": 2}]  # not asked: not prepared
+    assert len(_prepared_statements()) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared on PostgreSQL only")
+def test_a_connection_keeps_a_bounded_number_of_prepared_statements(db, monkeypatch):
+    compiled.clear()
+    monkeypatch.setattr(compiled, "PREPARED_MAX", 2)
+    connection.ensure_connection()
+    raw = connection.connection  # as a new connection: the first prepared cursor sets the bound
+    monkeypatch.setattr(raw, "prepared_max", raw.prepared_max)  # restored afterwards
+    monkeypatch.setattr(raw, "prepare_threshold", None)
+    UserFactory(username="emma", role=User.Role.LIAISON)
+    for prefix in ("a", "b", "c", "d", "e"):
+        _prepared_per_role(prefix)
+    assert _prepared_per_role("e") == [{"role": "liaison", "n": 1}]
+    assert len(_prepared_statements()) == 2  # the ones used longest ago are deallocated
