@@ -445,3 +445,17 @@ def test_the_list_says_which_constellation_follows_the_model(client, team_lead, 
     body = client.get("/constellaties/modeltrouw/?maand=2026-02").content.decode()
     assert f'<a href="/constellaties/{small_world.pk}/modeltrouw/">{small_world.name}</a>' in body
     assert "Volgt het model." not in body and 'class="shortfalls"' not in body
+
+
+def test_dates_are_written_in_the_language_of_the_request():
+    """The texts of dates are kept per day, format and language: never another language's."""
+    from django.utils import translation
+
+    with translation.override("nl"):
+        assert selectors.month_name(MAR) == "maart 2026"
+        assert selectors.month_abbr(JAN) == "jan 2026"
+    with translation.override("en"):
+        assert selectors.month_name(MAR) == "march 2026"
+    with translation.override("nl"):
+        assert selectors.month_name(MAR) == "maart 2026"
+        assert selectors.date_text(dt.date(2026, 2, 25), "SHORT_DATE_FORMAT") == "25-02-2026"
