@@ -27,6 +27,8 @@ Definitions (what the tests hold):
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import html
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -45,11 +47,11 @@ from django.db.models import (
 )
 from django.db.models.fields import BigIntegerField, DateField
 from django.db.models.functions import Cast, Greatest, Least
+from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from constellations.models import (
     MAX_MEMBERS,
@@ -302,17 +304,22 @@ def contact_part(ids, months: list[Month]) -> Part:
     return Part(rows, "constellation", aggregates)
 
 
-def figure_rows(ids, months: list[Month], as_of: dt.date) -> dict[int, dict]:
+def figure_rows(
+    ids, months: list[Month], as_of: dt.date, before: tuple[Month, ...] = ()
+) -> dict[int, dict]:
     """Every figure of :func:`fidelity`, per constellation, in ONE query: the six figures'
     aggregates (each over its own rows) one after the other as UNION ALL, each with the
     others' columns as NULL; the columns' letters tell the figures apart. On PostgreSQL and
     SQLite alike. As six queries, each was planned and sent on its own, and at the sizes of a
-    page that took longer than counting."""
+    page that took longer than counting.
+
+    The months ``before`` are counted for their gatherings only: g<i> numbers ``before`` and
+    then ``months``, every other figure's <i> numbers ``months`` alone."""
 
     def build():
         parts = [
             member_part(ids, months),
-            gathering_part(ids, months, as_of),
+            gathering_part(ids, [*before, *months], as_of),
             households_part(ids, months),
             night_part(ids, months),
             bed_part(ids, months),
@@ -327,7 +334,7 @@ def figure_rows(ids, months: list[Month], as_of: dt.date) -> dict[int, dict]:
         return first.union(*others, all=True).order_by()
 
     merged: dict[int, dict] = {}
-    for row in _rows("figures", ids, months, build, as_of):
+    for row in _rows("figures", ids, months, build, as_of, tuple(before)):
         own = merged.setdefault(row.pop("of"), {})
         own.update((name, value) for name, value in row.items() if value is not None)
     return merged
@@ -374,6 +381,14 @@ class MonthFigures:
         return self.quarter_members - self.quarter_sleepovers
 
 
+@dataclass(frozen=True)
+class MonthGatherings:
+    """A month before the figures' months, read for what falls short: its gatherings."""
+
+    month: Month
+    gatherings: int = 0
+
+
 @dataclass
 class Fidelity:
     constellation: Constellation
@@ -381,6 +396,7 @@ class Fidelity:
     last_gathering: dt.date | None
     as_of: dt.date
     shortfalls: list[str] = field(default_factory=list)
+    before: list[MonthGatherings] = field(default_factory=list)
 
     @property
     def current(self) -> MonthFigures:
@@ -403,12 +419,16 @@ def _days(value) -> int:
     return value.days if value is not None else 0
 
 
-def fidelity(constellations: list[Constellation], months: list[Month]) -> list[Fidelity]:
-    """The figures of each constellation for each month: one query whatever the numbers
+def fidelity(
+    constellations: list[Constellation], months: list[Month], *, before: tuple[Month, ...] = ()
+) -> list[Fidelity]:
+    """The figures of each constellation for each month, and the gatherings of the months
+    ``before`` them (what falls short: a month without one): one query whatever the numbers
     (:func:`figure_rows`)."""
     ids = [c.pk for c in constellations]
     as_of = min(months[-1].last, months[-1].today)
-    figures = figure_rows(ids, months, as_of)
+    figures = figure_rows(ids, months, as_of, before)
+    shift = len(before)
     result = []
     for c in constellations:
         # The aggregates come back as one row per constellation with a column per month;
@@ -418,7 +438,7 @@ def fidelity(constellations: list[Constellation], months: list[Month]) -> list[F
             MonthFigures(
                 month=m,
                 members=row.get(f"m{i}") or 0,
-                gatherings=row.get(f"g{i}") or 0,
+                gatherings=row.get(f"g{shift + i}") or 0,
                 households=row.get(f"h{i}") or 0,
                 planned=_days(row.get(f"p{i}")),
                 unplanned=_days(row.get(f"u{i}")),
@@ -431,15 +451,28 @@ def fidelity(constellations: list[Constellation], months: list[Month]) -> list[F
         ]
         last = row.get("last")
         item = Fidelity(constellation=c, months=rows, last_gathering=last, as_of=as_of)
+        item.before = [MonthGatherings(m, row.get(f"g{i}") or 0) for i, m in enumerate(before)]
         if c.status != Constellation.Status.CLOSED:
             item.shortfalls = shortfalls(item)
         result.append(item)
     return result
 
 
+@functools.lru_cache(maxsize=2048)
+def _date_text(day: dt.date, format_name: str, language: str | None, lower: bool) -> str:
+    return date_format(day, format_name).lower() if lower else date_format(day, format_name)
+
+
+def date_text(day: dt.date, format_name: str, *, lower: bool = False) -> str:
+    """``date_format`` in the active language, kept per day: a year's page names each month
+    three times (table, chart, its numbers) and a list page gives 25 dates, and formatting
+    one took some 7 us (a function of the day, the format and the language only)."""
+    return _date_text(day, format_name, get_language(), lower)
+
+
 def month_name(month: dt.date) -> str:
     """'maart 2026': Dutch month names are written in lowercase."""
-    return date_format(month, "F Y").lower()
+    return date_text(month, "F Y", lower=True)
 
 
 def shortfalls(item: Fidelity) -> list[str]:
@@ -447,7 +480,7 @@ def shortfalls(item: Fidelity) -> list[str]:
     too few or too many member families now, and families without a sleepover this quarter."""
     words = [
         _("In %(month)s no gathering") % {"month": month_name(m.month.first)}
-        for m in item.months
+        for m in [*item.before, *item.months]
         if m.month.over and m.gatherings == 0 and m.month.first >= _started(item)
     ]
     now = item.current
@@ -482,11 +515,11 @@ def _started(item: Fidelity) -> dt.date:
 
 def month_abbr(month: dt.date) -> str:
     """'jan 2026': Dutch month abbreviations are lowercase."""
-    return date_format(month, "M Y").lower()
+    return date_text(month, "M Y", lower=True)
 
 
 def _short(month: dt.date) -> str:
-    return date_format(month, "M").lower()
+    return date_text(month, "M", lower=True)
 
 
 def nights_chart(name: str, rows: list[tuple[dt.date, int, int]]) -> Chart:
@@ -518,8 +551,11 @@ def nights_chart(name: str, rows: list[tuple[dt.date, int, int]]) -> Chart:
 
 
 def fidelity_list(queryset, month: dt.date, today: dt.date) -> list[Fidelity]:
-    """Each constellation's figures for ``month`` (and the month before, for its gathering)."""
-    return fidelity(list(queryset), month_list(add_months(month, -1), month, today))
+    """Each constellation's figures for ``month``, and the gatherings of the month before (a
+    month without one falls short). Only what the list shows is counted: the month before's
+    other figures were half of the query's work (its households most of all)."""
+    before = (Month(add_months(month, -1), today),)
+    return fidelity(list(queryset), [Month(month, today)], before=before)
 
 
 def fidelity_detail(constellation: Constellation, months: list[Month]) -> dict:
@@ -556,7 +592,25 @@ def last_gathering_text(item: Fidelity) -> str:
         return _("none yet")
     days = item.days_since_gathering
     ago = ngettext("%(counter)s day ago", "%(counter)s days ago", days) % {"counter": days}
-    return f"{ago} ({date_format(item.last_gathering, 'SHORT_DATE_FORMAT')})"
+    return f"{ago} ({date_text(item.last_gathering, 'SHORT_DATE_FORMAT')})"
+
+
+def _escaped(value) -> str:
+    """``conditional_escape``: safe text as it is, any other escaped as Django escapes it."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
+def html_pairs(template: str, pairs) -> SafeString:
+    """``format_html_join("", template, pairs)`` for pairs of texts, each escaped the same way;
+    without its lazy-text wrappers, which for the 200 facts of a list page took longer than
+    the rest of the card (a millisecond a page)."""
+    return _joined(template.format(_escaped(a), _escaped(b)) for a, b in pairs)
+
+
+def _joined(pieces) -> SafeString:
+    """Pieces of HTML in which every text went through :func:`_escaped`, as one safe string."""
+    # Safe: the templates are this module's constants and every value in them is escaped.
+    return SafeString("".join(pieces))  # nosec B703
 
 
 def _share(numerator: int, denominator: int, proportion: Proportion) -> str:
@@ -565,20 +619,37 @@ def _share(numerator: int, denominator: int, proportion: Proportion) -> str:
 
 @dataclass(frozen=True)
 class Card:
-    """A constellation on the list: this month's figures as (label, text)."""
+    """A constellation on the list: its link, this month's figures as (label, text) and what
+    falls short. The template places them: per card a link tag, a loop over the shortfalls and
+    the lookups of a constellation were as much again as the facts."""
 
     item: Fidelity
     facts: list[tuple[str, str]]
+    url: str
 
     @property
     def constellation(self) -> Constellation:
         return self.item.constellation
 
     @property
+    def name(self) -> str:
+        return self.item.constellation.name
+
+    @property
+    def follows_the_model(self) -> bool:
+        """Nothing falls short, and it is not closed (a closed one is told nothing)."""
+        return not self.item.shortfalls and self.constellation.status != Constellation.Status.CLOSED
+
+    @property
+    def shortfalls_html(self) -> SafeString:
+        """What falls short as the items of a ``<ul>``, each escaped."""
+        return _joined(f"<li>{_escaped(words)}</li>" for words in self.item.shortfalls)
+
+    @property
     def facts_html(self) -> SafeString:
         """The facts as the items of a ``<dl>``, each escaped: 25 cards of 8 facts as template
         tags were some 400 lookups and escapes a page, more than all the rest of the card."""
-        return format_html_join("", "<div><dt>{}</dt><dd>{}</dd></div>", self.facts)
+        return html_pairs("<div><dt>{}</dt><dd>{}</dd></div>", self.facts)
 
 
 def cards(items: list[Fidelity]) -> list[Card]:
@@ -606,7 +677,9 @@ def cards(items: list[Fidelity]) -> list[Card]:
             str(now.contacts),
             last_gathering_text(item),
         ]
-        result.append(Card(item=item, facts=list(zip(labels, texts, strict=True))))
+        facts = list(zip(labels, texts, strict=True))
+        url = reverse("constellations:fidelity", args=[item.constellation.pk])
+        result.append(Card(item=item, facts=facts, url=url))
     return result
 
 
@@ -634,7 +707,7 @@ class MonthRow:
     @property
     def cells_html(self) -> SafeString:
         """The cells as ``<td>``s, each escaped (as :attr:`Card.facts_html`)."""
-        return format_html_join("", '<td data-label="{}">{}</td>', self.cells)
+        return html_pairs('<td data-label="{}">{}</td>', self.cells)
 
 
 def month_table(item: Fidelity) -> list[MonthRow]:

@@ -162,7 +162,7 @@ def test_the_fidelity_list_floor_has_the_figures_of_the_page(seeded, label):
     assert rows[0]["total"] == response.context["page"].paginator.count
     for row, item in zip(rows, items, strict=True):
         assert {name: row[name] for name in FIGURES} == _figures(item.current)
-        assert row["gatherings_before"] == item.months[0].gatherings
+        assert row["gatherings_before"] == item.before[0].gatherings
         assert row["last_gathering"] == item.last_gathering
     # Not only zeros: the demo has members and beds whatever the day (nights this month may
     # still be none on its first day; the test of one constellation's months counts them).

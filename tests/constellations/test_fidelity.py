@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from constellations.factories import (
     BedFactory,
@@ -388,3 +390,72 @@ def test_the_month_table_says_each_months_figures_in_words(small_world):
 def test_without_a_gathering_the_last_one_is_not_known_yet(db, team):
     empty = ConstellationFactory(region=team.region, start_date=dt.date(2026, 1, 1))
     assert selectors.last_gathering_text(figures_of(empty)) == "nog niet bekend"
+
+
+def test_the_list_counts_the_month_before_for_its_gatherings_only(
+    small_world, django_assert_num_queries
+):
+    """January on the list: its figures as on the constellation's own page, and December
+    (over, without a gathering) falls short; of December only its gatherings are read."""
+    (full,) = selectors.fidelity([small_world], selectors.month_list(DEC, JAN, TODAY))
+    with django_assert_num_queries(1):
+        (item,) = selectors.fidelity_list([small_world], JAN, TODAY)
+    assert item.months == [full.current]
+    assert [(b.month.first, b.gatherings) for b in item.before] == [(DEC, 0)]
+    assert (item.last_gathering, item.shortfalls) == (full.last_gathering, full.shortfalls)
+    assert item.shortfalls[0] == "In december 2025 geen bijeenkomst"
+    before, months = (selectors.Month(DEC, TODAY),), [selectors.Month(JAN, TODAY)]
+    row = selectors.figure_rows([small_world.pk], months, item.as_of, before)[small_world.pk]
+    # The gatherings of both months (g0, g1); every other figure of January alone (x0).
+    assert {name for name in row if name.endswith("1")} == {"g1"}
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        [("Gezinnen <b>", "a \"b\" & 'c'")],
+        [(mark_safe("<i>al veilig</i>"), 3), ("x", "")],
+        [],
+    ],
+)
+def test_the_texts_are_escaped_as_django_escapes_them(pairs):
+    template = '<td data-label="{}">{}</td>'
+    assert selectors.html_pairs(template, pairs) == format_html_join("", template, pairs)
+
+
+def test_a_card_links_its_page_and_says_what_falls_short(small_world):
+    item = figures_of(small_world)
+    item.shortfalls = ["Maar 3 <gezinnen> & meer"]
+    (card,) = selectors.cards([item])
+    assert card.url == f"/constellaties/{small_world.pk}/modeltrouw/"
+    assert card.name == small_world.name
+    assert card.shortfalls_html == "<li>Maar 3 &lt;gezinnen&gt; &amp; meer</li>"
+    assert not card.follows_the_model
+    item.shortfalls = []
+    assert card.follows_the_model
+    small_world.status = Constellation.Status.CLOSED
+    assert not card.follows_the_model  # a closed one is told nothing
+
+
+def test_the_list_says_which_constellation_follows_the_model(client, team_lead, small_world):
+    """A card that lacks nothing says so; a closed one says nothing at all."""
+    client.force_login(team_lead)
+    small_world.status = Constellation.Status.CLOSED
+    small_world.save()
+    body = client.get("/constellaties/modeltrouw/?maand=2026-02").content.decode()
+    assert f'<a href="/constellaties/{small_world.pk}/modeltrouw/">{small_world.name}</a>' in body
+    assert "Volgt het model." not in body and 'class="shortfalls"' not in body
+
+
+def test_dates_are_written_in_the_language_of_the_request():
+    """The texts of dates are kept per day, format and language: never another language's."""
+    from django.utils import translation
+
+    with translation.override("nl"):
+        assert selectors.month_name(MAR) == "maart 2026"
+        assert selectors.month_abbr(JAN) == "jan 2026"
+    with translation.override("en"):
+        assert selectors.month_name(MAR) == "march 2026"
+    with translation.override("nl"):
+        assert selectors.month_name(MAR) == "maart 2026"
+        assert selectors.date_text(dt.date(2026, 2, 25), "SHORT_DATE_FORMAT") == "25-02-2026"
