@@ -14,50 +14,92 @@ hub-home parents and the liaison book stays and log support contacts (a team lea
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from constellations.models import Constellation, Membership, RespiteStay
 from placements.models import Child, Placement
 from placements.permissions import Access, children
+from pleegzorg import request_queries
 from pleegzorg.audit import Action, Purpose
-from pleegzorg.models import User
+from pleegzorg.models import Team, User
 from pleegzorg.permissions import Policy, Refused
 
 
 def _region_ids(user: User) -> set[int]:
+    """The regions of the teams the user leads: asked once per request, by SQL compiled once
+    per process (``pleegzorg.request_queries``; the user's id its only parameter)."""
     if not hasattr(user, "_led_region_ids"):
-        user._led_region_ids = set(user.led_teams.values_list("region_id", flat=True))
+        rows = request_queries.fetch("led region ids", _led_region_ids, (user.pk,))
+        user._led_region_ids = {region for (region,) in rows}
     return user._led_region_ids
+
+
+def _led_region_ids(user_id: int) -> QuerySet:
+    return Team.objects.filter(lead=user_id).values_list("region_id").order_by()
 
 
 def _hub_constellation_ids(user: User) -> set[int]:
     """The constellations whose hub home the user is a parent of: asked once per request (a
-    page asks whether they may view, book and read care facts)."""
+    page asks whether they may view, book and read care facts), by SQL compiled once per
+    process (the user's id its only parameter)."""
     if not hasattr(user, "_hub_constellation_ids"):
-        hubs = Constellation.objects.filter(hub__parents=user).values_list("pk", flat=True)
-        user._hub_constellation_ids = set(hubs)
+        rows = request_queries.fetch("hub constellation ids", _hub_constellations, (user.pk,))
+        user._hub_constellation_ids = {pk for (pk,) in rows}
     return user._hub_constellation_ids
 
 
-def _caseload_memberships(user: User) -> QuerySet[Membership]:
-    today = timezone.localdate()
-    caseload = Placement.objects.active(today).filter(caseworker=user, family=OuterRef("family"))
-    return Membership.objects.current(today).filter(Exists(caseload))
+def _hub_constellations(user_id: int) -> QuerySet:
+    return Constellation.objects.filter(hub__parents=user_id).values_list("pk").order_by()
+
+
+def _caseload_memberships(user_id: int, on: dt.date) -> QuerySet[Membership]:
+    caseload = Placement.objects.active(on).filter(caseworker=user_id, family=OuterRef("family"))
+    return Membership.objects.current(on).filter(Exists(caseload))
 
 
 class ConstellationPolicy(Policy[Constellation]):
     model = Constellation
 
-    def condition(self, user: User) -> Q | None:
+    def condition(
+        self, user: User, *, user_id: int | None = None, on: dt.date | None = None
+    ) -> Q | None:
+        """Which constellations ``user`` sees on ``on`` (today), or None: none. ``user_id``
+        stands in for the user's own id, so that the SQL of this condition can be compiled
+        once for every user of the same :meth:`compiled_key` (``pleegzorg.compiled.instances``
+        finds where the id goes by changing it)."""
+        uid = user.pk if user_id is None else user_id
         if user.is_liaison:
-            return Q(liaison=user)
+            return Q(liaison=uid)
         if user.is_hub_home_parent:
-            return Q(hub__parents=user)
+            return Q(hub__parents=uid)
         if user.is_team_lead:
             return Q(region__in=_region_ids(user))
         if user.is_caseworker:
-            return Q(Exists(_caseload_memberships(user).filter(constellation=OuterRef("pk"))))
+            on = on or timezone.localdate()
+            caseload = _caseload_memberships(uid, on).filter(constellation=OuterRef("pk"))
+            return Q(Exists(caseload))
+        return None
+
+    def compiled_key(self, user: User, on: dt.date) -> tuple[tuple, bool] | None:
+        """Everything the SQL of :meth:`condition` on ``on`` depends on besides the data and
+        the user's id (the key of a query of it compiled once per process), and whether the
+        user's id is one of its parameters; None for a user who sees none.
+
+        A key that left out something the condition reads would show one user the
+        constellations of another: the role decides the condition's shape; the team lead's
+        holds the ids of their regions, not their own; the caseworker's holds the day.
+        (tests/constellations/test_compiled_pages.py asks for each role after another.)"""
+        if user.is_liaison:
+            return ("liaison",), True
+        if user.is_hub_home_parent:
+            return ("hub home parent",), True
+        if user.is_team_lead:
+            return ("team lead", tuple(sorted(_region_ids(user)))), False
+        if user.is_caseworker:
+            return ("caseworker", on), True
         return None
 
     def visible_to(self, user: User) -> QuerySet[Constellation]:
@@ -74,7 +116,8 @@ class ConstellationPolicy(Policy[Constellation]):
         if user.is_team_lead:
             return obj.region_id in _region_ids(user)
         if user.is_caseworker:
-            return _caseload_memberships(user).filter(constellation=obj).exists()
+            memberships = _caseload_memberships(user.pk, timezone.localdate())
+            return memberships.filter(constellation=obj).exists()
         return False
 
     def can_change(self, user: User, obj: Constellation) -> bool:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db.models import (
     BooleanField,
     Count,
+    DurationField,
     Exists,
     ExpressionWrapper,
     OuterRef,
@@ -16,6 +18,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.urls import reverse
 from django.utils import timezone
 
 from constellations.fidelity import selectors as fidelity
@@ -28,16 +31,33 @@ from constellations.models import (
     Membership,
     ParentParticipation,
     RespiteStay,
+    SupportContact,
 )
 from constellations.permissions import constellations, member_children
 from constellations.permissions import stays as stay_policy
 from placements.models import Child, FosterFamily, FosterParent, OwnChild, Parent, Placement
+from pleegzorg import compiled
 from pleegzorg.charts import Chart
 from pleegzorg.db import RelatedRows
 from pleegzorg.models import User
 
-# The hub-home parents' names, read with the constellation itself (constellations.views).
+# Read with the constellation itself for its page (:func:`for_page`): the hub-home parents'
+# names and the beds in use (Bed.objects.in_use), as JSON text.
 HUB_PARENTS = RelatedRows(User, link="hub_homes__constellation", fields=("first_name", "last_name"))
+BEDS_IN_USE = RelatedRows(
+    Bed,
+    link="hub__constellation",
+    fields=("id", "name"),
+    condition=Q(active=True),
+    order_by=("name", "id"),
+)
+# Read with each membership of the page: the family's foster parents, as JSON text.
+FOSTER_PARENTS = RelatedRows(
+    FosterParent,
+    link="family__memberships",
+    fields=("first_name", "last_name", "phone"),
+    order_by=("id",),
+)
 
 
 def last_month(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -93,42 +113,33 @@ class Figures:
     chart: Chart | None = None
 
 
-def figures(constellation: Constellation, today: dt.date, memberships: list) -> Figures:
-    """Two queries, both aggregates in the database: the nights per month (a stay over a month's
-    end counts its nights in each month) and per family, up to tonight."""
+def figures_period(today: dt.date) -> tuple[list[fidelity.Month], dt.date, dt.date]:
+    """The twelve months of :func:`figures` up to ``today``'s, their first day and the day
+    after tonight."""
     this_month = fidelity.first_of_month(today)
     months = fidelity.month_list(fidelity.add_months(this_month, -11), this_month, today)
+    return months, months[0].first, today + dt.timedelta(days=1)
+
+
+def figures(constellation: Constellation, today: dt.date, memberships: list) -> Figures:
+    """The nights per month (one query, an aggregate in the database: a stay over a month's end
+    counts its nights in each month) and per member family (``memberships`` come from
+    :func:`page_memberships`, which counts them), up to tonight."""
+    months, _first, _until = figures_period(today)
     per_month = fidelity.night_counts([constellation.pk], months).get(constellation.pk, {})
     rows = [
         (m.first, _days(per_month.get(f"p{i}")), _days(per_month.get(f"u{i}")))
         for i, m in enumerate(months)
     ]
-    first, until = months[0].first, today + dt.timedelta(days=1)
-    nights = fidelity.nights_between(first, until)
-    inside = Q(arrival__lt=until, departure__gt=first)
-    per_family = {
-        row.pop("family"): row
-        for row in RespiteStay.objects.filter(
-            RespiteStay.HOLDS_BED, inside, constellation=constellation
-        )
-        .values("family")
-        .annotate(
-            stays=Count("pk"),
-            planned_nights=Sum(nights, filter=Q(planned=True)),
-            unplanned_nights=Sum(nights, filter=Q(planned=False)),
-        )
-        .order_by()
-    }
     result = Figures(months=fidelity.nights_table(rows))
     for membership in memberships:
-        counts = per_family.get(membership.family_id, {})
-        planned = _days(counts.get("planned_nights"))
-        unplanned = _days(counts.get("unplanned_nights"))
+        planned = _days(membership.planned_nights)
+        unplanned = _days(membership.unplanned_nights)
         result.families.append(
             {
                 "membership": membership,
                 "family": membership.family,
-                "stays": counts.get("stays", 0),
+                "stays": membership.stay_count or 0,
                 "planned": planned,
                 "unplanned": unplanned,
                 "total": planned + unplanned,
@@ -146,53 +157,178 @@ def _days(duration: dt.timedelta | None) -> int:
 
 
 def for_page(constellations_: QuerySet[Constellation], on) -> QuerySet[Constellation]:
-    """The constellations as :func:`constellation_page` reads them: :func:`with_flags`, and
-    the hub-home parents' names in the same query."""
-    return with_flags(constellations_, on).annotate(hub_parent_rows=HUB_PARENTS.subquery())
+    """The constellations as :func:`constellation_page` reads them: whether last month had no
+    gathering, the hub-home parents' names and the beds in use, in the same query."""
+    return constellations_.annotate(
+        no_gathering=Q(without_gathering_last_month(on)),
+        hub_parent_rows=HUB_PARENTS.subquery(),
+        bed_rows=BEDS_IN_USE.subquery(),
+    )
+
+
+def visible_constellation(
+    user: User, pk: int, *, on: dt.date, page: bool = False
+) -> Constellation | None:
+    """The constellation ``pk``, with its region, liaison and hub home, if ``user`` sees it on
+    ``on``; None when it is not there or not theirs. With ``page``, as the constellation page
+    reads it (:func:`for_page`).
+
+    Building this query (the visibility rule, the flag and the related rows) took longer than
+    PostgreSQL took to run it, so it is compiled once per process (``pleegzorg.compiled``) for
+    every user of the same ``ConstellationPolicy.compiled_key`` on the same day, and run every
+    time with the constellation's id, and the user's where the rule holds it, as parameters."""
+    shape = constellations.compiled_key(user, on)
+    if shape is None:
+        return None
+    key, by_user = shape
+
+    def build(*, pk: int, user_id: int | None = None) -> QuerySet[Constellation]:
+        # Without the user's id among the parameters the rule is built with an id no user
+        # has: a rule that read it after all would find nothing, never keep one user's
+        # answer for another.
+        condition = constellations.condition(user, user_id=user_id if by_user else -1, on=on)
+        queryset = (
+            Constellation.objects.filter(condition, pk=pk)
+            .select_related("region", "liaison", "hub__family")
+            .order_by()
+        )
+        return for_page(queryset, on) if page else queryset
+
+    ids = {"pk": pk, "user_id": user.pk} if by_user else {"pk": pk}
+    found = compiled.instances((__name__, "constellation", page, on, *key), build, **ids)
+    return found[0] if found else None
+
+
+def page_memberships(constellation: int, today: dt.date) -> list[Membership]:
+    """The constellation's memberships, ended ones last, by family, each with its family, the
+    family's foster parents (``foster_parent_rows``: dicts of names and phones) and its stays
+    and planned and unplanned nights in the months of :func:`figures`. One query, compiled
+    once a day per process for every constellation."""
+    memberships = compiled.instances(
+        (__name__, "page memberships", today),
+        partial(_page_memberships, today=today),
+        constellation=constellation,
+    )
+    for membership in memberships:
+        membership.foster_parent_rows = FOSTER_PARENTS.parse(membership.foster_parent_rows)
+    return memberships
+
+
+def _page_memberships(*, constellation: int, today: dt.date) -> QuerySet[Membership]:
+    _months, first, until = figures_period(today)
+    nights = fidelity.nights_between(first, until)
+    stays = (
+        RespiteStay.objects.filter(
+            RespiteStay.HOLDS_BED,
+            arrival__lt=until,
+            departure__gt=first,
+            constellation=OuterRef("constellation"),
+            family=OuterRef("family"),
+        )
+        .order_by()
+        .values("family")
+    )
+
+    def per_family(aggregate, output_field=None) -> Subquery:
+        return Subquery(stays.annotate(n=aggregate).values("n"), output_field=output_field)
+
+    return (
+        Membership.objects.filter(constellation=constellation)
+        .select_related("family")
+        .annotate(
+            foster_parent_rows=FOSTER_PARENTS.subquery(),
+            stay_count=per_family(Count("pk")),
+            planned_nights=per_family(Sum(nights, filter=Q(planned=True)), DurationField()),
+            unplanned_nights=per_family(Sum(nights, filter=Q(planned=False)), DurationField()),
+        )
+        .order_by("left_on", "family__name")
+    )
+
+
+def _page_gatherings(*, constellation: int) -> QuerySet[Gathering]:
+    return (
+        Gathering.objects.filter(constellation=constellation)
+        .annotate(present=Count("attendance"))
+        .order_by("-date", "-id")[:6]
+    )
+
+
+def _page_contacts(*, constellation: int) -> QuerySet[SupportContact]:
+    return SupportContact.objects.filter(constellation=constellation).select_related("family")[:8]
+
+
+def _page_parents(*, constellation: int, today: dt.date) -> QuerySet[ParentParticipation]:
+    return (
+        ParentParticipation.objects.filter(constellation=constellation)
+        .filter(Q(until__isnull=True) | Q(until__gte=today))
+        .select_related("parent")
+    )
+
+
+def _children_who_can_stay(*, constellation: int, today: dt.date) -> QuerySet[Child]:
+    """:func:`member_children` with what the pages show of them: the name and the age."""
+    return (
+        member_children(constellation, today)
+        .only("id", "first_name", "last_name", "date_of_birth")
+        .order_by("first_name", "last_name")
+    )
+
+
+def children_who_can_stay(constellation: int, today: dt.date) -> list[Child]:
+    """The foster children placed today in the member families (:func:`member_children`), by
+    name, with their names and dates of birth only. Compiled once a day per process."""
+    return compiled.instances(
+        (__name__, "children who can stay", today),
+        partial(_children_who_can_stay, today=today),
+        constellation=constellation,
+    )
+
+
+def _with_kind_labels(rows: list, kinds) -> list:
+    """Each row's kind as its label (``kind_label``): ``get_kind_display`` builds the dict of
+    the field's choices again on every call, once a row."""
+    labels = dict(kinds.choices)
+    for row in rows:
+        row.kind_label = labels.get(row.kind, row.kind)
+    return rows
 
 
 def constellation_page(constellation: Constellation, user: User) -> dict:
-    """Everything the constellation page shows; ``constellation`` comes :func:`for_page`."""
+    """Everything the constellation page shows; ``constellation`` comes
+    :func:`visible_constellation` with ``page``. Each query is compiled once per process (a
+    day), with the constellation's id as its parameter."""
     today = timezone.localdate()
-    memberships = list(
-        constellation.memberships.select_related("family")
-        .prefetch_related("family__foster_parents")
-        .order_by("left_on", "family__name")
-    )
+    pk = constellation.pk
+    memberships = page_memberships(pk, today)
     current = [m for m in memberships if m.is_current(today)]
     history = [m for m in memberships if m not in current]
     hub = getattr(constellation, "hub", None)
     sees_care_facts = constellations.sees_care_facts(user, constellation)
-    beds = list(Bed.objects.in_use(constellation)) if hub else []
-    gatherings = list(
-        constellation.gatherings.annotate(present=Count("attendance")).order_by("-date")[:6]
-    )
-    contacts = list(constellation.support_contacts.select_related("family")[:8])
-    parents = list(
-        ParentParticipation.objects.filter(constellation=constellation)
-        .filter(Q(until__isnull=True) | Q(until__gte=today))
-        .select_related("parent")
+    parents = compiled.instances(
+        (__name__, "page parents", today), partial(_page_parents, today=today), constellation=pk
     )
     return {
         "constellation": constellation,
         "hub": hub,
         "hub_parents": HUB_PARENTS.parse(constellation.hub_parent_rows) if hub else [],
-        "beds": beds,
+        "beds": BEDS_IN_USE.parse(constellation.bed_rows) if hub else [],
         "members": current,
         "history": history,
         "in_formation": Constellation.in_formation(len(current))
         or constellation.status == Constellation.Status.FORMING,
         "parents": parents,
-        "gatherings": gatherings,
-        "contacts": contacts,
+        "gatherings": _with_kind_labels(
+            compiled.instances((__name__, "page gatherings"), _page_gatherings, constellation=pk),
+            Gathering.Kind,
+        ),
+        "contacts": _with_kind_labels(
+            compiled.instances((__name__, "page contacts"), _page_contacts, constellation=pk),
+            SupportContact.Kind,
+        ),
         "no_gathering": constellation.no_gathering,
         "last_month": last_month(today)[0],
         "figures": figures(constellation, today, current),
-        "children": (
-            list(member_children(constellation, today).order_by("first_name", "last_name"))
-            if sees_care_facts
-            else []
-        ),
+        "children": children_who_can_stay(pk, today) if sees_care_facts else [],
         "can_change": constellations.can_change(user, constellation),
         "can_book": constellations.can_book(user, constellation),
         "sees_care_facts": sees_care_facts,
@@ -206,20 +342,66 @@ class Cell:
     stay: RespiteStay | None = None
     starts: bool = False
     name: str = ""
+    url: str = ""  # the stay's page, where the user may read the child's name
+
+
+def beds_in_use(constellation: int) -> list[Bed]:
+    """``Bed.objects.in_use``: one query, compiled once per process."""
+    return compiled.instances((__name__, "beds in use"), _beds_in_use, constellation=constellation)
+
+
+def _beds_in_use(*, constellation: int) -> QuerySet[Bed]:
+    return Bed.objects.in_use(constellation)
+
+
+# What the calendar and the stay form read of a stay (the rest stays in the database).
+STAY_FIELDS = ("id", "bed", "child", "constellation", "arrival", "departure", "status", "planned")
+
+
+def _stays_between(*, constellation: int, start: dt.date, end: dt.date) -> QuerySet[RespiteStay]:
+    """The stays that hold one of the beds in use of the constellation's hub home on a night
+    of ``[start, end)``, by arrival, with the child's first name (all the calendar shows of
+    the child)."""
+    return (
+        RespiteStay.objects.filter(
+            RespiteStay.HOLDS_BED,
+            bed__in=Bed.objects.in_use(constellation).values("pk"),
+            arrival__lt=end,
+            departure__gt=start,
+        )
+        .select_related("child")
+        .only(*STAY_FIELDS, "child__first_name")
+        .order_by("arrival")
+    )
+
+
+def stays_between(
+    constellation: int, start: dt.date, end: dt.date, *, keep: bool = True
+) -> list[RespiteStay]:
+    """:func:`_stays_between`; with ``keep`` compiled once per process for these nights (the
+    constellation's id is its parameter): for nights that many requests ask for (the
+    calendar's weeks and months, the stay form's first night), not for nights typed once."""
+    if not keep:
+        return list(_stays_between(constellation=constellation, start=start, end=end))
+    build = partial(_stays_between, start=start, end=end)
+    return compiled.instances(
+        (__name__, "stays between", start, end), build, constellation=constellation
+    )
 
 
 def calendar(constellation: Constellation, user: User, start: dt.date, days: int) -> dict:
-    """Beds x nights from ``start``: one row per night, one column per bed. Three queries."""
-    beds = list(Bed.objects.in_use(constellation))
+    """Beds x nights from ``start``: one row per night, one column per bed. Two queries, and
+    one to find which children's names the user may read when they do not read them all."""
+    beds = beds_in_use(constellation.pk)
     end = start + dt.timedelta(days=days)
-    stays = list(
-        RespiteStay.objects.filter(
-            RespiteStay.HOLDS_BED, bed__in=beds, arrival__lt=end, departure__gt=start
-        )
-        .select_related("child")
-        .order_by("arrival")
-    )
+    stays = stays_between(constellation.pk, start, end) if beds else []
     readable = stay_policy.readable_child_ids(user, stays)
+    # Each stay's page once, not once for each of its nights.
+    urls = {
+        stay.pk: reverse("constellations:stay", args=[stay.pk])
+        for stay in stays
+        if stay.child_id in readable
+    }
     by_bed_night = {}
     for stay in stays:
         night = max(stay.arrival, start)
@@ -232,9 +414,9 @@ def calendar(constellation: Constellation, user: User, start: dt.date, days: int
         cells = []
         for bed in beds:
             stay = by_bed_night.get((bed.pk, night))
-            name = ""
-            if stay is not None:
-                name = stay.child.first_name if stay.child_id in readable else ""
+            name = url = ""
+            if stay is not None and stay.child_id in readable:
+                name, url = stay.child.first_name, urls[stay.pk]
             cells.append(
                 Cell(
                     night=night,
@@ -242,6 +424,7 @@ def calendar(constellation: Constellation, user: User, start: dt.date, days: int
                     stay=stay,
                     starts=bool(stay and (stay.arrival == night or night == start)),
                     name=name,
+                    url=url,
                 )
             )
         rows.append({"night": night, "cells": cells, "free": sum(1 for c in cells if not c.stay)})
@@ -328,22 +511,14 @@ class BedNight:
 
 
 def bed_availability(
-    constellation: Constellation, arrival: dt.date, departure: dt.date, *, exclude=None
+    constellation: Constellation, arrival: dt.date, departure: dt.date
 ) -> list[BedNight]:
-    """Each bed of the hub home, free or not for the nights [arrival, departure). Two queries."""
-    beds = list(Bed.objects.in_use(constellation))
-    stays = (
-        RespiteStay.objects.filter(
-            RespiteStay.HOLDS_BED,
-            bed__in=beds,
-            arrival__lt=departure,
-            departure__gt=arrival,
-        )
-        .select_related("child")
-        .order_by("arrival")
-    )
-    if exclude is not None:
-        stays = stays.exclude(pk=exclude.pk)
+    """Each bed of the hub home, free or not for the nights [arrival, departure). Two queries;
+    the stays' compiled once a day for tonight, the night the form starts from."""
+    beds = beds_in_use(constellation.pk)
+    tonight = timezone.localdate()
+    keep = (arrival, departure) == (tonight, tonight + dt.timedelta(days=1))
+    stays = stays_between(constellation.pk, arrival, departure, keep=keep) if beds else []
     taken = {}
     for stay in stays:
         taken.setdefault(stay.bed_id, stay)
@@ -360,7 +535,7 @@ def bed_choices(constellation: Constellation, arrival: dt.date, departure: dt.da
 
 
 def stay_choices(constellation: Constellation) -> dict[str, QuerySet]:
-    """What the stay form offers: the member families' foster children and the beds in use."""
+    """What the stay form accepts: the member families' foster children and the beds in use."""
     return {
         "children": member_children(constellation).order_by("first_name", "last_name"),
         "beds": Bed.objects.in_use(constellation),

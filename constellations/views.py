@@ -5,7 +5,7 @@ render. Who may do what is in constellations.permissions; every refusal is in th
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
+from functools import cache, partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -40,24 +40,31 @@ PAGE_SIZE = 25
 ROLES = (Role.CASEWORKER, Role.TEAM_LEAD, Role.LIAISON, Role.HUB_HOME_PARENT)
 
 
-def _constellation_or_404(request, pk, *, may=None, flags: bool = False) -> Constellation:
+def _constellation_or_404(request, pk, *, may=None, page: bool = False) -> Constellation:
     """The constellation if the user sees it (404 otherwise); with ``may`` (a policy question
     such as ``constellations.can_book``) also refused (403) unless the answer is yes; with
-    ``flags`` annotated as the list shows it (no gathering last month), and with its hub-home
-    parents' names, in the same query (the constellation page)."""
+    ``page`` as the constellation page reads it (selectors.for_page: the flag of no gathering
+    last month, the hub-home parents' names and the beds, in the same query).
+
+    Found by SQL compiled once per process (selectors.visible_constellation). Not found there
+    (not theirs, or not there), it is asked of the ORM as every record is
+    (``get_visible_or_404``), which logs a look at one that exists as denied and answers 404."""
     require_role(request, *ROLES, purpose=Purpose.CARE)
-    visible = constellations.visible_to(request.user).select_related(
-        "region", "liaison", "hub__family"
-    )
-    if flags:
-        visible = selectors.for_page(visible, timezone.localdate())
-    constellation = get_visible_or_404(
-        constellations,
-        request,
-        queryset=visible,
-        purpose=Purpose.CARE,
-        pk=pk,
-    )
+    today = timezone.localdate()
+    constellation = selectors.visible_constellation(request.user, pk, on=today, page=page)
+    if constellation is None:
+        visible = constellations.visible_to(request.user).select_related(
+            "region", "liaison", "hub__family"
+        )
+        if page:
+            visible = selectors.for_page(visible, today)
+        constellation = get_visible_or_404(
+            constellations,
+            request,
+            queryset=visible,
+            purpose=Purpose.CARE,
+            pk=pk,
+        )
     if may is not None:
         refuse_unless(may(request.user, constellation), obj=constellation)
     return constellation
@@ -124,7 +131,7 @@ def constellation_list(request):
 
 @login_required
 def constellation_detail(request, pk):
-    constellation = _constellation_or_404(request, pk, flags=True)
+    constellation = _constellation_or_404(request, pk, page=True)
     _log_view(request, constellation)
     context = selectors.constellation_page(constellation, request.user)
     return render(request, "constellations/detail.html", context)
@@ -185,18 +192,40 @@ def _stay_changed(stay) -> str:
     }
 
 
+def _offer_children(form, constellation) -> None:
+    """The children the stay form offers, read when it is shown (not after a save) by SQL
+    compiled once a day (selectors.children_who_can_stay) instead of through the field's
+    queryset, which still decides which child the form accepts."""
+    field = form.fields["child"]
+
+    @cache  # the field and its widget each ask
+    def choices() -> list[tuple]:
+        children = selectors.children_who_can_stay(constellation.pk, timezone.localdate())
+        offered = [(child.pk, field.label_from_instance(child)) for child in children]
+        return [("", field.empty_label), *offered]
+
+    field.choices = choices
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def stay_new(request, pk):
     """Log a stay: child, nights, a bed that is free (live with htmx), planned or not."""
     constellation = _constellation_or_404(request, pk, may=constellations.can_book)
     initial = _stay_initial(request.GET.get("aankomst"), None, request.GET.get("bed"))
+    # Which child and bed the form accepts matters only to what is posted; which children it
+    # offers comes from _offer_children, and the beds from _bed_choices.
+    if request.method == "POST":
+        accepts = selectors.stay_choices(constellation)
+    else:
+        accepts = {"children": Child.objects.none(), "beds": Bed.objects.none()}
     form = forms.StayForm(
         request.POST or None,
         initial=initial,
         availability_url=reverse("constellations:stay_availability", args=[constellation.pk]),
-        **selectors.stay_choices(constellation),
+        **accepts,
     )
+    _offer_children(form, constellation)
     book = partial(services.stay_book, constellation=constellation)
     if done := submit(request, form, book, success=_stay_saved, redirect_to=_calendar_url):
         return done

@@ -262,7 +262,10 @@ def night_counts(ids, months: list[Month], *, by: str = "constellation") -> dict
     """The nights of :func:`night_part` on their own (the constellation page's chart)."""
     if not any(m.nights for m in months):
         return {}
-    build = night_part(ids, months, by=by).grouped
+
+    def build() -> QuerySet:  # only when it is compiled: building the part is most of the work
+        return night_part(ids, months, by=by).grouped()
+
     return _by_constellation(_rows("nights", ids, months, build, by), "of")
 
 

@@ -518,10 +518,10 @@ def test_the_calendar_and_the_page_run_a_fixed_number_of_queries(
     for n in range(12):
         GatheringFactory(constellation=constellation, date=localdate() - dt.timedelta(days=30 * n))
     client.force_login(hub_home_parent)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         month = client.get(f"/constellaties/{constellation.pk}/kalender/?weergave=maand")
     assert month.status_code == 200 and len(month.context["rows"]) >= 28
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(13):
         page = client.get(f"/constellaties/{constellation.pk}/")
     assert page.context["figures"].total > 0
     assert Membership.objects.count() == 3

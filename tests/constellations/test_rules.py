@@ -630,8 +630,9 @@ def test_the_services_refuse_whom_the_policy_refuses(
 # -- figures ---------------------------------------------------------------------------------------
 
 
-def _memberships(constellation):
-    return list(constellation.memberships.select_related("family").order_by("pk"))
+def _memberships(constellation, today):
+    """The memberships as the page reads them: with each family's stays and nights counted."""
+    return selectors.page_memberships(constellation.pk, today)
 
 
 def test_nights_are_counted_per_month_planned_or_not_and_per_family(
@@ -652,7 +653,7 @@ def test_nights_are_counted_per_month_planned_or_not_and_per_family(
     stay(boer, dt.date(2026, 3, 20), dt.date(2026, 3, 22))  # still to come
     RespiteStayFactory(arrival=dt.date(2026, 2, 1), departure=dt.date(2026, 2, 9))  # elsewhere
 
-    result = selectors.figures(constellation, today, _memberships(constellation))
+    result = selectors.figures(constellation, today, _memberships(constellation, today))
 
     months = {
         row["month"]: (row["planned"], row["unplanned"], row["total"]) for row in result.months
@@ -678,7 +679,7 @@ def test_figures_count_only_the_nights_inside_the_twelve_months(constellation, b
         bed=bed, family=member_family, arrival=dt.date(2025, 3, 1), departure=dt.date(2025, 3, 5)
     )
 
-    result = selectors.figures(constellation, today, _memberships(constellation)[:1])
+    result = selectors.figures(constellation, today, _memberships(constellation, today)[:1])
 
     assert [row["month"] for row in result.months][:2] == [dt.date(2025, 5, 1), dt.date(2025, 6, 1)]
     assert result.months[0]["total"] == 2  # 1 and 2 May; the April nights are before
