@@ -23,6 +23,7 @@ from itertools import pairwise
 
 from django.conf import settings
 
+from pleegzorg import selectors
 from pleegzorg.models import User
 
 # The budgets issue 12 sets, by kind of page: queries, median and p95 server time (ms), and
@@ -195,20 +196,27 @@ ACCESS_LOG_USER = "Jansen"
 
 def access_log_floor(user: User) -> list[Statement]:
     """Inzagelog, searched by who did it: the first page of the matching entries, newest first,
-    with whom an entry was on behalf of, and how many match. The page's own log entry (a
-    write) is not in it. An application manager's view: every entry."""
+    with whom an entry was on behalf of, and how many match counted up to one past the most the
+    page counts (``counted``: the page says "more than" beyond it). The search is written as
+    the page's is (UPPER on both sides), the form the trigram index serves. The page's own log
+    entry (a write) is not in it. An application manager's view: every entry."""
     if not user.is_app_manager:
         raise ValueError("the access log's floor is written for an application manager")
+    pattern, most = f"%{ACCESS_LOG_USER}%", selectors.ACCESS_LOG_MOST_COUNTED
     return [
         (
             """SELECT e.id, e.at, e.user_label, o.first_name, o.last_name, o.username, e.role,
                       e.action, e.person_label, e.object_label, e.detail, e.outcome, e.purpose,
-                      e.ip_address, count(*) OVER () AS total
+                      e.ip_address,
+                      (SELECT count(*)
+                         FROM (SELECT 1 FROM pleegzorg_accesslogentry m
+                                WHERE upper(m.user_label) LIKE upper(%s) LIMIT %s) AS matches
+                      ) AS counted
                  FROM pleegzorg_accesslogentry e
                  LEFT JOIN pleegzorg_user o ON o.id = e.on_behalf_of_id
-                WHERE e.user_label ILIKE %s
+                WHERE upper(e.user_label) LIKE upper(%s)
                 ORDER BY e.at DESC, e.id DESC LIMIT %s""",
-            [f"%{ACCESS_LOG_USER}%", settings.PAGE_SIZE],
+            [pattern, most + 1, pattern, min(settings.PAGE_SIZE, most)],
         )
     ]
 

@@ -1,5 +1,7 @@
-"""A page of a queryset in one query: its rows with the number of all rows beside each
-(``COUNT(*) OVER ()``), instead of a ``COUNT`` and then the rows.
+"""Paginators for lists that a plain ``COUNT`` serves badly.
+
+:class:`OneQueryPaginator`: a page of a queryset in one query, its rows with the number of all
+rows beside each (``COUNT(*) OVER ()``), instead of a ``COUNT`` and then the rows.
 
 The same pages as Django's :class:`~django.core.paginator.Paginator`: a number that is not a
 whole number gives the first page; past the end, below 1 or without any rows, Django's own
@@ -10,7 +12,8 @@ always did. Only without orphans: with them the last page's size depends on the 
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
+from django.db.models import Count, QuerySet, Window
+from django.utils.functional import cached_property
 
 
 class OneQueryPaginator(Paginator):
@@ -45,3 +48,31 @@ def _whole(number) -> int | None:
         return int(number)
     except (TypeError, ValueError):
         return None
+
+
+class CappedPaginator(Paginator):
+    """Pages of a queryset counted up to ``most`` rows: ``count`` is never more than ``most``,
+    and ``more`` says whether there are rows beyond them.
+
+    Counting every matching row of a table that only grows (the access log) reads as many rows
+    as match, more every day; this reads at most ``most`` + 1, however large the table, in no
+    particular order (the database takes whichever rows it finds first, through an index when it
+    has one). The pages reach the first ``most`` rows of the list; the rest are found by
+    narrowing it.
+    """
+
+    def __init__(self, object_list: QuerySet, per_page, *, most: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.most = most
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list.order_by()[: self.most + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.most)
+
+    @property
+    def more(self) -> bool:
+        return self._counted > self.most

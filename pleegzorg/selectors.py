@@ -50,6 +50,13 @@ def teams_for_start_page(user: User) -> QuerySet[Team] | list[Team]:
     )
 
 
+# The access log's page counts the entries that match up to this many (and says "more than"
+# beyond it), and pages through these newest ones; older ones are found by narrowing the search
+# (a period, an action). Counting every match would cost more as the log grows, every day.
+# A whole number of pages (settings.PAGE_SIZE), so that the last page is a full one.
+ACCESS_LOG_MOST_COUNTED = 1000
+
+
 def access_log_entries(
     user: User,
     *,

@@ -5,8 +5,10 @@ import datetime as dt
 import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from pleegzorg import selectors
 from pleegzorg.audit import Action, Outcome, Purpose, access_log_write
 from pleegzorg.factories import UserFactory
 from pleegzorg.models import AccessLogEntry
@@ -180,3 +182,99 @@ def test_the_log_page_runs_a_fixed_number_of_queries(
         assert len(response.context["page"].object_list) == settings.PAGE_SIZE
         with django_assert_max_num_queries(10):
             client.get(URL, {"pagina": 2, "person": "Kind"})
+
+
+def _entries_by(user, count):
+    """``count`` entries by ``user``, a minute apart, the newest last; returned newest first."""
+    start = timezone.now() - dt.timedelta(hours=1)
+    entries = AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(
+            at=start + dt.timedelta(minutes=i),
+            user=user,
+            user_label=str(user),
+            role=user.role,
+            action=Action.VIEW,
+            purpose=Purpose.CARE,
+            detail=f"dossier {i}",
+        )
+        for i in range(count)
+    )
+    return entries[::-1]
+
+
+def test_past_the_most_counted_the_page_says_more_and_pages_through_the_newest(
+    app_manager, caseworker, client, monkeypatch, settings
+):
+    monkeypatch.setattr(selectors, "ACCESS_LOG_MOST_COUNTED", 4)
+    settings.PAGE_SIZE = 2
+    newest_first = _entries_by(caseworker, 6)
+    client.force_login(app_manager)
+    response = client.get(URL, {"user": caseworker.last_name})
+    body = response.content.decode()
+    assert "Meer dan 4 regels" in body and "nieuwste 4" in body
+    page = response.context["page"]
+    assert (page.paginator.count, page.paginator.num_pages) == (4, 2)
+    assert list(page.object_list) == newest_first[:2]
+    # Past the last page of the newest four: that last page, as Django's paginator does.
+    page = client.get(URL, {"user": caseworker.last_name, "pagina": 3}).context["page"]
+    assert (page.number, list(page.object_list)) == (2, newest_first[2:4])
+
+
+def test_up_to_the_most_counted_the_page_gives_the_exact_number(
+    app_manager, caseworker, client, monkeypatch
+):
+    monkeypatch.setattr(selectors, "ACCESS_LOG_MOST_COUNTED", 4)
+    _entries_by(caseworker, 4)
+    client.force_login(app_manager)
+    body = client.get(URL, {"user": caseworker.last_name}).content.decode()
+    assert "4 regels" in body and "Meer dan" not in body
+
+
+@pytest.mark.parametrize(
+    ("search", "index"),
+    [
+        ({"user": "Jansen"}, "accesslog_user_label_trgm"),
+        ({"user": "Wendy Jansen"}, "accesslog_user_label_trgm"),
+        ({"person": "Sanne"}, "accesslog_person_label_trgm"),
+    ],
+)
+def test_postgresql_can_search_names_through_the_trigram_indexes(
+    requires_postgresql, app_manager, client, search, index
+):
+    """Every query the page runs on the log for a search by part of a name (the count and the
+    page of rows) has a plan through the name's trigram index: with sequential scans and walks
+    along another index ruled out, PostgreSQL must still find one. On a real log the planner
+    then picks it for rare names and walks the log newest first for common ones."""
+    AccessLogEntry.objects.create(
+        user_label="Wendy Jansen (werker)",
+        action=Action.VIEW,
+        purpose=Purpose.CARE,
+        person_label="Sanne de Vries",
+    )
+    client.force_login(app_manager)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(URL, search).context["page"].paginator.count == 1
+    table = AccessLogEntry._meta.db_table
+    searches = [
+        q["sql"]
+        for q in captured
+        if q["sql"].startswith("SELECT") and f'FROM "{table}"' in q["sql"]
+    ]
+    assert len(searches) == 2  # the count and the page
+    with transaction.atomic(), connection.cursor() as cursor:
+        for setting in ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        for sql in searches:
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert f"Bitmap Index Scan on {index}" in plan, plan
+
+
+@pytest.mark.parametrize("field", ["role", "action", "outcome", "purpose"])
+def test_an_entry_labels_its_choices_as_django_displays_them(field):
+    entry = AccessLogEntry()
+    choices = AccessLogEntry._meta.get_field(field).flatchoices
+    for value in [*(value for value, _label in choices), "", "onbekend"]:
+        setattr(entry, field, value)
+        shown = getattr(entry, f"get_{field}_display")()
+        assert str(getattr(entry, f"{field}_label")) == str(shown)

@@ -119,11 +119,18 @@ def test_the_other_start_pages_read_nothing_else(seeded, no_second_step, label):
     assert results == []
 
 
-def test_the_access_log_floor_is_the_page_of_matching_entries(seeded, no_second_step):
+@pytest.mark.parametrize("most_counted", [None, 1])
+def test_the_access_log_floor_is_the_page_of_matching_entries(
+    seeded, no_second_step, monkeypatch, most_counted
+):
     # Entries by the caseworker (Wendy Jansen): open two of her children's files.
     client, worker = signed_in_client("werker")
     from placements import permissions
+    from pleegzorg import selectors
 
+    if most_counted is not None:  # fewer than match: the page says "more than"
+        monkeypatch.setattr(selectors, "ACCESS_LOG_MOST_COUNTED", most_counted)
+    most = selectors.ACCESS_LOG_MOST_COUNTED
     children = list(permissions.children.visible_to(worker)[:2])
     assert len(children) == 2 and bench.ACCESS_LOG_USER in str(worker)
     for child in children:
@@ -131,7 +138,9 @@ def test_the_access_log_floor_is_the_page_of_matching_entries(seeded, no_second_
     response, (entries,), _user = page_and_floor("Access log, searched")
     page = response.context["page"]
     assert [e["id"] for e in entries] == [e.pk for e in page.object_list]
-    assert entries[0]["total"] == page.paginator.count >= len(children)
+    counted = entries[0]["counted"]
+    assert page.paginator.count == min(counted, most) and page.paginator.more == (counted > most)
+    assert counted >= len(children) and page.paginator.more == (most_counted is not None)
     assert all(bench.ACCESS_LOG_USER in e["user_label"] for e in entries)
 
 

@@ -1,11 +1,12 @@
-"""OneQueryPaginator gives the pages Django's Paginator gives, a page in one query."""
+"""OneQueryPaginator gives the pages Django's Paginator gives, a page in one query;
+CappedPaginator counts no further than it is told to."""
 
 import pytest
 from django.core.paginator import Paginator
 
 from pleegzorg.factories import RegionFactory
 from pleegzorg.models import Region
-from pleegzorg.pagination import OneQueryPaginator
+from pleegzorg.pagination import CappedPaginator, OneQueryPaginator
 
 
 @pytest.fixture
@@ -40,3 +41,28 @@ def test_no_rows_at_all_is_an_empty_first_page(db):
 def test_orphans_are_refused(regions):
     with pytest.raises(ValueError, match="orphans"):
         OneQueryPaginator(regions, 3, orphans=1)
+
+
+def test_a_capped_count_stops_at_the_most_and_says_there_are_more(
+    regions, django_assert_num_queries
+):
+    third_and_fourth = [r.pk for r in regions.all()][2:4]
+    with django_assert_num_queries(2):  # the count, then the page
+        page = CappedPaginator(regions, 2, most=4).get_page("9")
+        assert [r.pk for r in page.object_list] == third_and_fourth
+    paginator = page.paginator
+    assert (paginator.count, paginator.more, paginator.num_pages, page.number) == (4, True, 2, 2)
+
+
+@pytest.mark.parametrize("most", [7, 8])
+def test_a_capped_count_up_to_the_most_is_exact(regions, most):
+    paginator = CappedPaginator(regions, 3, most=most)
+    assert (paginator.count, paginator.more, paginator.num_pages) == (7, False, 3)
+
+
+def test_a_capped_count_reads_one_row_past_the_most(regions, django_assert_num_queries):
+    with django_assert_num_queries(1) as captured:
+        assert CappedPaginator(regions, 3, most=4).count == 4
+    # One row more than the most tells "more" from "exactly the most", and no more are read.
+    assert "LIMIT 5" in captured.captured_queries[0]["sql"]
+    assert "ORDER BY" not in captured.captured_queries[0]["sql"]

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
@@ -10,6 +9,7 @@ from pleegzorg import navigation, panels, permissions, selectors
 from pleegzorg.actions import log_view
 from pleegzorg.audit import Action, Purpose
 from pleegzorg.forms import AccessLogFilterForm
+from pleegzorg.pagination import CappedPaginator
 from pleegzorg.views.forms import template_for
 
 START_PANELS = "start"
@@ -41,7 +41,9 @@ def access_log(request):
     action = Action.SEARCH if form.filters() else Action.VIEW
     log_view(request, person=None, action=action, purpose=purpose, detail=form.description())
     entries = selectors.access_log_search(request.user, form)
-    page = Paginator(entries, settings.PAGE_SIZE).get_page(request.GET.get("pagina"))
+    # Counted up to a bound: the log only grows, and a count of every match would too.
+    paginator = CappedPaginator(entries, settings.PAGE_SIZE, most=selectors.ACCESS_LOG_MOST_COUNTED)
+    page = paginator.get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
