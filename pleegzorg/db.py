@@ -84,14 +84,22 @@ class RelatedRows:
         self._model_fields = {path: field_at(model, path) for path in fields}
 
     def subquery(self) -> models.Subquery:
-        row = JSONObject(**{path: models.F(path) for path in self.fields})
+        values = {path: models.F(path) for path in self.fields}
+        order_by = self.order_by
+        if self.order_by and not _orders_aggregates():
+            # SQLite before 3.44 (the demo's) cannot order STRING_AGG: each row carries its
+            # order keys instead, and parse() sorts by them.
+            values |= {f"{ORDER_KEY}{i}": models.F(p.lstrip("-")) for i, p in enumerate(order_by)}
+            order_by = ()
         rows = (
             self.model._default_manager.filter(self.condition, **{self.link: models.OuterRef("pk")})
             .order_by()
             .values(self.link)
             .annotate(
                 rows=models.StringAgg(
-                    Cast(row, models.TextField()), models.Value(","), order_by=self.order_by
+                    Cast(JSONObject(**values), models.TextField()),
+                    models.Value(","),
+                    order_by=order_by,
                 )
             )
             .values("rows")
@@ -101,10 +109,18 @@ class RelatedRows:
     def parse(self, text: str | None) -> list[dict]:
         if not text:
             return []
-        return [
-            {path: self._to_python(path, value) for path, value in row.items()}
-            for row in json.loads(f"[{text}]")
-        ]
+        rows = json.loads(f"[{text}]")
+        if rows and f"{ORDER_KEY}0" in rows[0]:
+            rows = self._sorted(rows)
+        return [{path: self._to_python(path, row[path]) for path in self.fields} for row in rows]
+
+    def _sorted(self, rows: list[dict]) -> list[dict]:
+        """As the database orders: last key first (a stable sort), NULL last ascending and
+        first descending (PostgreSQL's default)."""
+        for i, path in reversed(list(enumerate(self.order_by))):
+            key = f"{ORDER_KEY}{i}"
+            rows.sort(key=lambda row: (row[key] is None, row[key]), reverse=path.startswith("-"))
+        return rows
 
     def _to_python(self, path: str, value):
         if value is None:
@@ -115,6 +131,13 @@ class RelatedRows:
             # SQLite keeps datetimes as UTC without an offset.
             value = value.replace(tzinfo=UTC)
         return value
+
+
+ORDER_KEY = "__order_"  # RelatedRows' order keys where the database cannot order an aggregate
+
+
+def _orders_aggregates() -> bool:
+    return connections["default"].features.supports_aggregate_order_by_clause
 
 
 def field_at(model: type[models.Model], path: str) -> models.Field:
