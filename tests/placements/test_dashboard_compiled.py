@@ -13,15 +13,20 @@ from pleegzorg import compiled
 from pleegzorg.models import Team, User
 
 
+def _lead_and_scope():
+    """Today, the demo's team lead, the scope of their dashboard and its caseworkers."""
+    today = timezone.localdate()
+    lead = User.objects.get(username="teamleider")
+    scope = Scope(on=today, teams=dashboard_teams(lead))
+    return today, lead, scope, [row.caseworker.pk for row in caseworker_rows(lead, scope)]
+
+
 def figures(user, scope, caseworkers) -> dict[int, dict]:
     return {row["cw"]: row for row in rule_figures(user, scope, caseworkers)}
 
 
 def test_rule_figures_are_compiled_once_and_counted_afresh(seeded):
-    today = timezone.localdate()
-    lead = User.objects.get(username="teamleider")
-    scope = Scope(on=today, teams=dashboard_teams(lead))
-    caseworkers = [row.caseworker.pk for row in caseworker_rows(lead, scope)]
+    today, lead, scope, caseworkers = _lead_and_scope()
     compiled.clear()
     before = figures(lead, scope, caseworkers)
     assert compiled.size() == 1
@@ -45,10 +50,7 @@ def test_rule_figures_are_compiled_once_and_counted_afresh(seeded):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared on PostgreSQL only")
 def test_rule_figures_run_as_a_prepared_statement_of_the_connection(seeded):
-    today = timezone.localdate()
-    lead = User.objects.get(username="teamleider")
-    scope = Scope(on=today, teams=dashboard_teams(lead))
-    caseworkers = [row.caseworker.pk for row in caseworker_rows(lead, scope)]
+    _today, lead, scope, caseworkers = _lead_and_scope()
     compiled.clear()
     first = figures(lead, scope, caseworkers)
     assert figures(lead, scope, caseworkers) == first
