@@ -9,9 +9,11 @@ class PleegzorgConfig(AppConfig):
     def ready(self) -> None:
         from pleegzorg import (
             checks,  # noqa: F401  (registers the system checks)
+            db,
             mfa,
             sessions,
         )
 
         sessions.connect()
         mfa.connect()
+        db.remember_long_queries()

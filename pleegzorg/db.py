@@ -9,6 +9,22 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.migrations.operations.base import Operation
 from django.db.models.functions import Cast, JSONObject
 
+# psycopg turns each query's %s placeholders into PostgreSQL's $1 form, and remembers the result
+# only for a query of at most 4,096 bytes: longer ones are split again on every run. The pages'
+# compiled queries (pleegzorg.compiled) are longer, up to about 40,000 bytes, and always the same
+# few texts: splitting them cost 0.2-1.5 ms a page (7 % of the fidelity and constellation pages).
+# psycopg keeps the 128 last used; it reads this limit when it converts a query (tests/test_db.py
+# checks that it still does).
+LONGEST_REMEMBERED_QUERY = 64 * 1024
+
+
+def remember_long_queries() -> None:
+    from psycopg import _queries
+
+    _queries.MAX_CACHED_STATEMENT_LENGTH = max(
+        _queries.MAX_CACHED_STATEMENT_LENGTH, LONGEST_REMEMBERED_QUERY
+    )
+
 
 class PostgresExclusionConstraint(ExclusionConstraint):
     """An exclusion constraint that PostgreSQL enforces and other databases leave out.

@@ -1,8 +1,9 @@
-"""``{% url %}`` as Django's, except that a URL of whole-number ids is written from a pattern
-worked out once per view name: Django's ``reverse`` tries the view's patterns and matches its
-answer against them on every call (about 25 microseconds), and a list page of 30 rows with
-three links each spent a few milliseconds there. A built-in of the template engine (settings:
-``TEMPLATES``), so it takes the place of Django's tag in every template.
+"""``{% url %}`` as Django's, except that a URL of whole-number ids (or of none, such as the
+header's links on every page) is written from a pattern worked out once per view name: Django's
+``reverse`` tries the view's patterns and matches its answer against them on every call (about
+25 microseconds), and a list page of 30 rows with three links each spent a few milliseconds
+there. A built-in of the template engine (settings: ``TEMPLATES``), so it takes the place of
+Django's tag in every template.
 
 The pattern is what ``reverse`` answers for stand-in ids, split where they appear: the URL of
 any other positive ids is the same text with those ids in their place, which holds for the
@@ -49,7 +50,7 @@ def _split(sample: str, stand_ins: list[str]) -> tuple[str, ...] | None:
 
 def url_of(view_name: str, args: list, kwargs: dict, current_app: str | None) -> str:
     """``reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)``."""
-    if args and not kwargs and all(type(arg) is int and arg > 0 for arg in args):
+    if not kwargs and all(type(arg) is int and arg > 0 for arg in args):
         parts = pattern(view_name, len(args), current_app)
         if parts is not None:
             written = [parts[0]]
