@@ -45,6 +45,7 @@ def test_budgets_are_issue_12s():
     assert bench.within_budget("page", queries=9, median=20, p95=20, floor=1)
 
 
+@pytest.mark.usefixtures("requires_postgresql")  # the floors are PostgreSQL's SQL
 def test_a_floor_is_the_signed_in_reads_and_the_pages_own_sql(seeded, settings):
     page = next(page for page in bench.pages() if page.label == "Notifications")
     client, user = signed_in_client(page.username)
@@ -64,6 +65,7 @@ def test_a_floor_is_the_signed_in_reads_and_the_pages_own_sql(seeded, settings):
     )
 
 
+@pytest.mark.usefixtures("requires_postgresql")  # the floors are PostgreSQL's SQL
 def test_bench_times_every_page_as_its_role_and_writes_the_table(seeded, tmp_path, settings):
     settings.REQUIRE_2FA = False  # as make bench runs it (config.settings.local)
     reminders, notifications = Reminder.objects.count(), Notification.objects.count()

@@ -80,6 +80,7 @@ def test_every_page_of_this_part_has_a_floor_and_every_part_a_page():
         assert label in floors, f"a floor part for {label!r}, which is no page"
 
 
+@pytest.mark.usefixtures("requires_postgresql")  # the floors are PostgreSQL's SQL
 def test_the_start_pages_floor_is_the_teams_and_my_work(seeded, no_second_step):
     response, (teams, my_work), user = page_and_floor("Start page (caseworker)")
     shown = list(response.context["teams"])
@@ -97,6 +98,7 @@ def test_the_start_pages_floor_is_the_teams_and_my_work(seeded, no_second_step):
     assert any(panel.counts.values())
 
 
+@pytest.mark.usefixtures("requires_postgresql")  # the floors are PostgreSQL's SQL
 def test_a_team_leads_start_page_floor_is_their_teams(seeded, no_second_step):
     response, (teams,), _user = page_and_floor("Start page (team lead)")
     shown = list(response.context["teams"])
@@ -105,6 +107,7 @@ def test_a_team_leads_start_page_floor_is_their_teams(seeded, no_second_step):
         assert len(jsonish(team["members"])) == len(page_team.members.all())
 
 
+@pytest.mark.usefixtures("requires_postgresql")  # the floors are PostgreSQL's SQL
 def test_a_hub_home_parents_start_page_floor_is_their_constellations(seeded, no_second_step):
     response, (constellations,), _user = page_and_floor("Start page (hub-home parent)")
     assert constellations
@@ -119,6 +122,7 @@ def test_the_other_start_pages_read_nothing_else(seeded, no_second_step, label):
     assert results == []
 
 
+@pytest.mark.usefixtures("requires_postgresql")  # the floors are PostgreSQL's SQL
 @pytest.mark.parametrize("most_counted", [None, 1])
 def test_the_access_log_floor_is_the_page_of_matching_entries(
     seeded, no_second_step, monkeypatch, most_counted
@@ -150,6 +154,7 @@ def caseload_figures(label: str):
     return rows, page, user
 
 
+@pytest.mark.usefixtures("requires_postgresql")  # the floors are PostgreSQL's SQL
 @pytest.mark.parametrize(
     "label",
     ["Caseload (caseworker)", "Caseload (team lead), searched", "Caseload (team lead), page 2"],
@@ -169,6 +174,7 @@ def test_the_caseload_floor_is_the_page_of_placements_with_their_reasons(
             assert full_name(row, "cw_") == str(placement.caseworker)
 
 
+@pytest.mark.usefixtures("requires_postgresql")  # the floors are PostgreSQL's SQL
 def test_the_caseload_floors_attention_reasons_are_met(seeded, no_second_step):
     """Not every reason is false everywhere: the comparison above can tell them apart."""
     rows = []
@@ -179,6 +185,7 @@ def test_the_caseload_floors_attention_reasons_are_met(seeded, no_second_step):
     assert not all(row["no_trusted_person"] for row in rows)
 
 
+@pytest.mark.usefixtures("requires_postgresql")  # the floors are PostgreSQL's SQL
 def test_the_child_file_floor_is_the_child_its_placements_and_meetings(seeded, no_second_step):
     # The child lived with another family before: the current placement is the running one.
     worker = User.objects.get(username="werker")
@@ -224,6 +231,7 @@ def test_the_child_file_floor_is_the_child_its_placements_and_meetings(seeded, n
     assert len(stays) == len(stays_panel["stays"])
 
 
+@pytest.mark.usefixtures("requires_postgresql")  # the floors are PostgreSQL's SQL
 def test_the_child_file_floor_reads_nothing_of_a_file_the_user_may_not_see(seeded):
     page = next(page for page in bench.pages() if page.label == "Child file")
     worker = User.objects.get(username=page.username)
@@ -237,6 +245,7 @@ def test_the_child_file_floor_reads_nothing_of_a_file_the_user_may_not_see(seede
         assert cursor.fetchall() == []
 
 
+@pytest.mark.usefixtures("requires_postgresql")  # the floors are PostgreSQL's SQL
 def test_the_family_floor_is_the_family_and_its_placements(seeded, no_second_step):
     response, (families, placements), user = page_and_floor("Foster family")
     context = response.context
@@ -252,6 +261,7 @@ def test_the_family_floor_is_the_family_and_its_placements(seeded, no_second_ste
     assert openable == context["openable"]
 
 
+@pytest.mark.usefixtures("requires_postgresql")  # the floors are PostgreSQL's SQL
 def test_the_my_meetings_floor_is_the_four_lists(seeded, no_second_step):
     response, (meetings, placements), _user = page_and_floor("My meetings")
     context = response.context
@@ -272,6 +282,7 @@ def test_the_my_meetings_floor_is_the_four_lists(seeded, no_second_step):
     assert context["upcoming"] and (context["start_overdue"] or context["joint_overdue"])
 
 
+@pytest.mark.usefixtures("requires_postgresql")  # the floors are PostgreSQL's SQL
 @pytest.mark.parametrize("label", ["Dashboard (team lead)", "Dashboard (all teams)"])
 def test_the_dashboard_floor_is_every_figure_of_the_page(seeded, no_second_step, label):
     # One placement of the team lead's team ended early ten days ago (in aftercare: counted).
