@@ -265,6 +265,16 @@ def granted_id_list(user: User, model: type[Model]) -> list[int]:
     return memo[model]
 
 
+def remember_granted_ids(user: User, model: type[Model], ids: list[int]) -> None:
+    """What :func:`granted_id_list` answers for ``user`` and ``model`` from now on, without a
+    query: for a user object standing in for another of the same grants (a compiled query's
+    second build, ``pleegzorg.compiled.instances``)."""
+    memo = getattr(user, "_granted_id_lists", None)
+    if memo is None:
+        memo = user._granted_id_lists = {}
+    memo[model] = ids
+
+
 def forget_granted_ids(user: User) -> None:
     """After a grant is made: the next :func:`granted_id_list` reads the grants again."""
     user._granted_id_lists = None

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
-from django.db.models import Case, Count, Value, When
+from django.db.models import Case, Count, QuerySet, Value, When
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from placements import permissions
@@ -15,9 +17,10 @@ from placements.meetings.models import (
     RoleAuthority,
     StartMeetingAnswer,
 )
-from placements.models import ChildContact, Placement
+from placements.models import Child, ChildContact, Placement
 from pleegzorg import compiled
 from pleegzorg.models import User
+from pleegzorg.permissions import granted_id_list, remember_granted_ids
 
 
 def meeting_kind(asked: str | None) -> Meeting.Kind:
@@ -35,24 +38,52 @@ def suggested_meeting_day(placement: Placement, kind: str) -> dt.date:
 
 
 def my_meetings(user: User) -> dict:
-    """Upcoming and overdue meetings of the visible placements, in a fixed number of queries."""
-    now = timezone.now()
-    visible = permissions.placements_policy.visible_to(user)
-    active = visible.active()
-    meetings = (
-        Meeting.objects.filter(placement__in=active, status=Meeting.Status.PLANNED)
-        .select_related("placement__child", "placement__family")
-        .order_by("planned_at")
-    )
-    with_names = visible.select_related("child", "family")
+    """Upcoming and overdue meetings of the visible placements, in a fixed number of queries.
+
+    Building these four querysets (the visibility rule and the overdue rules) took longer than
+    PostgreSQL took to run them, so each is compiled once per process
+    (:func:`pleegzorg.compiled.instances`) for every user of the same shape, and run with the
+    user's id as a parameter. The shape is everything else the SQL holds: the role, the team a
+    caseworker is in (their ended placements stay visible only in that team), the files the
+    user opened with a reason (usually none) and today. "Now" is the database's (``Now()``),
+    so that the SQL does not change from one request to the next."""
+    today = timezone.localdate()
+    granted = tuple(granted_id_list(user, Child))
+    key = (__name__, "my meetings", user.role, user.team_id, granted, today)
     return {
-        "upcoming": list(meetings.filter(planned_at__gte=now)[:100]),
-        "without_report": list(meetings.filter(planned_at__lt=now)[:100]),
-        "start_overdue": list(with_names.start_meeting_overdue().order_by("start_date")[:100]),
-        "joint_overdue": list(
-            with_names.joint_meeting_overdue().order_by("next_joint_meeting_on", "start_date")[:100]
-        ),
+        name: compiled.instances(
+            (*key, name), partial(_my_meetings, name, user, granted, today), user_id=user.pk
+        )
+        for name in MY_MEETINGS
     }
+
+
+MY_MEETINGS = ("upcoming", "without_report", "start_overdue", "joint_overdue")
+
+
+def _my_meetings(
+    name: str, user: User, granted: tuple[int, ...], today: dt.date, *, user_id: int
+) -> QuerySet:
+    # The rule is built for a user of the same shape with the id asked for: compiled.instances
+    # builds it twice with different ids to find where the id goes among the parameters.
+    shaped = User(pk=user_id, role=user.role, team_id=user.team_id)
+    remember_granted_ids(shaped, Child, list(granted))
+    visible = permissions.placements_policy.visible_to(shaped)
+    if name in ("upcoming", "without_report"):
+        planned = Meeting.objects.filter(
+            placement__in=visible.active(today), status=Meeting.Status.PLANNED
+        )
+        meetings = planned.select_related("placement__child", "placement__family").order_by(
+            "planned_at"
+        )
+        if name == "upcoming":
+            return meetings.filter(planned_at__gte=Now())[:100]
+        return meetings.filter(planned_at__lt=Now())[:100]
+    with_names = visible.select_related("child", "family")
+    if name == "start_overdue":
+        return with_names.start_meeting_overdue(today).order_by("start_date")[:100]
+    overdue = with_names.joint_meeting_overdue(today)
+    return overdue.order_by("next_joint_meeting_on", "start_date")[:100]
 
 
 def meeting_flags(today: dt.date) -> dict:
