@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from placements import permissions
 from placements.meetings.selectors import meeting_flags
@@ -245,6 +246,23 @@ def days_since(on: date, day) -> ExpressionWrapper:
     return ExpressionWrapper(
         Value(on, output_field=DateField()) - day, output_field=DurationField()
     )
+
+
+def with_row_labels(placements, on: date | None = None) -> None:
+    """Give each placement of a page what its row writes as words: its kind and legal basis
+    (``kind_label``, ``legal_basis_label``) and its child's age ("12 jaar", ``age_label``), each
+    translated once per page: a row's ``get_kind_display`` builds the field's choices again, and
+    a plural in the template costs more than the rest of its cell."""
+    on = on or timezone.localdate()
+    kinds, bases = dict(CareKind.choices), dict(Placement.LegalBasis.choices)
+    ages: dict[int, str] = {}
+    for placement in placements:
+        placement.kind_label = kinds.get(placement.kind, placement.kind)
+        placement.legal_basis_label = bases.get(placement.legal_basis, placement.legal_basis)
+        age = placement.child.age(on)
+        if age not in ages:
+            ages[age] = ngettext("%(years)s year", "%(years)s years", age) % {"years": age}
+        placement.age_label = ages[age]
 
 
 def with_attention_labels(placements, labels: dict[str, str]) -> None:

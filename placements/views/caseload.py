@@ -24,6 +24,7 @@ def caseload(request):
     placements = selectors.CaseloadPlacements(request.user, **filters)
     page = Paginator(placements, CASELOAD_PAGE_SIZE).get_page(request.GET.get("pagina"))
     selectors.with_attention_labels(page.object_list, ATTENTION_LABELS)
+    selectors.with_row_labels(page.object_list)
     if filters["search"]:
         log_view(
             request, person=None, action=Action.SEARCH, detail=f"caseload: {filters['search']}"

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from placements.factories import PlacementFactory
 from placements.models import Child
@@ -56,6 +57,27 @@ def test_the_caseload_shows_only_own_placements_and_finds_by_name(
     assert client.get("/caseload/", {"q": "sanne"}).context["page"].paginator.count == 1
     assert client.get("/caseload/", {"q": "Daan"}).context["page"].paginator.count == 0
     assert AccessLogEntry.objects.filter(action="search", detail__contains="Daan").exists()
+
+
+def test_a_caseload_row_writes_the_age_kind_and_legal_basis_in_the_users_language(
+    caseworker, client
+):
+    """Translated once per page (selectors.with_row_labels), in Dutch and in English alike."""
+    today = timezone.localdate()
+    born = today.replace(year=today.year - 12) - dt.timedelta(days=1)
+    PlacementFactory(caseworker=caseworker, child__date_of_birth=born, legal_basis="voluntary")
+    PlacementFactory(
+        caseworker=caseworker,
+        child__date_of_birth=today.replace(year=today.year - 1) - dt.timedelta(days=1),
+    )
+    client.force_login(caseworker)
+    body = client.get("/caseload/").content.decode()
+    assert "(12 jaar)" in body and "(1 jaar)" in body
+    assert ">voltijd<" in body and ">vrijwillig<" in body
+    client.cookies["django_language"] = "en"
+    body = client.get("/caseload/").content.decode()
+    assert "(12 years)" in body and "(1 year)" in body
+    assert ">full-time<" in body and ">voluntary<" in body
 
 
 def test_with_htmx_the_caseload_sends_only_the_results(caseworker, client, placement):
