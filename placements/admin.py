@@ -54,6 +54,7 @@ class FosterParentInline(AppManagerInline, admin.TabularInline):
     model = FosterParent
     extra = 0
     max_num = 2
+    raw_id_fields = ["account"]  # a number, not a list of every user
 
 
 class OwnChildInline(AppManagerInline, admin.TabularInline):

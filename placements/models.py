@@ -343,6 +343,16 @@ class FosterParent(models.Model):
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
     email = models.EmailField(_("email address"), blank=True)
+    # Their own account (role foster parent), when they take part in the product: "Mijn
+    # pleeggezin". Kept apart from the record so that revoking access keeps the record.
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="foster_parent_record",
+        verbose_name=_("user account"),
+    )
 
     class Meta:
         ordering = ["id"]
@@ -351,6 +361,13 @@ class FosterParent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.account is not None and not self.account.is_foster_parent:
+            raise ValidationError(
+                {"account": _("Only an account with the role foster parent belongs to one.")}
+            )
 
 
 class OwnChild(models.Model):

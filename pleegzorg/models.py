@@ -65,6 +65,8 @@ class User(AbstractUser):
         HUB_HOME_PARENT = "hub_home_parent", _("hub-home parent")
         LIAISON = "liaison", _("Mockingbird liaison")
         APP_MANAGER = "app_manager", _("application manager")
+        # Takes part in their own family's placements (issue 13); sees nothing of the case work.
+        FOSTER_PARENT = "foster_parent", _("foster parent")
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CASEWORKER)
     team = models.ForeignKey(
@@ -141,6 +143,10 @@ class User(AbstractUser):
     @property
     def is_liaison(self) -> bool:
         return self.role == self.Role.LIAISON
+
+    @property
+    def is_foster_parent(self) -> bool:
+        return self.role == self.Role.FOSTER_PARENT
 
     @property
     def is_app_manager(self) -> bool:

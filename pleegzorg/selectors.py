@@ -31,6 +31,10 @@ ROLE_INTRODUCTIONS = {
         "You support constellations and their hub home, with monthly gatherings and activities."
     ),
     Role.APP_MANAGER: _("You manage users, teams and regions, and you can search the access log."),
+    Role.FOSTER_PARENT: _(
+        "You are a foster parent. Your caseworker keeps the file of your foster child; questions "
+        "about it go to them."
+    ),
 }
 
 

@@ -81,6 +81,23 @@ def app_manager(db):
 
 
 @pytest.fixture
+def foster_parent(request, db):
+    """A foster parent with an account (issue 13): of the test's ``family`` where it has one
+    (the family of the ``placement`` fixture: their own foster child), else of a family of
+    their own."""
+    from placements.factories import FosterFamilyFactory, FosterParentFactory
+
+    family = (
+        request.getfixturevalue("family")
+        if "family" in request.fixturenames
+        else FosterFamilyFactory(name="Familie Pleeg")
+    )
+    user = UserFactory(username="pleegouder", first_name="Petra", role=User.Role.FOSTER_PARENT)
+    FosterParentFactory(family=family, first_name="Petra", last_name="de Boer", account=user)
+    return user
+
+
+@pytest.fixture
 def client():
     """pytest-django's client, whose ``force_login`` passes the second login step as well
     (tests/clients.py)."""

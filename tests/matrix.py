@@ -24,7 +24,15 @@ from django.urls import Resolver404, resolve
 from tests.clients import Client
 from tests.csp import blocked_by_csp
 
-PERSONAS = ("caseworker", "team_lead", "hub_home_parent", "liaison", "app_manager", "anonymous")
+PERSONAS = (
+    "caseworker",
+    "team_lead",
+    "hub_home_parent",
+    "liaison",
+    "app_manager",
+    "foster_parent",
+    "anonymous",
+)
 LOGIN_PAGES = ("/inloggen/", "/beheer/login/")
 
 # URL pattern name (``placements:child``) -> the personas that requested it this session.
@@ -39,6 +47,8 @@ CASE_FILE = [
     ("hub_home_parent", 404, 404),
     ("liaison", 404, 404),
     ("app_manager", 404, 404),
+    # A foster parent never sees the case file, not even of their own foster child ("own").
+    ("foster_parent", 404, 404),
     ("anonymous", 302, 302),
     ("other_caseworker", 404, 200),
 ]
@@ -51,6 +61,7 @@ CASEWORK = [
     ("hub_home_parent", 403),
     ("liaison", 403),
     ("app_manager", 403),
+    ("foster_parent", 403),
     ("anonymous", 302),
 ]
 

@@ -19,6 +19,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from pleegzorg import demo, mfa
 from pleegzorg.models import AccessLogEntry, UserSession
 from tests.clients import Client
+from tests.matrix import PERSONAS
 
 VERIFY = "/inloggen/tweede-stap/"
 MANAGE = "/inloggen-in-twee-stappen/"
@@ -426,7 +427,8 @@ def test_the_demo_has_tweestaps_with_the_secret_of_the_readme(seeded):
 
 # -- every persona on every page of the second step ---------------------------------------------
 
-LOGGED_IN = ("caseworker", "team_lead", "hub_home_parent", "liaison", "app_manager")
+# Every role sets up and uses a second step, foster parents too.
+LOGGED_IN = PERSONAS[:-1]
 
 
 def every_persona(logged_in: int, anonymous: int) -> dict[str, int]:

@@ -67,6 +67,11 @@ def test_navigation_shows_each_role_only_its_own_places(
             ["U bent ingelogd als functioneel beheerder", "Gebruikers, teams en regio’s beheren"],
             ["Team Utrecht Stad"],
         ),
+        (
+            "foster_parent",
+            ["U bent ingelogd als pleegouder", "Uw pleegzorgwerker houdt het dossier"],
+            ["Team Utrecht Stad", "Inzagelog", "Caseload", "Beheer", "Constellaties"],
+        ),
     ],
 )
 def test_the_start_page_says_what_each_role_can_do(

@@ -72,6 +72,7 @@ PERSONAS = (
     "hub_home_parent",
     "liaison",
     "app_manager",
+    "foster_parent",
     "anonymous",
 )
 VARIANTS = ("own", "colleague", "other_team", "ended", "other_constellation")

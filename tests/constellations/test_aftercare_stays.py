@@ -52,6 +52,7 @@ EXPECTED = {
     "hub_home_parent": (200, 200),
     "liaison": (200, 200),
     "app_manager": (403, 403),  # the role has no constellation pages (Beheer)
+    "foster_parent": (403, 403),  # nor a foster parent's account, so far (issue 13)
     "anonymous": (302, 302),
     "other_caseworker": (404, 404),
 }

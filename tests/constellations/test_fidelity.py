@@ -190,7 +190,7 @@ def urls(c):
 # Own: the liaison's, the hub home's, in the team lead's region. Caseworkers (who see a
 # constellation for their caseload's families) and application managers do not supervise: 403.
 OWN = {"caseworker": 403, "team_lead": 200, "hub_home_parent": 200, "liaison": 200,
-       "app_manager": 403, "anonymous": 302}  # fmt: skip
+       "app_manager": 403, "foster_parent": 403, "anonymous": 302}  # fmt: skip
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

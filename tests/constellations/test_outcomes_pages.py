@@ -21,6 +21,7 @@ def test_team_leads_and_application_managers_open_the_monitor_others_may_not(mat
         ("hub_home_parent", 403),
         ("liaison", 403),
         ("app_manager", 200),
+        ("foster_parent", 403),
         ("anonymous", 302),
     ]
     matrix.check([(persona, URL, status) for persona, status in rows])

@@ -527,6 +527,7 @@ PERSONAS = {
     "other_liaison": (False, True, False, False, {"elsewhere"}),
     "other_hub_home_parent": (False, True, False, False, {"elsewhere"}),
     "app_manager": (False, False, False, False, set()),
+    "foster_parent": (False, False, False, False, set()),
 }
 
 

@@ -19,7 +19,7 @@ from pleegzorg.factories import UserFactory
 from pleegzorg.models import AccessLogEntry, BreakGlassGrant
 from tests.matrix import PERSONAS
 
-OTHERS = ("other_caseworker", "hub_home_parent", "liaison", "app_manager")
+OTHERS = ("other_caseworker", "hub_home_parent", "liaison", "app_manager", "foster_parent")
 RESPONSIBLE = ("caseworker", "team_lead")
 
 # Pages that only show the file.

@@ -133,6 +133,7 @@ REVIEW_PAGE = {
     "hub_home_parent": 403,
     "liaison": 403,
     "app_manager": 200,
+    "foster_parent": 403,
     "anonymous": 302,
     "other_team_lead": 200,
 }
@@ -144,6 +145,7 @@ REVIEWED = {
     "hub_home_parent": 404,
     "liaison": 404,
     "app_manager": 302,
+    "foster_parent": 404,
     "anonymous": 302,
     "other_team_lead": 404,
 }

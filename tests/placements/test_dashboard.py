@@ -306,6 +306,7 @@ def test_permissions(data, matrix, team, other_team):
         ("caseworker", URL, 403),
         ("hub_home_parent", URL, 403),
         ("liaison", URL, 403),
+        ("foster_parent", URL, 403),
         ("anonymous", URL, 302),
     ]
     matrix.check(rows)

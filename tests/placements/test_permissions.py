@@ -39,6 +39,7 @@ def test_family_policy_agrees(world):
         ("hub_home_parent", False, False),
         ("liaison", False, False),
         ("app_manager", False, False),
+        ("foster_parent", False, False),  # not even their own foster child's file
         ("other_caseworker", False, True),
     ],
 )

@@ -186,6 +186,7 @@ def test_the_day_of_the_last_change_is_the_latest_part(old_file):
         ("hub_home_parent", 403),
         ("liaison", 403),
         ("app_manager", 200),
+        ("foster_parent", 403),
         ("anonymous", 302),
     ],
 )
