@@ -353,8 +353,15 @@ FAMILY = f"""
            {
     _json_rows(
         "'first_name', fp.first_name, 'last_name', fp.last_name, 'phone', fp.phone, "
-        "'email', fp.email",
-        "placements_fosterparent fp WHERE fp.family_id = f.id",
+        "'email', fp.email, 'account_active', a.is_active, "
+        "'password_set', left(a.password, 1) <> '!', 'invited_at', i.created_at, "
+        "'invitation_expires_at', i.expires_at, 'invitation_used_at', i.used_at, "
+        "'invitation_revoked_at', i.revoked_at",
+        # Each foster parent's account for Mijn pleeggezin and their latest invitation.
+        "placements_fosterparent fp LEFT JOIN pleegzorg_user a ON a.id = fp.account_id"
+        " LEFT JOIN LATERAL (SELECT * FROM placements_fosterparentinvitation i"
+        " WHERE i.foster_parent_id = fp.id ORDER BY i.created_at DESC, i.id DESC LIMIT 1) i"
+        " ON true WHERE fp.family_id = f.id",
         "fp.id",
     )
 } AS foster_parents,

@@ -1048,6 +1048,7 @@ class ChildContact(models.Model):
 
 # The meeting models live in their own domain module; importing them here registers them with
 # the app (Django loads ``placements.models``) and keeps ``placements.models.Meeting`` working.
+from placements.invitations.models import FosterParentInvitation  # noqa: E402
 from placements.meetings.models import (  # noqa: E402
     Agreement,
     JointMeetingRequest,
@@ -1068,6 +1069,7 @@ __all__ = [
     "FosterFamily",
     "FosterFamilyStatusChange",
     "FosterParent",
+    "FosterParentInvitation",
     "JointMeetingRequest",
     "Meeting",
     "MeetingParticipant",

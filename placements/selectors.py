@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from placements import permissions
+from placements.invitations.selectors import account_state, foster_parents_with_accounts
 from placements.meetings.selectors import meeting_flags
 from placements.models import (
     CareKind,
@@ -475,7 +476,9 @@ def family_page(user: User, family: FosterFamily) -> dict:
         "in_aftercare": access == Access.AFTERCARE,
         "grant": grant,
         "access_detail": access_detail(grant),
-        "foster_parents": list(family.foster_parents.all()),
+        "foster_parents": [
+            (parent, account_state(parent)) for parent in foster_parents_with_accounts(family)
+        ],
         "own_children": list(family.own_children.all()),
         "current": current,
         "past": [p for p in placements if p not in current],

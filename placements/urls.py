@@ -1,6 +1,7 @@
 from django.urls import path
 
 from placements.dashboard import views as dashboard
+from placements.invitations import views as invitations
 from placements.meetings import views as meetings
 from placements.retention import views as retention
 from placements.views import access_request, caseload, child, family, placement, start
@@ -24,6 +25,18 @@ urlpatterns = [
     path("bewaartermijn/<int:pk>/", retention.retention_file, name="retention_file"),
     path("kinderen/<int:pk>/", child.child_file, name="child"),
     path("pleeggezinnen/<int:pk>/", family.family_detail, name="family"),
+    # Foster parents' own accounts (placements.invitations): invited from the family page.
+    path(
+        "pleeggezinnen/<int:pk>/pleegouders/<int:parent>/uitnodigen/",
+        invitations.invite,
+        name="foster_parent_invite",
+    ),
+    path(
+        "pleeggezinnen/<int:pk>/pleegouders/<int:parent>/toegang-intrekken/",
+        invitations.revoke,
+        name="foster_parent_revoke",
+    ),
+    path("uitnodiging/<str:token>/", invitations.accept, name="invitation_accept"),
     path("pleeggezinnen/<int:pk>/wijzigen/", family.family_edit, name="family_edit"),
     path("plaatsingen/nieuw/", start.placement_new, name="placement_new"),
     path("plaatsingen/<int:pk>/beeindigen/", placement.placement_end, name="placement_end"),

@@ -252,7 +252,7 @@ def test_the_family_floor_is_the_family_and_its_placements(seeded, no_second_ste
     (family,) = families
     assert family["id"] == first_placement(user).family_id == context["family"].pk
     assert [p["first_name"] for p in jsonish(family["foster_parents"])] == [
-        p.first_name for p in context["foster_parents"]
+        p.first_name for p, _account in context["foster_parents"]
     ]
     assert len(jsonish(family["status_changes"])) == len(context["status_changes"])
     shown = sorted(context["current"] + context["past"], key=lambda p: (p.start_date, p.pk))

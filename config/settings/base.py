@@ -287,6 +287,13 @@ CELERY_BEAT_SCHEDULE = {
         ),
         "options": {"expires": REMINDER_SCAN_SECONDS or 14 * 60},
     },
+    # Foster parents' accounts (placements.invitations): a family that stops loses its access
+    # on its stop date, just after midnight.
+    "close-accounts-of-stopped-families": {
+        "task": "placements.tasks.close_accounts_of_stopped_families",
+        "schedule": crontab(minute=5, hour=0),
+        "options": {"expires": 6 * 60 * 60},
+    },
     # Generations (pleegzorg.generations): old write rows folded into the tables' counts.
     "prune-table-writes": {
         "task": "pleegzorg.tasks.prune_table_writes",
@@ -333,6 +340,8 @@ CHILD_CONTACTS_PER_YEAR = 3
 # done, and so is the access: opening the file then needs a stated reason ("break the glass"),
 # which is logged and reviewed. An organisation with longer aftercare (young adults) sets more.
 AFTERCARE_MONTHS = env.int("PLEEGZORG_AFTERCARE_MONTHS", default=6)
+# How long the link of a foster parent's invitation to their account works (issue 13).
+FOSTER_PARENT_INVITATION_DAYS = env.int("PLEEGZORG_INVITATION_DAYS", default=7)
 # How long a file opened with a stated reason stays open to that user: one working day, so the
 # task the reason names can be finished without stating it again at every page, and the next
 # day's access asks for a new reason.

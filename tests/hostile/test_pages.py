@@ -97,6 +97,28 @@ def other_family(w: World) -> dict:
     return {"pk": w.other_family.pk}
 
 
+def foster_parent(w: World) -> dict:
+    family = w.placement.family
+    return {"pk": family.pk, "parent": family.foster_parents.order_by("pk").first().pk}
+
+
+def other_foster_parent(w: World) -> dict:
+    family = w.other_family
+    return {"pk": family.pk, "parent": family.foster_parents.order_by("pk").first().pk}
+
+
+def invitation_link(w: World) -> dict:
+    """A fresh invitation of the caseworker's foster parent (in the example's savepoint)."""
+    from placements.invitations import services as invitations
+
+    tokens: list[str] = []
+    parent = w.placement.family.foster_parents.order_by("pk").first()
+    invitations.invite(
+        actor=w.users[CASEWORKER], foster_parent=parent, link_for=lambda t: tokens.append(t) or t
+    )
+    return {"token": tokens[0]}
+
+
 def password_link(w: World) -> dict:
     user = w.users["caseworker"]
     return {
@@ -206,6 +228,13 @@ TARGETS: dict[str, list[Target]] = {
     "placements:child": [Target(CASEWORKER, child, other=other_child)],
     "placements:family": [Target(CASEWORKER, family, other=other_family)],
     "placements:family_edit": [Target(CASEWORKER, family, other=other_family)],
+    "placements:foster_parent_invite": [
+        Target(CASEWORKER, foster_parent, other=other_foster_parent, page="placements:family")
+    ],
+    "placements:foster_parent_revoke": [
+        Target(CASEWORKER, foster_parent, other=other_foster_parent, page="placements:family")
+    ],
+    "placements:invitation_accept": [Target("anonymous", invitation_link)],
     "placements:placement_new": [Target(CASEWORKER)],
     "placements:retention_review": [Target("app_manager")],
     "placements:retention_file": [
@@ -649,11 +678,15 @@ def targets():
 
 
 def page_url(target: Target, world: World) -> str:
-    """The page holding the forms: with the target's record, or none of its own."""
-    try:
-        return reverse(target.page, kwargs=target.kwargs(world))
-    except NoReverseMatch:
-        return reverse(target.page)
+    """The page holding the forms: with the target's record, with the first of its records (a
+    family's page for one of its foster parents), or none of its own."""
+    kwargs = target.kwargs(world)
+    for attempt in (kwargs, dict(list(kwargs.items())[:1])):
+        try:
+            return reverse(target.page, kwargs=attempt)
+        except NoReverseMatch:
+            continue
+    return reverse(target.page)
 
 
 def logged_in(client: Client, world: World, persona: str, *, password_only: bool = False):
