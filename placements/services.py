@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from placements import permissions
+from placements.invitations import services as invitations
 from placements.models import (
     CareKind,
     CaseworkerAssignment,
@@ -438,6 +439,8 @@ def family_update(
             )
         )
     log_change(actor=actor, request=request, person=family, detail=", ".join(changes))
+    # A family that stops today or earlier loses its foster parents' access now, not at night.
+    invitations.close_accounts_of_stopped_families(family=family)
     return family
 
 

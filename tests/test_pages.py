@@ -69,7 +69,7 @@ def test_navigation_shows_each_role_only_its_own_places(
         ),
         (
             "foster_parent",
-            ["U bent ingelogd als pleegouder", "Uw pleegzorgwerker houdt het dossier"],
+            ["U bent ingelogd als pleegouder", "Je pleegzorgwerker houdt het dossier"],
             ["Team Utrecht Stad", "Inzagelog", "Caseload", "Beheer", "Constellaties"],
         ),
     ],

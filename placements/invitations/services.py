@@ -210,9 +210,12 @@ def _close(foster_parent: FosterParent) -> bool:
     return True
 
 
-def close_accounts_of_stopped_families(on: dt.date | None = None) -> int:
+def close_accounts_of_stopped_families(
+    on: dt.date | None = None, *, family: FosterFamily | None = None
+) -> int:
     """Deactivate the accounts of foster parents whose family stopped on or before ``on``
-    (today): the daily task, and a family's stop itself. Answers how many it closed."""
+    (today), of every family (the daily task) or of one (its stop itself). Answers how many it
+    closed."""
     on = on or timezone.localdate()
     closed = 0
     stopped = FosterParent.objects.filter(
@@ -220,6 +223,8 @@ def close_accounts_of_stopped_families(on: dt.date | None = None) -> int:
         family__stop_date__lte=on,
         account__is_active=True,
     ).select_related("account", "family")
+    if family is not None:
+        stopped = stopped.filter(family=family)
     for foster_parent in stopped:
         with transaction.atomic():
             if _close(foster_parent):

@@ -56,7 +56,7 @@ def test_the_caseworker_invites_a_foster_parent_by_email(client, caseworker, pla
     assert not account.has_usable_password()
     (message,) = mail.outbox
     assert message.to == ["petra@example.nl"]
-    assert message.subject == "Uw account voor Mijn pleeggezin"
+    assert message.subject == "Je account voor Mijn pleeggezin"
     assert "Beste Petra," in message.body and "pleegzorgwerker" in message.body
     # Only the token's hash is stored: the link is in the mailbox alone.
     token = link.split("/")[2]
@@ -114,7 +114,7 @@ def test_an_expired_link_opens_nothing(client, caseworker, placement, petra):
     response = Client().get(link)
     assert response.status_code == 410
     assert (
-        "Deze link is verlopen. Vraag uw pleegzorgwerker om een nieuwe."
+        "Deze link is verlopen. Vraag je pleegzorgwerker om een nieuwe."
         in response.content.decode()
     )
     page = client.get(f"/pleeggezinnen/{petra.family_id}/").content.decode()
@@ -255,3 +255,25 @@ def test_the_invitation_urls_answer_every_role(persona, matrix, placement, petra
     matrix.check([(persona, "/uitnodiging/niet-echt/", 410)])
     if persona != "anonymous":
         matrix.check([(persona, invite_url(petra), 405)])
+
+
+def test_a_family_stopped_today_on_its_page_loses_access_at_once(
+    client, caseworker, placement, petra
+):
+    from placements import services as placement_services
+
+    link = invited(client, caseworker, petra)
+    Client().post(link, {"new_password1": "Zon-en-zee-2026", "new_password2": "Zon-en-zee-2026"})
+    family = FosterFamily.objects.get(pk=petra.family_id)
+    placement_services.family_update(
+        actor=caseworker,
+        family=family,
+        version=family.version,
+        changes={
+            "status": "stopped",
+            "stop_date": timezone.localdate(),
+            "stop_reason": "age_health",
+        },
+    )
+    petra.refresh_from_db()
+    assert not petra.account.is_active
