@@ -80,11 +80,14 @@ from constellations.models import (
     SupportContact,
 )
 from placements.models import (
+    Agreement,
     CareKind,
     FosterFamily,
     FosterParent,
+    Meeting,
     OwnChild,
     ParentChild,
+    Party,
     Placement,
 )
 from pleegzorg.demo import register_seed_step
@@ -1002,3 +1005,52 @@ def seed_outcome_history(scale_name: str, *, log: Callable[[str], None], **_kwar
                 break
     Membership.objects.bulk_create(added)
     log(f"Outcome history: {len(added)} former members that stopped.")
+
+
+@register_seed_step("foster_parent_account", needs=("constellations",))
+def seed_foster_parent_account(scale_name: str, *, log: Callable[[str], None], **_kwargs) -> None:
+    """The demo's foster parent, ``pleegouder`` (issue 13): a foster parent of a family that
+    takes care of one of ``werker``'s running placements and is a member of the constellation of
+    ``hubhome``; with a meeting to come and an agreement of theirs still open. Running it again
+    changes nothing."""
+    today = timezone.localdate()
+    account = User.objects.filter(username="pleegouder", role=Role.FOSTER_PARENT).first()
+    constellation = Constellation.objects.filter(hub__parents__username="hubhome").first()
+    if account is None or constellation is None:
+        log("Foster parent account: no pleegouder or no constellation of hubhome.")
+        return
+    placement = (
+        Placement.objects.filter(
+            Placement.active_condition(today),
+            caseworker__username="werker",
+            family__memberships__constellation=constellation,
+            family__memberships__left_on__isnull=True,
+        )
+        .exclude(kind="respite")
+        .select_related("family", "child")
+        .order_by("pk")
+        .first()
+    )
+    if placement is None:
+        log("Foster parent account: no placement of werker in hubhome's constellation.")
+        return
+    parent = FosterParent.objects.filter(account=account).first() or (
+        placement.family.foster_parents.order_by("pk").first()
+        or FosterParent(family=placement.family)
+    )
+    parent.first_name, parent.last_name = account.first_name, account.last_name
+    parent.email, parent.account = account.email, account
+    parent.save()
+    if not placement.meetings.filter(status="planned", planned_at__gte=timezone.now()).exists():
+        day = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=9), dt.time(10)))
+        Meeting.objects.create(
+            placement=placement, kind="joint", planned_at=day, place="Bij het pleeggezin"
+        )
+    if not placement.agreements.filter(owner=Party.FOSTER_PARENTS, status="open").exists():
+        Agreement.objects.create(
+            placement=placement,
+            what=f"Het logeerweekend van {placement.child.first_name} bij de hubhome plannen",
+            owner=Party.FOSTER_PARENTS,
+            due_on=today + dt.timedelta(days=21),
+        )
+    log(f"Foster parent account: pleegouder is a foster parent of {placement.family}.")

@@ -24,6 +24,11 @@ register_menu_item(
     )
 )
 
+# Mijn pleeggezin (issue 13): the foster parents' own place.
+register_menu_item(
+    NavItem(_("My foster family"), "placements:my_family", frozenset({Role.FOSTER_PARENT}), 10)
+)
+
 # Case files unchanged for 20 years, for the application manager to review (Jeugdwet).
 register_menu_item(
     NavItem(_("Retention"), "placements:retention_review", frozenset({Role.APP_MANAGER}), order=75)
@@ -49,6 +54,19 @@ def caseload_actions(user: User) -> list[StartAction]:
             )
         ]
     return []
+
+
+@register_start_actions(order=15)
+def my_family_actions(user: User) -> list[StartAction]:
+    if not user.is_foster_parent:
+        return []
+    return [
+        StartAction(
+            _("My foster family"),
+            _("Your foster children, who works with you and how to reach them, your meetings."),
+            reverse("placements:my_family"),
+        )
+    ]
 
 
 @register_start_actions(order=85)

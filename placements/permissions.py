@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from placements.models import Child, FosterFamily, Meeting, Placement, YouthProtector
+from placements.models import Child, FosterFamily, FosterParent, Meeting, Placement, YouthProtector
 from pleegzorg.models import BreakGlassGrant, Team, User
 from pleegzorg.permissions import Policy, granted_id_list, granted_ids, open_grant
 
@@ -364,3 +364,49 @@ def handover_candidates(user: User, placement: Placement) -> QuerySet[User]:
         .exclude(pk=placement.caseworker_id)
         .order_by("first_name", "last_name")
     )
+
+
+# -- foster parents (issue 13, "Mijn pleeggezin") ------------------------------------------------
+
+
+def foster_parent_of(user: User):
+    """The foster parent record of a foster parent's account (with its family), or None: for
+    any other role, and for an account no record points to. Read once per request."""
+    if not user.is_authenticated or not user.is_foster_parent:
+        return None
+    if not hasattr(user, "_foster_parent_record"):
+        user._foster_parent_record = (
+            FosterParent.objects.select_related("family").filter(account=user).first()
+        )
+    return user._foster_parent_record
+
+
+def foster_parent_placements(user: User, on=None) -> QuerySet[Placement]:
+    """The placements a foster parent takes part in on ``on`` (today): those of their own family
+    that have not ended, or are in aftercare. Never another family's, never one past aftercare,
+    nothing for any other role."""
+    on = on or timezone.localdate()
+    record = foster_parent_of(user)
+    if record is None:
+        return Placement.objects.none()
+    return Placement.objects.filter(family=record.family_id).filter(
+        Placement.not_ended_condition(on) | Placement.in_aftercare_condition(on)
+    )
+
+
+class FosterParentMeetingPolicy(Policy[Meeting]):
+    """The planned meetings of a foster parent's own placements (:func:`foster_parent_placements`):
+    what 'Mijn pleeggezin' lists and lets them put in their calendar."""
+
+    model = Meeting
+
+    def visible_to(self, user: User) -> QuerySet[Meeting]:
+        return Meeting.objects.filter(
+            status=Meeting.Status.PLANNED, placement__in=foster_parent_placements(user)
+        )
+
+    def can_view(self, user: User, obj: Meeting) -> bool:
+        return self.visible_to(user).filter(pk=obj.pk).exists()
+
+
+foster_parent_meetings = FosterParentMeetingPolicy()

@@ -3,6 +3,7 @@ from django.urls import path
 from placements.dashboard import views as dashboard
 from placements.invitations import views as invitations
 from placements.meetings import views as meetings
+from placements.my_family import views as my_family
 from placements.retention import views as retention
 from placements.views import access_request, caseload, child, family, placement, start
 
@@ -37,6 +38,13 @@ urlpatterns = [
         name="foster_parent_revoke",
     ),
     path("uitnodiging/<str:token>/", invitations.accept, name="invitation_accept"),
+    # Mijn pleeggezin (placements.my_family): the foster parents' own pages.
+    path("mijn-pleeggezin/", my_family.my_family, name="my_family"),
+    path(
+        "mijn-pleeggezin/overleggen/<int:pk>/agenda/",
+        my_family.meeting_calendar,
+        name="my_family_meeting_calendar",
+    ),
     path("pleeggezinnen/<int:pk>/wijzigen/", family.family_edit, name="family_edit"),
     path("plaatsingen/nieuw/", start.placement_new, name="placement_new"),
     path("plaatsingen/<int:pk>/beeindigen/", placement.placement_end, name="placement_end"),

@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pleegzorg.audit import Action, Purpose, access_log_write
+from pleegzorg.audit import (
+    Action,
+    Purpose,
+    access_log_entry,
+    access_log_write,
+    access_log_write_all,
+)
 from pleegzorg.permissions import Refused
 
 if TYPE_CHECKING:
@@ -83,4 +89,28 @@ def log_view(
         action=action,
         purpose=purpose,
         detail=detail,
+    )
+
+
+def log_views(
+    request: HttpRequest,
+    records: list[tuple[Model | None, Model | None]],
+    *,
+    purpose: str = Purpose.CARE,
+    detail: str = "",
+) -> None:
+    """:func:`log_view` for each ``(person, obj)`` of ``records``, written in one statement."""
+    access_log_write_all(
+        [
+            access_log_entry(
+                user=request.user,
+                action=Action.VIEW,
+                purpose=purpose,
+                request=request,
+                person=person,
+                obj=obj,
+                detail=detail,
+            )
+            for person, obj in records
+        ]
     )

@@ -104,6 +104,13 @@ DEMO_ACCOUNTS = [
     DemoAccount("hubhome", Role.HUB_HOME_PARENT, "Hanna", "Bakker", "hubhome-ouder"),
     DemoAccount("begeleider", Role.LIAISON, "Bram", "Visser", "Mockingbird-begeleider"),
     DemoAccount(
+        "pleegouder",
+        Role.FOSTER_PARENT,
+        "Petra",
+        "de Boer",
+        "pleegouder in een gezin van werker, in de constellatie van hubhome (Mijn pleeggezin)",
+    ),
+    DemoAccount(
         "tweestaps",
         Role.CASEWORKER,
         "Tim",
@@ -253,7 +260,7 @@ def _person(fake: Faker, username: str, role: str, password: str, team: Team | N
 
 
 def seed_demo_accounts(teams: list[Team]) -> dict[str, User]:
-    """The seven accounts of the README, all with the password ``pleegzorg-demo``."""
+    """The eight accounts of the README, all with the password ``pleegzorg-demo``."""
     own_team = next(team for team in teams if team.name == "Utrecht Stad")
     other_team = next(team for team in teams if team.name == "Gelderland Stad")
     accounts = {}

@@ -194,7 +194,7 @@ def test_seed_demo_creates_the_demo_accounts_and_is_idempotent(seeded):
         u.username: u
         for u in User.objects.filter(username__in=[a.username for a in demo.DEMO_ACCOUNTS])
     }
-    assert len(accounts) == 7
+    assert len(accounts) == 8
     assert all(u.check_password("pleegzorg-demo") for u in accounts.values())
     assert accounts["beheer"].is_superuser and accounts["beheer"].is_staff
     assert accounts["werker"].team.lead == accounts["teamleider"]

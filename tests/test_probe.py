@@ -149,6 +149,7 @@ PARAMETERS = {
     "placements:foster_parent_invite": {"pk": "family", "parent": "foster_parent"},
     "placements:foster_parent_revoke": {"pk": "family", "parent": "foster_parent"},
     "placements:invitation_accept": {"token": "token"},
+    "placements:my_family_meeting_calendar": {"pk": "meeting"},
     "placements:placement_end": {"pk": "placement"},
     "placements:placement_ending": {"pk": "placement"},
     "placements:placement_hand_over": {"pk": "placement"},

@@ -249,3 +249,22 @@ def test_a_larger_scale_extends_the_smaller_one(db, monkeypatch):
     before = counts()
     call_command("seed_demo", "--scale", "org")
     assert counts() == before
+
+
+def test_the_demo_foster_parent_sees_a_child_of_werker_in_hubhomes_constellation(seeded):
+    """pleegouder (issue 13): a foster parent of a family of werker's, a member of hubhome's
+    constellation, with a meeting to come and an open agreement of the foster parents."""
+    from placements.my_family.selectors import my_family
+
+    account = User.objects.get(username="pleegouder")
+    assert account.role == User.Role.FOSTER_PARENT
+    record = account.foster_parent_record
+    assert record.family.memberships.filter(
+        constellation__hub__parents__username="hubhome", left_on__isnull=True
+    ).exists()
+    page = my_family(account)
+    mine = [child for child in page["children"] if child.caseworker.person.username == "werker"]
+    assert mine and any(child.meetings for child in mine)
+    assert record.family.placements.filter(
+        agreements__owner="foster_parents", agreements__status="open"
+    ).exists()

@@ -1,4 +1,4 @@
-"""The hostile-input tests' world: the small demo, its six accounts, the records each may use and
+"""The hostile-input tests' world: the small demo, its accounts, the records each may use and
 the records of other people they may not; the Hypothesis settings; and the count of what ran.
 
 Every Hypothesis example runs in a savepoint of its own that is rolled back, inside the test's
@@ -93,6 +93,7 @@ PERSONA_ACCOUNTS = {
     "liaison": "begeleider",
     "app_manager": "beheer",
     "other_caseworker": "werker2",
+    "foster_parent": "pleegouder",
 }
 
 
@@ -122,6 +123,7 @@ class World:
     other_team: Team
     old_file: Child  # unchanged for 21 years: due for the retention review
     ended_placement: Placement  # the caseworker's, ended and in aftercare
+    family_meeting: Meeting  # a meeting to come of the foster parent's own placement
     foreign_ids: list[int] = field(default_factory=list)
 
     @property
@@ -194,6 +196,9 @@ def world(seeded) -> World:
         other_team=Team.objects.exclude(pk=caseworker.team_id).exclude(lead=users["team_lead"])[0],
         old_file=age_file(PlacementFactory(caseworker=users["other_caseworker"]).child),
         ended_placement=Placement.objects.in_aftercare().filter(caseworker=caseworker).first(),
+        family_meeting=placement_permissions.foster_parent_meetings.visible_to(
+            users["foster_parent"]
+        ).first(),
     )
     # The caseworker's authenticator app, for the second login step's pages.
     TOTPDevice.objects.create(user=caseworker, name="app", confirmed=True)

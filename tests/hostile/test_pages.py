@@ -235,6 +235,15 @@ TARGETS: dict[str, list[Target]] = {
         Target(CASEWORKER, foster_parent, other=other_foster_parent, page="placements:family")
     ],
     "placements:invitation_accept": [Target("anonymous", invitation_link)],
+    "placements:my_family": [Target("foster_parent")],
+    "placements:my_family_meeting_calendar": [
+        Target(
+            "foster_parent",
+            lambda w: {"pk": w.family_meeting.pk},
+            other=lambda w: {"pk": w.other_joint_meeting.pk},
+            page="placements:my_family",
+        )
+    ],
     "placements:placement_new": [Target(CASEWORKER)],
     "placements:retention_review": [Target("app_manager")],
     "placements:retention_file": [

@@ -1,0 +1,62 @@
+"""'Mijn pleeggezin' for foster parents: their own family's placements only. Thin: the role,
+a selector, the access log, a template."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from placements import permissions
+from placements.meetings import ics
+from placements.models import ParentChild
+from placements.my_family import selectors
+from pleegzorg.actions import log_view, log_views
+from pleegzorg.audit import Purpose
+from pleegzorg.models import User
+from pleegzorg.permissions import get_visible_or_404, require_role
+
+Role = User.Role
+
+
+@login_required
+def my_family(request):
+    require_role(request, Role.FOSTER_PARENT, purpose=Purpose.CARE)
+    context = selectors.my_family(request.user)
+    records = [(child.placement.child, child.placement) for child in context["children"]]
+    log_views(request, records, detail="Mijn pleeggezin")
+    return render(request, "placements/my_family/home.html", context)
+
+
+@login_required
+def meeting_calendar(request, pk: int):
+    """A coming meeting of the foster parent's own placements as a calendar file (ICS)."""
+    require_role(request, Role.FOSTER_PARENT, purpose=Purpose.CARE)
+    meeting = get_visible_or_404(
+        permissions.foster_parent_meetings,
+        request,
+        queryset=permissions.foster_parent_meetings.visible_to(request.user).select_related(
+            "placement__child", "placement__caseworker"
+        ),
+        purpose=Purpose.CARE,
+        person_of=lambda hidden: hidden.placement.child,
+        pk=pk,
+    )
+    parents = [
+        link.parent
+        for link in ParentChild.objects.filter(child=meeting.placement.child_id).select_related(
+            "parent"
+        )
+    ]
+    hidden = selectors.gives_away_an_address(meeting.place, parents)
+    log_view(request, person=meeting.placement.child, obj=meeting, detail="Mijn pleeggezin: agenda")
+    body = ics.meeting_invitation(
+        meeting,
+        attendee_email=request.user.email,
+        attendee_name=request.user.get_full_name(),
+        location=_("Ask your caseworker where") if hidden else None,
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{ics.FILENAME}"'
+    return response

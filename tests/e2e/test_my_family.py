@@ -1,0 +1,56 @@
+"""A foster parent opens Mijn pleeggezin on their phone: their foster child, who works with
+them and how to reach them, the coming meeting into their calendar (issue 13)."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from placements.factories import FosterParentFactory, PlacementFactory
+from placements.models import Meeting
+from pleegzorg.factories import UserFactory
+from pleegzorg.models import User
+from tests.e2e.conftest import assert_accessible, login
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def petra(caseworker):
+    User.objects.filter(pk=caseworker.pk).update(phone="030 123 45 67")
+    placement = PlacementFactory(
+        caseworker=caseworker, child__first_name="Sanne", family__name="Familie De Boer"
+    )
+    account = UserFactory(username="pleegouder", first_name="Petra", role=User.Role.FOSTER_PARENT)
+    FosterParentFactory(family=placement.family, first_name="Petra", account=account)
+    Meeting.objects.create(
+        placement=placement,
+        kind="joint",
+        planned_at=timezone.now() + dt.timedelta(days=4),
+        place="Bij het pleeggezin",
+    )
+    return account
+
+
+def test_a_foster_parent_sees_who_works_with_them_and_the_next_meeting(page, live_server, petra):
+    login(page, live_server, petra.username)
+    page.get_by_role("link", name="Mijn pleeggezin").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn pleeggezin")
+    expect(page.get_by_role("heading", level=2)).to_contain_text("Sanne")
+    expect(page.get_by_role("link", name="030 123 45 67")).to_be_visible()
+    expect(page.get_by_text("Bij het pleeggezin")).to_be_visible()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="In mijn agenda zetten").click()
+    assert download.value.suggested_filename == "uitnodiging.ics"
+
+
+def test_the_phone_number_and_the_calendar_link_are_thumb_sized(page, live_server, petra):
+    login(page, live_server, petra.username)
+    page.goto(f"{live_server.url}/mijn-pleeggezin/")
+    for link in (
+        page.get_by_role("link", name="030 123 45 67"),
+        page.get_by_role("link", name="In mijn agenda zetten"),
+    ):
+        assert link.bounding_box()["height"] >= 44

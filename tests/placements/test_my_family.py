@@ -1,0 +1,198 @@
+"""'Mijn pleeggezin' (issue 13): a foster parent sees their own family's placements (not ended,
+or in aftercare), who works with them and the coming meetings; nothing of another family, of
+the case file, or of the birth parents' whereabouts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from placements.factories import (
+    FosterParentFactory,
+    ParentChildFactory,
+    PlacementFactory,
+)
+from placements.models import Decision, FosterFamily, Meeting
+from pleegzorg.factories import UserFactory
+from pleegzorg.models import AccessLogEntry, User
+from tests.matrix import PERSONAS
+
+URL = "/mijn-pleeggezin/"
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture
+def other_foster_parent(other_placement):
+    """A foster parent of the other team's placement's family."""
+    user = UserFactory(username="pleegouder2", role=User.Role.FOSTER_PARENT)
+    FosterParentFactory(family=other_placement.family, account=user)
+    return user
+
+
+def calendar_url(meeting) -> str:
+    return f"/mijn-pleeggezin/overleggen/{meeting.pk}/agenda/"
+
+
+def meet(placement, days=5, place="Bij het pleeggezin", status="planned") -> Meeting:
+    return Meeting.objects.create(
+        placement=placement,
+        kind="joint",
+        planned_at=timezone.now() + days * DAY,
+        place=place,
+        status=status,
+    )
+
+
+def test_the_foster_parent_sees_their_foster_child_and_who_works_with_them(
+    client, foster_parent, placement, caseworker
+):
+    User.objects.filter(pk=caseworker.pk).update(phone="030 123 45 67")
+    meet(placement)
+    Decision.objects.create(
+        placement=placement,
+        decided_on=timezone.localdate(),
+        subject="Geheim besluit over omgang",
+        decided_by="Jeugdbeschermer",
+        reason="x",
+        recorded_by=caseworker,
+    )
+    client.force_login(foster_parent)
+    response = client.get(URL)
+    body = response.content.decode()
+    assert response.status_code == 200
+    child = placement.child
+    assert f"{child.first_name}," in body and f"{child.age()} jaar" in body
+    assert "Wendy" in body and "030 123 45 67" in body  # the caseworker, and how to reach them
+    assert str(placement.youth_protector.last_name) in body
+    assert "Overleg" in body or "overleg" in body
+    assert "Bij het pleeggezin" in body and "In mijn agenda zetten" in body
+    # Nothing of the case file beyond that.
+    assert "Geheim besluit" not in body and child.last_name not in body
+    entry = AccessLogEntry.objects.get(user=foster_parent, detail="Mijn pleeggezin")
+    assert entry.person_id == child.pk
+
+
+def test_another_familys_and_a_closed_placement_are_not_shown(
+    client, foster_parent, placement, other_placement
+):
+    today = timezone.localdate()
+    family = placement.family
+    past = PlacementFactory(
+        family=family,
+        child__first_name="Vroeger",
+        start_date=today - 900 * DAY,
+        end_date=today - 700 * DAY,
+        end_reason="return_home",
+    )
+    aftercare = PlacementFactory(
+        family=family,
+        child__first_name="Nazorgkind",
+        start_date=today - 300 * DAY,
+        end_date=today - 30 * DAY,
+        end_reason="return_home",
+    )
+    client.force_login(foster_parent)
+    body = client.get(URL).content.decode()
+    assert other_placement.child.first_name not in body
+    assert past.child.first_name not in body
+    assert aftercare.child.first_name in body and "De plaatsing is beëindigd op" in body
+    assert placement.child.first_name in body
+
+
+def test_a_meeting_at_a_birth_parents_address_does_not_show_where(client, foster_parent, placement):
+    ParentChildFactory(child=placement.child, parent__address="Lindelaan 4, 3511 AB Utrecht")
+    meet(placement, place="Bij moeder thuis, Lindelaan 4, 3511AB")
+    client.force_login(foster_parent)
+    body = client.get(URL).content.decode()
+    assert "Lindelaan" not in body and "3511" not in body
+    assert "Vraag je pleegzorgwerker waar" in body
+
+
+def test_the_caseworkers_change_shows_who_before_and_the_steady_course(
+    client, foster_parent, placement, caseworker, team, team_lead
+):
+    from placements import services
+
+    colleague = UserFactory(username="collega", first_name="Cor", last_name="Collega", team=team)
+    services.placement_hand_over(
+        actor=team_lead,
+        placement=placement,
+        version=placement.version,
+        new_caseworker=colleague,
+        handover_note="Omgang loopt goed.",
+        family_informed=True,
+        no_change_of_course_until=timezone.localdate() + 60 * DAY,
+    )
+    client.force_login(foster_parent)
+    body = client.get(URL).content.decode()
+    assert "Cor Collega" in body and "hiervoor: Wendy" in body
+    assert "Na de wisseling verandert er tot" in body
+    assert "Omgang loopt goed." not in body  # the handover note is for the professionals
+
+
+def test_the_page_runs_a_fixed_number_of_queries(
+    client, foster_parent, placement, django_assert_max_num_queries
+):
+    for n in range(6):
+        other = PlacementFactory(family=placement.family, child__first_name=f"Kind{n}")
+        meet(other)
+        meet(other, days=9)
+        ParentChildFactory(child=other.child)
+    client.force_login(foster_parent)
+    with django_assert_max_num_queries(15):
+        response = client.get(URL)
+    assert response.content.decode().count("In mijn agenda zetten") == 12
+
+
+def test_a_meeting_goes_into_the_calendar_as_an_ics_file(client, foster_parent, placement):
+    meeting = meet(placement)
+    client.force_login(foster_parent)
+    response = client.get(calendar_url(meeting))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert "BEGIN:VEVENT" in body and "Bij het pleeggezin" in body
+    assert placement.child.last_name not in body
+
+
+def test_another_familys_meeting_is_404_and_logged(
+    client, foster_parent, placement, other_placement
+):
+    theirs = meet(other_placement)
+    client.force_login(foster_parent)
+    assert client.get(calendar_url(theirs)).status_code == 404
+    assert AccessLogEntry.objects.filter(
+        user=foster_parent, outcome="denied", object_id=theirs.pk
+    ).exists()
+
+
+def test_a_family_that_stopped_has_no_access(client, foster_parent, placement):
+    from placements.invitations.services import close_accounts_of_stopped_families
+
+    FosterFamily.objects.filter(pk=placement.family_id).update(
+        status="stopped", stop_date=timezone.localdate(), stop_reason="age_health"
+    )
+    close_accounts_of_stopped_families()
+    client.force_login(foster_parent)
+    response = client.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith("/inloggen/")
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "other_foster_parent"])
+def test_mijn_pleeggezin_answers_every_role(persona, matrix, placement, other_placement, request):
+    """Only foster parents; a meeting of another family answers 404, like one that is none."""
+    if persona == "other_foster_parent":
+        request.getfixturevalue("foster_parent")  # ours exists too
+    mine, theirs = meet(placement), meet(other_placement)
+    page = {"foster_parent": 200, "other_foster_parent": 200, "anonymous": 302}.get(persona, 403)
+    own = {"foster_parent": 200, "other_foster_parent": 404}.get(persona, page)
+    other = {"foster_parent": 404, "other_foster_parent": 200}.get(persona, page)
+    matrix.check(
+        [
+            (persona, URL, page),
+            (persona, calendar_url(mine), own),
+            (persona, calendar_url(theirs), other),
+        ]
+    )
