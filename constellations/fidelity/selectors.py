@@ -67,6 +67,7 @@ from constellations.models import (
 from pleegzorg import compiled
 from pleegzorg.charts import Chart, bar_chart
 from pleegzorg.stats import Proportion
+from pleegzorg.templatetags import fast_urls
 
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 24
@@ -629,6 +630,9 @@ class Card:
     item: Fidelity
     facts: list[tuple[str, str]]
     url: str
+    # The facts as the items of a ``<dl>``, each escaped: 25 cards of 8 facts as template tags
+    # were some 400 lookups and escapes a page, more than all the rest of the card.
+    facts_html: SafeString
 
     @property
     def constellation(self) -> Constellation:
@@ -648,12 +652,6 @@ class Card:
         """What falls short as the items of a ``<ul>``, each escaped."""
         return _joined(f"<li>{_escaped(words)}</li>" for words in self.item.shortfalls)
 
-    @property
-    def facts_html(self) -> SafeString:
-        """The facts as the items of a ``<dl>``, each escaped: 25 cards of 8 facts as template
-        tags were some 400 lookups and escapes a page, more than all the rest of the card."""
-        return html_pairs("<div><dt>{}</dt><dd>{}</dd></div>", self.facts)
-
 
 def cards(items: list[Fidelity]) -> list[Card]:
     labels = [
@@ -667,6 +665,10 @@ def cards(items: list[Fidelity]) -> list[Card]:
         _("Last gathering"),
     ]
     families = _("families")
+    # Each label escaped once a page, not once a card; each card's link from the pattern of
+    # the page's URL (Django's reverse() tried the patterns again for every card).
+    heads = [f"<div><dt>{_escaped(label)}</dt><dd>" for label in labels]
+    link = fast_urls.pattern("constellations:fidelity", 1, None)
     result = []
     for item in items:
         now = item.current
@@ -680,9 +682,13 @@ def cards(items: list[Fidelity]) -> list[Card]:
             str(now.contacts),
             last_gathering_text(item),
         ]
-        facts = list(zip(labels, texts, strict=True))
-        url = reverse("constellations:fidelity", args=[item.constellation.pk])
-        result.append(Card(item=item, facts=facts, url=url))
+        facts_html = _joined(
+            f"{head}{_escaped(text)}</dd></div>" for head, text in zip(heads, texts, strict=True)
+        )
+        pk = item.constellation.pk
+        url = f"{link[0]}{pk}{link[1]}" if link else reverse("constellations:fidelity", args=[pk])
+        card = Card(item, list(zip(labels, texts, strict=True)), url, facts_html)
+        result.append(card)
     return result
 
 
