@@ -712,15 +712,13 @@ class MonthRow:
 
     month: str
     cells: list[tuple[str, str]]
-
-    @property
-    def cells_html(self) -> SafeString:
-        """The cells as ``<td>``s, each escaped (as :attr:`Card.facts_html`)."""
-        return html_pairs('<td data-label="{}">{}</td>', self.cells)
+    # The cells as ``<td>``s, each escaped (as :attr:`Card.facts_html`).
+    cells_html: SafeString
 
 
 def month_table(item: Fidelity) -> list[MonthRow]:
     labels = month_columns()
+    heads = [f'<td data-label="{_escaped(label)}">' for label in labels]  # once, not per month
     rows = []
     for m in item.months:
         split = _("%(planned)s planned, %(unplanned)s unplanned") % {
@@ -736,7 +734,11 @@ def month_table(item: Fidelity) -> list[MonthRow]:
             _share(m.quarter_sleepovers, m.quarter_members, m.sleepovers),
             str(m.contacts),
         ]
-        rows.append(MonthRow(month_abbr(m.month.first), list(zip(labels, texts, strict=True))))
+        cells_html = _joined(
+            f"{head}{_escaped(text)}</td>" for head, text in zip(heads, texts, strict=True)
+        )
+        cells = list(zip(labels, texts, strict=True))
+        rows.append(MonthRow(month_abbr(m.month.first), cells, cells_html))
     return rows
 
 
