@@ -135,11 +135,12 @@ def _by_constellation(rows, key: str = "constellation") -> dict[int, dict]:
     return {row.pop(key): row for row in rows}
 
 
-def _rows(name: str, ids, months: list[Month], build, *more) -> list[dict]:
+def _rows(name: str, ids, months: list[Month], build, *more, values_in_text=False) -> list[dict]:
     """The rows of the query ``build`` makes, compiled once per process for these arguments
     (:mod:`pleegzorg.compiled`): a figure's query is a conditional aggregate per month, some
     hundred expressions for a year, and compiling them took longer than running them."""
-    return compiled.rows((__name__, name, tuple(ids), tuple(months), *more), build)
+    key = (__name__, name, tuple(ids), tuple(months), *more)
+    return compiled.rows(key, build, values_in_text=values_in_text)
 
 
 @dataclass(frozen=True)
@@ -337,8 +338,13 @@ def figure_rows(
         first, *others = [part.grouped(columns) for part in parts if part.aggregates]
         return first.union(*others, all=True).order_by()
 
+    # The months' dates written into the statement, the ids its parameters: with the dates as
+    # parameters too, the plan PostgreSQL kept for a constellation's year guessed that its
+    # gatherings held a row or two, and looked each attendance's membership up one by one
+    # (2.6 ms; 1.3 ms knowing the dates).
     merged: dict[int, dict] = {}
-    for row in _rows("figures", ids, months, build, as_of, tuple(before)):
+    figures = _rows("figures", ids, months, build, as_of, tuple(before), values_in_text=True)
+    for row in figures:
         own = merged.setdefault(row.pop("of"), {})
         own.update((name, value) for name, value in row.items() if value is not None)
     return merged
