@@ -1,6 +1,6 @@
 """The constellation pages run SQL compiled once per process (pleegzorg.compiled,
 pleegzorg.request_queries), with ids as its parameters and everything else it depends on (the
-role, the team lead's regions, the day) in its key. A key that left something out would show
+role, the day) in its key. A key that left something out would show
 one user what another may see, so every test here asks as one user first and then as another
 (another role, another constellation, other regions, another day) and checks that the second
 gets their own answer: a 404, or their own rows, never the first's. Each also holds the
@@ -151,8 +151,9 @@ def test_every_role_finds_the_constellations_it_sees_after_every_other(request, 
 
 
 def test_the_compiled_key_says_whether_the_rule_holds_the_user_s_id(request, world, today):
-    """Where the key says the user's id is no parameter (the team lead's regions), the rule
-    does not read it; where it says it is, the rule changes with it."""
+    """Where the key says the user's id is no parameter, the rule does not read it; where it
+    says it is (every role that sees any, the team lead's regions read by their id), the rule
+    changes with it."""
     for name in ASKERS:
         user = request.getfixturevalue(name)
         shape = constellations.compiled_key(user, today)
@@ -169,8 +170,8 @@ def test_the_compiled_key_says_whether_the_rule_holds_the_user_s_id(request, wor
 
 
 def test_a_team_lead_who_now_leads_another_region_sees_that_one(team_lead, team, world, today):
-    """The team lead's rule holds their regions' ids, not their own: the key names the regions,
-    so the same lead leading elsewhere is not answered from the rule kept for before."""
+    """The team lead's rule reads their regions when it runs (a subquery of their id): the same
+    lead leading elsewhere is not answered from the rule kept for before."""
     ours, theirs = world["ours"], world["theirs"]
     assert _visible(team_lead, ours, today, page=True)
     assert not _visible(team_lead, theirs, today, page=True)
