@@ -222,6 +222,7 @@ def test_rows_asked_prepared_are_prepared_and_read_fresh_as_unprepared(
     assert len([s for s in _prepared_statements() if "LIKE 'pe%'" in s]) == 1
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="written in on PostgreSQL only")
 def test_values_but_the_ids_are_written_into_the_text(db):
     """Dates, texts and a percent sign of a value go into the text, quoted as psycopg quotes
     them; the whole numbers stay parameters, in their order; a literal %% stays as it was."""
@@ -231,9 +232,8 @@ def test_values_but_the_ids_are_written_into_the_text(db):
     params = (7, 8, dt.date(2026, 1, 31), "it's 5%", 9)
     written, kept = compiled.values_written_in(connection, sql, params)
     assert kept == (7, 8, 9)
-    if connection.vendor == "postgresql":
-        assert "d <= '2026-01-31'::date" in written
-        assert "s = 'it''s 5%%'" in written
+    assert "d <= '2026-01-31'::date" in written
+    assert "s = 'it''s 5%%'" in written
     assert written.count("%s") == 3 and "LIKE '5%%'" in written
     # Placeholders that are not the values one for one: as it was.
     assert compiled.values_written_in(connection, sql, params[:2]) == (sql, params[:2])
