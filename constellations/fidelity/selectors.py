@@ -37,7 +37,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    FilteredRelation,
     Max,
     OuterRef,
     Q,
@@ -273,27 +272,16 @@ def night_counts(ids, months: list[Month], *, by: str = "constellation") -> dict
 
 def bed_part(ids, months: list[Month]) -> Part:
     """b<i>: beds in use in month i (in use now, or holding a stay that month)."""
-    # Only the stays of the period are joined (a condition of the outer join, so a bed without
-    # any still counts when it is in use): joined with all of its stays, each bed was some fifty
-    # rows, most of them years before the period.
-    period = FilteredRelation(
-        "stays",
-        condition=Q(
-            stays__status__in=["requested", "confirmed", "completed"],
-            stays__arrival__lt=months[-1].next,
-            stays__departure__gt=months[0].first,
-        ),
-    )
-    aggregates = {
-        f"b{i}": Count(
-            "pk",
-            distinct=True,
-            filter=Q(active=True)
-            | Q(period_stays__arrival__lt=m.next, period_stays__departure__gt=m.first),
+    # A bed in use counts as it is; only for one out of use is a stay that month looked up (as
+    # EXISTS, which PostgreSQL runs only where the bed is not in use). Joined with the period's
+    # stays instead, each bed was a row per stay, and the stays of every bed were read.
+    aggregates = {}
+    for i, m in enumerate(months):
+        held = RespiteStay.objects.filter(
+            RespiteStay.HOLDS_BED, bed=OuterRef("pk"), arrival__lt=m.next, departure__gt=m.first
         )
-        for i, m in enumerate(months)
-    }
-    rows = Bed.objects.filter(hub__constellation__in=ids).annotate(period_stays=period)
+        aggregates[f"b{i}"] = Count("pk", filter=Q(active=True) | Q(Exists(held)))
+    rows = Bed.objects.filter(hub__constellation__in=ids)
     return Part(rows, "hub__constellation", aggregates)
 
 
