@@ -17,6 +17,7 @@ from functools import partial
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
@@ -115,9 +116,14 @@ def _this_month(request) -> tuple[dt.date, dt.date, str]:
 @login_required
 @vary_on_headers("HX-Request")
 def fidelity_list(request):
-    queryset = _visible(request).only(*FIGURE_FIELDS).order_by("name", "pk")
+    require_role(request, *ROLES, purpose=Purpose.SUPERVISION)
     today, month, error = _this_month(request)
-    # The page's rows by SQL compiled once per process; the queryset answers past the end.
+    # The page's rows by SQL compiled once per process. The queryset answers past the end
+    # only, so it is built only then: building the rule's queryset took as long as reading the
+    # page (a team lead's regions are a subquery of it).
+    queryset = SimpleLazyObject(
+        lambda: constellations.visible_to(request.user).only(*FIGURE_FIELDS).order_by("name", "pk")
+    )
     rows = partial(constellation_selectors.visible_page, request.user, on=today, only=FIGURE_FIELDS)
     page = OneQueryPaginator(queryset, PAGE_SIZE, rows=rows).get_page(request.GET.get("pagina"))
     items = selectors.fidelity_list(page.object_list, month, today)
