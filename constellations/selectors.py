@@ -17,6 +17,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Window,
 )
 from django.urls import reverse
 from django.utils import timezone
@@ -167,11 +168,11 @@ def for_page(constellations_: QuerySet[Constellation], on) -> QuerySet[Constella
 
 
 def visible_constellation(
-    user: User, pk: int, *, on: dt.date, page: bool = False
+    user: User, pk: int, *, on: dt.date, page: bool = False, only: tuple[str, ...] = ()
 ) -> Constellation | None:
     """The constellation ``pk``, with its region, liaison and hub home, if ``user`` sees it on
     ``on``; None when it is not there or not theirs. With ``page``, as the constellation page
-    reads it (:func:`for_page`).
+    reads it (:func:`for_page`); with ``only``, just these fields of it (no related rows).
 
     Building this query (the visibility rule, the flag and the related rows) took longer than
     PostgreSQL took to run it, so it is compiled once per process (``pleegzorg.compiled``) for
@@ -187,16 +188,37 @@ def visible_constellation(
         # has: a rule that read it after all would find nothing, never keep one user's
         # answer for another.
         condition = constellations.condition(user, user_id=user_id if by_user else -1, on=on)
-        queryset = (
-            Constellation.objects.filter(condition, pk=pk)
-            .select_related("region", "liaison", "hub__family")
-            .order_by()
-        )
+        queryset = Constellation.objects.filter(condition, pk=pk).order_by()
+        if only:
+            return queryset.only(*only)
+        queryset = queryset.select_related("region", "liaison", "hub__family")
         return for_page(queryset, on) if page else queryset
 
     ids = {"pk": pk, "user_id": user.pk} if by_user else {"pk": pk}
-    found = compiled.instances((__name__, "constellation", page, on, *key), build, **ids)
+    found = compiled.instances((__name__, "constellation", page, only, on, *key), build, **ids)
     return found[0] if found else None
+
+
+def visible_page(
+    user: User, bottom: int, top: int, *, on: dt.date, only: tuple[str, ...]
+) -> list[Constellation]:
+    """Rows ``bottom`` to ``top`` (exclusive) of the constellations ``user`` sees on ``on``,
+    by name, with just the fields ``only``, each with the number of them all (``rows_in_all``:
+    a page of ``pleegzorg.pagination.OneQueryPaginator``). Compiled once per process for every
+    user of the same ``ConstellationPolicy.compiled_key`` (as :func:`visible_constellation`):
+    building the query of the rule, the window and the page took longer than running it."""
+    shape = constellations.compiled_key(user, on)
+    if shape is None:
+        return []
+    key, by_user = shape
+
+    def build(*, user_id: int | None = None) -> QuerySet[Constellation]:
+        condition = constellations.condition(user, user_id=user_id if by_user else -1, on=on)
+        queryset = Constellation.objects.filter(condition).only(*only).order_by("name", "pk")
+        return queryset.annotate(rows_in_all=Window(Count("pk")))[bottom:top]
+
+    ids = {"user_id": user.pk} if by_user else {}
+    return compiled.instances((__name__, "visible page", only, bottom, top, on, *key), build, **ids)
 
 
 def page_memberships(constellation: int, today: dt.date) -> list[Membership]:

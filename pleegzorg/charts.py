@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pygal
+from django.utils.safestring import SafeString
 from pygal.style import Style
 
 # Dark enough on white (WCAG AA), and told apart by dashes and markers too.
@@ -108,4 +109,7 @@ def _as_image(chart, alt: str) -> Chart:
     # never runs it, and without it the SVG is plainly static.
     svg = _SCRIPT.sub("", chart.render(is_unicode=True))
     encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return Chart(src=f"data:image/svg+xml;base64,{encoded}", alt=alt)
+    # Safe as it is: base64 has no character HTML escapes, and a page's tens of kilobytes of it
+    # were scanned for them on every render (some 60 us a chart).
+    src = SafeString(f"data:image/svg+xml;base64,{encoded}")  # nosec B703
+    return Chart(src=src, alt=alt)

@@ -28,6 +28,7 @@ connection's prepared statements on a rollback (they are prepared again on their
 
 from __future__ import annotations
 
+import re
 import threading
 import weakref
 from collections import OrderedDict
@@ -153,15 +154,29 @@ def converted(connection, fetched, converters: list, width: int | None = None) -
     return rows
 
 
-def rows(key: Hashable, build: Callable[[], QuerySet], *, prepared: bool = False) -> list[dict]:
+def rows(
+    key: Hashable,
+    build: Callable[[], QuerySet],
+    *,
+    prepared: bool = False,
+    values_in_text: bool = False,
+) -> list[dict]:
     """``list(queryset)`` for the ``values(...).annotate(...)`` queryset that ``build``
     returns: compiled once per ``key`` (and database), run every time. Each value goes through
     the converters the ORM would apply (a duration on SQLite, a date), worked out when it was
     compiled. A query that can match nothing (``pk__in=[]``) is not run: no rows. With
     ``prepared``, on PostgreSQL, run as a prepared statement of the connection (as
-    :func:`aggregate`): for a query that PostgreSQL takes longer to plan than to run."""
+    :func:`aggregate`): for a query that PostgreSQL takes longer to plan than to run.
+
+    With ``values_in_text``, on PostgreSQL, every value but the whole numbers (the ids) is
+    written into the statement's text (:func:`values_written_in`): the plan PostgreSQL keeps
+    for it once psycopg has prepared it (DJANGO_DB_PREPARE_THRESHOLD) is then made knowing the
+    dates, where with every value a parameter it guessed how many rows a period holds, and
+    could guess wrong. One statement per period, not per constellation: the ids stay
+    parameters. ``key`` must name those values as it always must."""
     alias = "default"
     full_key = (alias, connections[alias].settings_dict["NAME"], "rows", key, prepared)
+    full_key += ("values in text",) if values_in_text else ()
     hit = _compiled.get(full_key)
     if hit is None:
         query = build().query
@@ -170,6 +185,8 @@ def rows(key: Hashable, build: Callable[[], QuerySet], *, prepared: bool = False
             sql, params = compiler.as_sql()
         except EmptyResultSet:
             return []
+        if values_in_text and connections[alias].vendor == "postgresql":
+            sql, params = values_written_in(connections[alias], sql, tuple(params))
         names = list(query.selected or [])
         names = names or [*query.extra_select, *query.values_select, *query.annotation_select]
         literal = _literal(connections[alias], sql, params) if prepared else None
@@ -183,6 +200,31 @@ def rows(key: Hashable, build: Callable[[], QuerySet], *, prepared: bool = False
         every = _fetch_prepared(connection, literal, every_row=True)
         fetched = converted(connection, every, converters, len(names))
     return [dict(zip(names, row, strict=True)) for row in fetched]
+
+
+_PLACEHOLDER = re.compile(r"(%%|%s)")
+
+
+def values_written_in(connection, sql: str, params: tuple) -> tuple[str, tuple]:
+    """``sql`` with each of its values that is not a whole number written into its text, as
+    psycopg writes a value (quoted and typed: ``'2026-01-31'::date``); the whole numbers stay
+    parameters, in their order. A statement whose placeholders are not its values one for one
+    is given back as it was."""
+    pieces = _PLACEHOLDER.split(sql)
+    if pieces.count("%s") != len(params):
+        return sql, params
+    written, kept, values = [], [], iter(params)
+    for piece in pieces:
+        if piece != "%s":
+            written.append(piece)
+            continue
+        value = next(values)
+        if type(value) is int:
+            written.append(piece)
+            kept.append(value)
+        else:
+            written.append(connection.ops.compose_sql("%s", [value]).replace("%", "%%"))
+    return "".join(written), tuple(kept)
 
 
 class NotCompilable(Exception):

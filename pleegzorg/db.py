@@ -16,6 +16,11 @@ from django.db.models.functions import Cast, JSONObject
 # psycopg keeps the 128 last used; it reads this limit when it converts a query (tests/test_db.py
 # checks that it still does).
 LONGEST_REMEMBERED_QUERY = 64 * 1024
+# Nor does psycopg remember a query of more than 50 parameters: the fidelity figures' query has
+# 150-300 (a month's dates per figure, a page's constellations), and was split again on every
+# run (0.3-0.8 ms a page). The text of such a query is still one of the same few (its values
+# are parameters), so the 128 remembered stay as useful as they were.
+MOST_REMEMBERED_PARAMETERS = 2_000
 
 
 def remember_long_queries() -> None:
@@ -23,6 +28,9 @@ def remember_long_queries() -> None:
 
     _queries.MAX_CACHED_STATEMENT_LENGTH = max(
         _queries.MAX_CACHED_STATEMENT_LENGTH, LONGEST_REMEMBERED_QUERY
+    )
+    _queries.MAX_CACHED_STATEMENT_PARAMS = max(
+        _queries.MAX_CACHED_STATEMENT_PARAMS, MOST_REMEMBERED_PARAMETERS
     )
 
 

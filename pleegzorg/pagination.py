@@ -11,16 +11,35 @@ always did. Only without orphans: with them the last page's size depends on the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.utils.functional import cached_property
 
 
 class OneQueryPaginator(Paginator):
-    def __init__(self, object_list, per_page, **kwargs):
+    """``rows(bottom, top)``, when given, reads a page's rows instead of the queryset: the
+    same rows in the same order, each with ``rows_in_all`` (SQL compiled once, say); the
+    queryset still answers what Django's own ``get_page`` asks, and may then be lazy (a
+    ``SimpleLazyObject``): it is built only when Django's ``get_page`` needs it."""
+
+    def __init__(
+        self, object_list, per_page, *, rows: Callable[[int, int], list] | None = None, **kwargs
+    ):
         if kwargs.get("orphans"):
             raise ValueError("OneQueryPaginator takes no orphans")
+        self._given_rows = rows
         super().__init__(object_list, per_page, **kwargs)
+        self._rows = rows or self._page_rows
+
+    def _check_object_list_is_ordered(self) -> None:
+        # Asking a lazy queryset whether it is ordered would build it; ``rows`` gives the order.
+        if self._given_rows is None:
+            super()._check_object_list_is_ordered()
+
+    def _page_rows(self, bottom: int, top: int) -> list:
+        return list(self.object_list.annotate(rows_in_all=Window(Count("pk")))[bottom:top])
 
     def get_page(self, number) -> Page:
         wanted = _whole(number)
@@ -29,11 +48,7 @@ class OneQueryPaginator(Paginator):
         if wanted < 1:
             return super().get_page(number)
         bottom = (wanted - 1) * self.per_page
-        rows = list(
-            self.object_list.annotate(rows_in_all=Window(Count("pk")))[
-                bottom : bottom + self.per_page
-            ]
-        )
+        rows = self._rows(bottom, bottom + self.per_page)
         if not rows:
             return super().get_page(number)
         self.count = rows[0].rows_in_all

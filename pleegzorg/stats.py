@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 SMALLEST_COUNT = 5  # counts below this are shown as "te weinig"
 SMALLEST_DENOMINATOR = 20  # groups below this are not compared
@@ -37,7 +37,7 @@ def count_text(count: int | None) -> str:
     """A count as shown: "te weinig" for 1 to 4 (0 is a fact, not a person to protect)."""
     if count is None:
         return "—"
-    return str(_("too few")) if is_too_small(count) else number_format(count, force_grouping=True)
+    return _("too few") if is_too_small(count) else number_format(count, force_grouping=True)
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,9 @@ class Proportion:
         if self.denominator == 0:
             return "—"
         if self.suppressed:
-            return str(_("too few"))
+            return _("too few")
         if not self.comparable:
-            return str(_("too few to compare"))
+            return _("too few to compare")
         low, high = self.interval
         return _("%(value)s %% (95 %% interval %(low)s to %(high)s %%)") % {
             "value": _percent(self.value),

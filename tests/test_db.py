@@ -3,11 +3,11 @@
 from psycopg import _queries
 from psycopg.adapt import Transformer
 
-from pleegzorg.db import LONGEST_REMEMBERED_QUERY
+from pleegzorg.db import LONGEST_REMEMBERED_QUERY, MOST_REMEMBERED_PARAMETERS
 
 
-def _convert(query: bytes) -> None:
-    _queries.PostgresQuery(Transformer()).convert(query, [1])
+def _convert(query: bytes, params=(1,)) -> None:
+    _queries.PostgresQuery(Transformer()).convert(query, list(params))
 
 
 def test_a_compiled_page_query_longer_than_psycopgs_own_limit_is_split_once():
@@ -20,4 +20,15 @@ def test_a_compiled_page_query_longer_than_psycopgs_own_limit_is_split_once():
     _convert(query)
     hits = _queries._query2pg.cache_info().hits
     _convert(query)
+    assert _queries._query2pg.cache_info().hits == hits + 1
+
+
+def test_a_compiled_page_query_of_hundreds_of_parameters_is_split_once():
+    """psycopg remembers only queries of at most 50 parameters unless told otherwise: the
+    fidelity figures' query (some 300 for a year), converted twice, is a hit the second time."""
+    assert _queries.MAX_CACHED_STATEMENT_PARAMS >= MOST_REMEMBERED_PARAMETERS
+    query = b"SELECT " + b", ".join(b"%s" for _ in range(300))
+    _convert(query, range(300))
+    hits = _queries._query2pg.cache_info().hits
+    _convert(query, range(300, 600))
     assert _queries._query2pg.cache_info().hits == hits + 1

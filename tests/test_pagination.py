@@ -3,6 +3,8 @@ CappedPaginator counts no further than it is told to."""
 
 import pytest
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
+from django.utils.functional import SimpleLazyObject
 
 from pleegzorg.factories import RegionFactory
 from pleegzorg.models import Region
@@ -66,3 +68,25 @@ def test_a_capped_count_reads_one_row_past_the_most(regions, django_assert_num_q
     # One row more than the most tells "more" from "exactly the most", and no more are read.
     assert "LIMIT 5" in captured.captured_queries[0]["sql"]
     assert "ORDER BY" not in captured.captured_queries[0]["sql"]
+
+
+@pytest.mark.parametrize("number", ["1", "3", "4", "0", "x"])
+def test_rows_read_elsewhere_give_django_s_pages_and_build_the_queryset_only_past_the_end(
+    regions, number
+):
+    """With ``rows`` (a page's rows read another way) the queryset may be lazy: it is built
+    only where Django's own paginator answers (past the end, below 1), and the pages are
+    Django's either way."""
+    built = []
+
+    def queryset():
+        built.append(True)
+        return regions
+
+    def rows(bottom, top):
+        return list(regions.annotate(rows_in_all=Window(Count("pk")))[bottom:top])
+
+    lazy = SimpleLazyObject(queryset)
+    page = OneQueryPaginator(lazy, 3, rows=rows).get_page(number)
+    assert _shown(page) == _shown(Paginator(regions, 3).get_page(number))
+    assert bool(built) == (number in ("4", "0")), number

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
+from constellations import selectors as constellation_selectors
 from constellations.fidelity import selectors
 from constellations.models import Constellation
 from constellations.permissions import constellations
@@ -85,10 +88,18 @@ def _visible(request):
 
 
 def _constellation_or_404(request, pk) -> Constellation:
-    queryset = _visible(request).only(*FIGURE_FIELDS)
-    constellation = get_visible_or_404(
-        constellations, request, queryset=queryset, purpose=Purpose.SUPERVISION, pk=pk
+    """Found by SQL compiled once per process (constellations.selectors.visible_constellation);
+    not found there, asked of the ORM as every record is (``get_visible_or_404``), which logs a
+    look at one that exists as denied and answers 404."""
+    require_role(request, *ROLES, purpose=Purpose.SUPERVISION)
+    constellation = constellation_selectors.visible_constellation(
+        request.user, pk, on=timezone.localdate(), only=FIGURE_FIELDS
     )
+    if constellation is None:
+        queryset = _visible(request).only(*FIGURE_FIELDS)
+        constellation = get_visible_or_404(
+            constellations, request, queryset=queryset, purpose=Purpose.SUPERVISION, pk=pk
+        )
     log_view(request, person=None, obj=constellation, purpose=Purpose.SUPERVISION,
              detail="modeltrouw")  # fmt: skip
     return constellation
@@ -105,9 +116,16 @@ def _this_month(request) -> tuple[dt.date, dt.date, str]:
 @login_required
 @vary_on_headers("HX-Request")
 def fidelity_list(request):
-    queryset = _visible(request).only(*FIGURE_FIELDS).order_by("name", "pk")
+    require_role(request, *ROLES, purpose=Purpose.SUPERVISION)
     today, month, error = _this_month(request)
-    page = OneQueryPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    # The page's rows by SQL compiled once per process. The queryset answers past the end
+    # only, so it is built only then: building the rule's queryset took as long as reading the
+    # page (a team lead's regions are a subquery of it).
+    queryset = SimpleLazyObject(
+        lambda: constellations.visible_to(request.user).only(*FIGURE_FIELDS).order_by("name", "pk")
+    )
+    rows = partial(constellation_selectors.visible_page, request.user, on=today, only=FIGURE_FIELDS)
+    page = OneQueryPaginator(queryset, PAGE_SIZE, rows=rows).get_page(request.GET.get("pagina"))
     items = selectors.fidelity_list(page.object_list, month, today)
     context = {
         "page": page,

@@ -1,6 +1,6 @@
 """The constellation pages run SQL compiled once per process (pleegzorg.compiled,
 pleegzorg.request_queries), with ids as its parameters and everything else it depends on (the
-role, the team lead's regions, the day) in its key. A key that left something out would show
+role, the day) in its key. A key that left something out would show
 one user what another may see, so every test here asks as one user first and then as another
 (another role, another constellation, other regions, another day) and checks that the second
 gets their own answer: a 404, or their own rows, never the first's. Each also holds the
@@ -16,11 +16,13 @@ from django.contrib.contenttypes.models import ContentType
 from constellations import selectors
 from constellations.factories import (
     BedFactory,
+    ConstellationFactory,
     GatheringFactory,
     HubHomeFactory,
     MembershipFactory,
     RespiteStayFactory,
 )
+from constellations.fidelity import views as fidelity_views
 from constellations.models import Constellation, ParentParticipation, SupportContact
 from constellations.permissions import (
     _hub_constellation_ids,
@@ -149,8 +151,9 @@ def test_every_role_finds_the_constellations_it_sees_after_every_other(request, 
 
 
 def test_the_compiled_key_says_whether_the_rule_holds_the_user_s_id(request, world, today):
-    """Where the key says the user's id is no parameter (the team lead's regions), the rule
-    does not read it; where it says it is, the rule changes with it."""
+    """Where the key says the user's id is no parameter, the rule does not read it; where it
+    says it is (every role that sees any, the team lead's regions read by their id), the rule
+    changes with it."""
     for name in ASKERS:
         user = request.getfixturevalue(name)
         shape = constellations.compiled_key(user, today)
@@ -167,8 +170,8 @@ def test_the_compiled_key_says_whether_the_rule_holds_the_user_s_id(request, wor
 
 
 def test_a_team_lead_who_now_leads_another_region_sees_that_one(team_lead, team, world, today):
-    """The team lead's rule holds their regions' ids, not their own: the key names the regions,
-    so the same lead leading elsewhere is not answered from the rule kept for before."""
+    """The team lead's rule reads their regions when it runs (a subquery of their id): the same
+    lead leading elsewhere is not answered from the rule kept for before."""
     ours, theirs = world["ours"], world["theirs"]
     assert _visible(team_lead, ours, today, page=True)
     assert not _visible(team_lead, theirs, today, page=True)
@@ -455,3 +458,77 @@ def test_after_one_hub_home_s_care_facts_another_gets_only_its_own(
         assert client.get(url).status_code == 404
     own = client.get(f"/constellaties/{theirs.pk}/kinderen/{world['their_child'].pk}/")
     assert own.status_code == 200 and own.context["child"] == world["their_child"]
+
+
+# -- the fidelity pages, as one user and then another -------------------------------------------
+
+FIDELITY_ASKERS = ("liaison", "other_liaison", "hub_home_parent", "team_lead", "other_region_lead")
+
+
+def test_the_fidelity_list_gives_each_user_their_own_constellations(request, client, world):
+    """The list's page of constellations is compiled once per rule (the role, the team lead's
+    regions) and run with the user's id: asked in turn, and again the other way round, each
+    user is listed exactly the constellations they see, and their number."""
+    for order in (FIDELITY_ASKERS, FIDELITY_ASKERS[::-1]):
+        for name in order:
+            user = request.getfixturevalue(name)
+            client.force_login(user)
+            response = client.get("/constellaties/modeltrouw/")
+            assert response.status_code == 200, name
+            listed = [card.constellation.pk for card in response.context["cards"]]
+            expected = list(
+                constellations.visible_to(user).order_by("name", "pk").values_list("pk", flat=True)
+            )
+            assert listed == expected, name
+            assert response.context["page"].paginator.count == len(expected), name
+
+
+def test_the_fidelity_list_pages_are_those_of_the_orm(client, monkeypatch, team_lead, world):
+    """Past the first page the compiled page gives the rows after it; past the last, Django's
+    own paginator answers with the last page, as before."""
+    for number in range(3):
+        ConstellationFactory(region=world["ours"].region, name=f"Constellatie {number:02}")
+    expected = list(
+        constellations.visible_to(team_lead).order_by("name", "pk").values_list("pk", flat=True)
+    )
+    client.force_login(team_lead)
+    for size in (2, 3):
+        monkeypatch.setattr(fidelity_views, "PAGE_SIZE", size)
+        for number, bottom in ((1, 0), (2, size), (99, (len(expected) - 1) // size * size)):
+            page = client.get(f"/constellaties/modeltrouw/?pagina={number}").context["page"]
+            assert [c.pk for c in page.object_list] == expected[bottom : bottom + size], number
+            assert page.paginator.count == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("liaison", "other_liaison"),
+        ("team_lead", "other_region_lead"),
+        ("hub_home_parent", "liaison"),
+    ],
+)
+def test_after_one_user_s_fidelity_page_another_gets_their_own_or_404(
+    request, client, first, second, world
+):
+    """The constellation of a fidelity page is found by SQL compiled for the first user's rule;
+    the second gets the page of a constellation they see, and a 404 (logged as denied) for one
+    they do not."""
+    first_user, second_user = request.getfixturevalue(first), request.getfixturevalue(second)
+    for constellation in (world["ours"], world["theirs"]):
+        client.force_login(first_user)
+        client.get(f"/constellaties/{constellation.pk}/modeltrouw/")
+        client.force_login(second_user)
+        answer = client.get(f"/constellaties/{constellation.pk}/modeltrouw/")
+        sees = constellations.visible_to(second_user).filter(pk=constellation.pk).exists()
+        assert answer.status_code == (200 if sees else 404), (second, constellation.name)
+        if sees:
+            assert answer.context["constellation"].pk == constellation.pk
+            assert answer.context["constellation"].name == constellation.name
+        else:
+            assert AccessLogEntry.objects.filter(
+                user=second_user,
+                outcome=AccessLogEntry.Outcome.DENIED,
+                object_type=ContentType.objects.get_for_model(Constellation),
+                object_id=constellation.pk,
+            ).exists()
