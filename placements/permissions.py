@@ -210,12 +210,18 @@ class PlacementPolicy(AccessPolicy[Placement]):
 class ChildPolicy(AccessPolicy[Child]):
     model = Child
 
-    def visible_to(self, user: User) -> QuerySet[Child]:
-        condition = access_condition(user)
+    def visible_to(
+        self, user: User, *, on=None, granted: list[int] | None = None
+    ) -> QuerySet[Child]:
+        """The children ``user`` sees on ``on`` (today): by their work, or opened with a reason
+        (``granted``: the ids of the open grants when the caller has read them, else a
+        subquery)."""
+        condition = access_condition(user, on)
         if condition is None:
             return Child.objects.none()
         own = Placement.objects.filter(condition, child=OuterRef("pk"))
-        return Child.objects.filter(Q(Exists(own)) | Q(pk__in=granted_ids(user, Child)))
+        grants = granted_ids(user, Child) if granted is None else granted
+        return Child.objects.filter(Q(Exists(own)) | Q(pk__in=grants))
 
     def access(self, user: User, obj: Child) -> Access:
         return record_access(user, obj, obj.placements.select_related("team"))[0]

@@ -25,7 +25,7 @@ from placements.meetings import selectors as meeting_selectors
 from pleegzorg import panels
 from pleegzorg.actions import log_view, require_change
 from pleegzorg.audit import Purpose
-from pleegzorg.permissions import get_visible_or_404, offers_break_glass
+from pleegzorg.permissions import get_visible_or_404, offers_break_glass, raise_not_visible
 from pleegzorg.versioning import StaleRecord, VersionedModelForm
 from pleegzorg.views.forms import add_errors, submit
 
@@ -119,7 +119,13 @@ CHILD_FILE_PANELS = "child_file"
 @login_required
 @offers_break_glass
 def child_file(request, pk):
-    child = _child_or_404(request, pk, break_glass=True)
+    child = selectors.file_child(request.user, pk)
+    if child is None:
+        # Logged as a denied attempt, and answered 404 or the page asking for a reason, as
+        # _child_or_404 does.
+        raise_not_visible(
+            permissions.children, request, purpose=Purpose.CARE, break_glass=True, pk=pk
+        )
     file = selectors.child_file(request.user, child)
     log_view(request, person=child, detail=file.access_detail)
     context = {
