@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from placements import permissions
-from placements.meetings.selectors import meeting_flags
+from placements.meetings.selectors import meeting_flags, section_rows
 from placements.models import (
     CareKind,
     CaseworkerAssignment,
@@ -450,13 +450,15 @@ def _parent_rows(child: Child) -> list[ParentRow]:
 
 def child_file_placements(*, child: int, on: date) -> QuerySet[Placement]:
     """The placements of the child file, newest first, with what it shows of each (the
-    :data:`PLACEMENT_ROWS` as JSON text and the meeting flags on ``on``)."""
+    :data:`PLACEMENT_ROWS` as JSON text, the meeting flags on ``on`` and the rows of the
+    meetings section, which ``meetings_of`` reads from the current one)."""
     return (
         Placement.objects.filter(child_id=child)
         .select_related("family", "caseworker", "youth_protector", "team")
         .annotate(
             **{name: rows.subquery() for name, rows in PLACEMENT_ROWS.items()},
             **meeting_flags(on),
+            **section_rows(),
         )
         .order_by("-start_date", "-id")
     )

@@ -24,6 +24,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from placements import forms, permissions, selectors, services
 from placements.meetings import selectors as meeting_selectors
+from placements.meetings.models import Agreement, JointMeetingRequest, Meeting, RoleAuthority
+from placements.models import Placement
 from pleegzorg import panels
 from pleegzorg.actions import log_view, require_change
 from pleegzorg.audit import Purpose
@@ -104,21 +106,22 @@ def section_context(child, key: str, access=None) -> dict:
     }
 
 
-def with_labels(rows, *fields: str) -> None:
-    """Give each of ``rows`` (instances of one model) a ``<field>_label`` for each of
-    ``fields``: what ``get_<field>_display()`` gives, from one dict per field per page.
-    get_FOO_display builds a dict of every choice on each call, translating each label to
-    hash it."""
-    rows = list(rows)
+def with_labels(model, rows, *fields: str) -> None:
+    """Give each of ``rows`` (instances of ``model``, or dicts of its fields) a
+    ``<field>_label`` for each of ``fields``: what ``get_<field>_display()`` gives, from one
+    dict per field per page. get_FOO_display builds a dict of every choice on each call,
+    translating each label to hash it."""
     if not rows:
         return
-    meta = rows[0]._meta
     for name in fields:
-        labels = {value: str(label) for value, label in meta.get_field(name).flatchoices}
+        labels = {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
         attribute = f"{name}_label"
         for row in rows:
-            value = getattr(row, name)
-            setattr(row, attribute, labels.get(value, value))
+            if isinstance(row, dict):
+                row[attribute] = labels.get(row[name], row[name])
+            else:
+                value = getattr(row, name)
+                setattr(row, attribute, labels.get(value, value))
 
 
 def _child_or_404(request, pk, *, may=None, break_glass: bool = False):
@@ -159,13 +162,14 @@ def child_file(request, pk):
         )
     file = selectors.child_file(request.user, child)
     log_view(request, person=child, detail=file.access_detail)
-    with_labels(file.placements, "kind", "legal_basis", "perspective", "end_reason", "ended_by")
+    labels = ("kind", "legal_basis", "perspective", "end_reason", "ended_by")
+    with_labels(Placement, file.placements, *labels)
     meetings = meeting_selectors.meetings_of(file.current) if file.current else None
     if meetings:
-        with_labels(meetings["meetings"], "kind", "status")
-        with_labels(meetings["agreements"], "owner", "status")
-        with_labels(meetings["authorities"], "subject", "decides")
-        with_labels(meetings["requests"], "requested_by")
+        with_labels(Meeting, meetings["meetings"], "kind", "status")
+        with_labels(Agreement, meetings["agreements"], "owner", "status")
+        with_labels(RoleAuthority, meetings["authorities"], "subject", "decides")
+        with_labels(JointMeetingRequest, meetings["requests"], "requested_by")
     context = {
         "file": file,
         "meetings": meetings,
