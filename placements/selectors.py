@@ -44,7 +44,6 @@ from placements.permissions import Access
 from pleegzorg import compiled
 from pleegzorg.db import RelatedRows
 from pleegzorg.models import AccessLogEntry, BreakGlassGrant, User
-from pleegzorg.permissions import granted_id_list
 
 PLANNED_END_WARNING_DAYS = 30
 
@@ -385,52 +384,53 @@ CHILD_ROWS = {
 }
 
 
-def _visible_file_child(
-    *, user: int, child: int, team: int | None = None, role: str, on: date, granted: tuple
+def _file_child_by_work(
+    *, user: int, child: int, team: int | None = None, role: str, on: date
 ) -> QuerySet[Child]:
-    """The child ``child`` if the user ``user`` (of ``role``, in ``team``) sees it on ``on``
-    with the open grants ``granted`` (``permissions.children.visible_to``), with its
-    :data:`CHILD_ROWS`."""
-    viewer = User(pk=user, role=role, team_id=team)
-    return (
-        permissions.children.visible_to(viewer, on=on, granted=list(granted))
-        .filter(pk=child)
-        .annotate(**{name: rows.subquery() for name, rows in CHILD_ROWS.items()})
-        .order_by()
-    )
+    """The child ``child`` if the user ``user`` (of ``role``, in ``team``) sees it on ``on`` by
+    their work (``permissions.children.by_work``), with its :data:`CHILD_ROWS`."""
+    by_work = permissions.children.by_work(User(pk=user, role=role, team_id=team), on=on)
+    if by_work is None:
+        return Child.objects.none()
+    return _file_child_rows(child=child).filter(by_work)
 
 
 def file_child(user: User, pk: int) -> Child | None:
     """The child ``pk`` with what its file shows of its own rows (:data:`CHILD_ROWS`, parsed),
-    if ``user`` sees it (``permissions.children.visible_to``), else None. One query, besides
-    the user's open grants (read once per request).
+    if ``user`` sees it (``permissions.children.visible_to``), else None.
 
-    Building this query (the role's access rules and two JSON subqueries) took longer than
-    PostgreSQL took to run it: it is compiled once per process for everything that changes its
-    SQL (the role, whether a caseworker has a team, the day, the length of aftercare, the ids
-    of the user's open grants on children), with the ids of the user, their team and the child
-    as its parameters."""
+    A child of the user's work, the file opened nearly every time, is one query: building it
+    (the role's access rules and two JSON subqueries) took longer than PostgreSQL took to run
+    it, so it is compiled once per process for everything that changes its SQL (the role,
+    whether a caseworker has a team, the day, the length of aftercare), with the ids of the
+    user, their team and the child as its parameters. Any other child (opened with a reason,
+    or refused) is asked of ``visible_to`` itself, in one more query."""
     today = timezone.localdate()
-    granted = tuple(granted_id_list(user, Child))
     ids = {"user": user.pk, "child": pk}
     if user.is_caseworker and user.team_id is not None:
         ids["team"] = user.team_id
     # Aftercare's length is a setting: it moves the dates in the SQL.
-    key = ("child file child", user.role, "team" in ids, today, settings.AFTERCARE_MONTHS, granted)
-    build = partial(_visible_file_child, role=user.role, on=today, granted=granted)
+    key = ("child file child", user.role, "team" in ids, today, settings.AFTERCARE_MONTHS)
+    build = partial(_file_child_by_work, role=user.role, on=today)
     found = compiled.instances(key, build, **ids)
-    if not found:
-        return None
-    child = found[0]
+    if found:
+        child = found[0]
+    else:
+        visible = permissions.children.visible_to(user).filter(pk=pk)
+        child = visible.annotate(**_child_rows()).first()
+        if child is None:
+            return None
     for name, rows in CHILD_ROWS.items():
         setattr(child, name, rows.parse(getattr(child, name)))
     return child
 
 
+def _child_rows() -> dict:
+    return {name: rows.subquery() for name, rows in CHILD_ROWS.items()}
+
+
 def _file_child_rows(*, child: int) -> QuerySet[Child]:
-    return Child.objects.filter(pk=child).annotate(
-        **{name: rows.subquery() for name, rows in CHILD_ROWS.items()}
-    )
+    return Child.objects.filter(pk=child).annotate(**_child_rows()).order_by()
 
 
 def _parent_rows(child: Child) -> list[ParentRow]:

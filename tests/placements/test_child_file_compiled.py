@@ -1,9 +1,10 @@
-"""The child file finds its child with SQL compiled once per process (selectors.file_child),
-with the ids of the user, their team and the child as parameters and everything else the SQL
-depends on (the role, whether a caseworker has a team, the day, aftercare's length, the user's
-open grants) in its key. A key that left something out would show one user a child another may
-see, so every test here asks as one user first and then as another (another role, team, grant
-or day) and checks that the second gets their own answer, equal to the ORM's."""
+"""The child file finds a child of the user's work with SQL compiled once per process
+(selectors.file_child), with the ids of the user, their team and the child as parameters and
+everything else the SQL depends on (the role, whether a caseworker has a team, the day,
+aftercare's length) in its key; a child opened with a reason through visible_to itself. A key
+that left something out would show one user a child another may see, so every test here asks
+as one user first and then as another (another role, team, grant or day) and checks that the
+second gets their own answer, equal to the ORM's."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from placements import permissions, selectors
 from placements.factories import ParentChildFactory, PlacementFactory
-from placements.models import Agreement, Meeting, MeetingParticipant, Placement, VoiceNote
+from placements.models import Agreement, Child, Meeting, MeetingParticipant, Placement, VoiceNote
 from pleegzorg import compiled
 from pleegzorg.factories import UserFactory
 from pleegzorg.models import AccessLogEntry, BreakGlassGrant, User
@@ -81,11 +84,31 @@ def test_every_role_finds_the_children_it_sees_after_every_other(askers, childre
     seen = []
     for user in reversed(askers) if backwards else askers:
         for child in children:
-            found = selectors.file_child(fresh(user), child.pk)
+            asking = fresh(user)
+            with CaptureQueriesContext(connection) as queries:
+                found = selectors.file_child(asking, child.pk)
             assert (found is not None) == _orm_sees(user, child), (user.username, child.pk)
             assert found is None or found.pk == child.pk
             seen.append(found is not None)
+            # A child of their work in the one compiled query: not through the fallback to
+            # visible_to (which a key shared with another role would send it to).
+            by_work = permissions.children.by_work(user)
+            if by_work is not None and Child.objects.filter(by_work, pk=child.pk).exists():
+                assert len(queries) == 1, (user.username, child.pk)
     assert any(seen) and not all(seen)
+
+
+def test_a_longer_aftercare_setting_is_answered_at_once(caseworker, settings, children):
+    """Aftercare's length moves the dates in the SQL: a process that compiled the lookup with
+    six months answers with eighteen as soon as they are set."""
+    past = children[2]  # ended 400 days ago
+    assert selectors.file_child(fresh(caseworker), children[0].pk) is not None
+    assert selectors.file_child(fresh(caseworker), past.pk) is None
+    settings.AFTERCARE_MONTHS = 18
+    asking = fresh(caseworker)
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.file_child(asking, past.pk).pk == past.pk
+    assert len(queries) == 1
 
 
 def test_a_grant_opens_the_child_for_its_holder_only(caseworker, team, children):
@@ -109,7 +132,8 @@ def test_the_child_is_answered_for_the_day_asked(caseworker, children):
     later = timezone.localdate() + dt.timedelta(days=400)  # past its aftercare by then
     with mock.patch("placements.selectors.timezone.localdate", return_value=later):
         assert selectors.file_child(fresh(caseworker), in_aftercare.pk) is None
-    assert not permissions.children.visible_to(caseworker, on=later).filter(pk=in_aftercare.pk)
+    by_work = permissions.children.by_work(caseworker, on=later)
+    assert not Child.objects.filter(by_work, pk=in_aftercare.pk).exists()
 
 
 def test_a_caseworker_moved_to_another_team_keeps_only_their_running_children(
@@ -171,12 +195,12 @@ def test_past_aftercare_the_file_still_asks_for_a_reason(caseworker, client, chi
     assert (entry.person_id, entry.detail) == (closed.pk, "reden gevraagd")
 
 
-def test_the_child_file_runs_at_most_9_queries(
+def test_the_child_file_runs_at_most_8_queries(
     caseworker, client, children, django_assert_max_num_queries
 ):
-    """Nine: the session, the user, the user's grants, the child with its parents and voice
-    notes, its placements with the current one's meetings section, the access log, the
-    respite stays, the overviews made and the notifications; however many rows each has."""
+    """Eight: the session, the user, the child with its parents and voice notes, its
+    placements with the current one's meetings section, the access log, the respite stays,
+    the overviews made and the notifications; however many rows each has."""
     child = children[0]
     placement = Placement.objects.get(child=child)
     for n in range(4):
@@ -200,7 +224,7 @@ def test_the_child_file_runs_at_most_9_queries(
         )
     client.force_login(caseworker)
     client.get(f"/kinderen/{child.pk}/")
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         response = client.get(f"/kinderen/{child.pk}/")
     assert response.status_code == 200
     body = response.content.decode()
