@@ -87,8 +87,8 @@ FACT = "<div><dt>{}</dt><dd>{}</dd></div>"
 
 
 def section_facts(rows: list[tuple[str, str]]) -> str:
-    """The ``<div>``s of a section's ``<dl>``, one ``format_html`` per row (the template spent
-    as long on a file's 28 rows as on the rest of its sections)."""
+    """The ``<div>``s of a section's ``<dl>``, one ``format_html`` per row: the four sections'
+    28 rows were the template's hottest loop (three lookups and two filters a row)."""
     return format_html_join(
         "\n      ", FACT, ((label, linebreaksbr(value or "—", True)) for label, value in rows)
     )

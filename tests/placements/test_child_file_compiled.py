@@ -230,3 +230,24 @@ def test_the_child_file_runs_at_most_8_queries(
     body = response.content.decode()
     assert body.count('<blockquote class="voice">') == 4 and body.count("1 deelnemer") == 0
     assert body.count("/overleggen/") >= 4 and body.count("<strong>Logeren</strong>") == 4
+
+
+def test_a_section_s_rows_are_the_html_its_template_loop_wrote():
+    """section_facts writes each row as the template did: the value escaped, its line breaks
+    as <br>, a dash for an empty one."""
+    from django.template import Context, Template
+
+    from placements.views.child import section_facts
+
+    rows = [
+        ("Allergieën", "noten\nen <pinda's> & melk"),
+        ("School", ""),
+        ("Geboortedatum", "01-02-2015"),
+        ("Medicatie", None),
+    ]
+    loop = Template(
+        "{% for label, value in rows %}"
+        '<div><dt>{{ label }}</dt><dd>{{ value|default:"—"|linebreaksbr }}</dd></div>'
+        "{% endfor %}"
+    )
+    assert section_facts(rows).replace("\n      ", "") == loop.render(Context({"rows": rows}))
