@@ -211,11 +211,18 @@ class ChildPolicy(AccessPolicy[Child]):
     model = Child
 
     def visible_to(self, user: User) -> QuerySet[Child]:
-        condition = access_condition(user)
-        if condition is None:
+        by_work = self.by_work(user)
+        if by_work is None:
             return Child.objects.none()
-        own = Placement.objects.filter(condition, child=OuterRef("pk"))
-        return Child.objects.filter(Q(Exists(own)) | Q(pk__in=granted_ids(user, Child)))
+        return Child.objects.filter(by_work | Q(pk__in=granted_ids(user, Child)))
+
+    def by_work(self, user: User, *, on=None) -> Q | None:
+        """Of :meth:`visible_to`, the children ``user`` sees on ``on`` (today) by their work,
+        without a stated reason (None: none at all)."""
+        condition = access_condition(user, on)
+        if condition is None:
+            return None
+        return Q(Exists(Placement.objects.filter(condition, child=OuterRef("pk"))))
 
     def access(self, user: User, obj: Child) -> Access:
         return record_access(user, obj, obj.placements.select_related("team"))[0]

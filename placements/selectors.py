@@ -28,7 +28,7 @@ from django.utils.translation import ngettext
 
 from placements import permissions
 from placements.invitations.selectors import account_state, foster_parents_with_accounts
-from placements.meetings.selectors import meeting_flags
+from placements.meetings.selectors import meeting_flags, section_rows
 from placements.models import (
     CareKind,
     CaseworkerAssignment,
@@ -39,6 +39,7 @@ from placements.models import (
     OwnChild,
     ParentChild,
     Placement,
+    VoiceNote,
     YouthProtectorAssignment,
 )
 from placements.permissions import Access
@@ -275,12 +276,26 @@ def with_attention_labels(placements, labels: dict[str, str]) -> None:
         ]
 
 
+@dataclass(frozen=True)
+class ParentRow:
+    """A parent of the child as its file shows them (from :data:`CHILD_ROWS`)."""
+
+    pk: int  # of the link (ParentChild), which the file's "Change" edits
+    relation: str  # its label, in the user's language
+    name: str
+    phone: str
+    has_custody: bool
+    participation: str
+
+
 @dataclass
 class ChildFile:
     child: Child
     placements: list[Placement]
     current: Placement | None
-    parent_links: list[ParentChild]
+    parent_links: list[ParentRow]
+    # What the child said, newest first: dicts of said_on and text.
+    voice_notes: list[dict]
     # What the user may do with the file (permissions.Access), and the grant when they opened it
     # with a reason; the latest of their placements in aftercare, which the aftercare tasks
     # (a conversation with the child, the ending) are about.
@@ -364,22 +379,113 @@ PLACEMENT_ROWS = {
 }
 
 
+# What the child file shows of the child's own related rows, as JSON columns of the one query
+# that finds the child for the user (file_child): its parents and what it said.
+CHILD_ROWS = {
+    "parent_rows": RelatedRows(
+        ParentChild,
+        link="child",
+        fields=(
+            "id",
+            "relation",
+            "has_custody",
+            "participation",
+            "parent__first_name",
+            "parent__last_name",
+            "parent__phone",
+        ),
+        # The id after the name: a mother and father of one name keep one order.
+        order_by=("parent__last_name", "id"),
+    ),
+    "voice_rows": RelatedRows(
+        VoiceNote, link="child", fields=("said_on", "text"), order_by=("-said_on", "-id")
+    ),
+}
+
+
+def _file_child_by_work(
+    *, user: int, child: int, team: int | None = None, role: str, on: date
+) -> QuerySet[Child]:
+    """The child ``child`` if the user ``user`` (of ``role``, in ``team``) sees it on ``on`` by
+    their work (``permissions.children.by_work``), with its :data:`CHILD_ROWS`."""
+    by_work = permissions.children.by_work(User(pk=user, role=role, team_id=team), on=on)
+    if by_work is None:
+        return Child.objects.none()
+    return _file_child_rows(child=child).filter(by_work)
+
+
+def file_child(user: User, pk: int) -> Child | None:
+    """The child ``pk`` with what its file shows of its own rows (:data:`CHILD_ROWS`, parsed),
+    if ``user`` sees it (``permissions.children.visible_to``), else None.
+
+    A child of the user's work, the file opened nearly every time, is one query: building it
+    (the role's access rules and two JSON subqueries) took longer than PostgreSQL took to run
+    it, so it is compiled once per process for everything that changes its SQL (the role,
+    whether a caseworker has a team, the day, the length of aftercare), with the ids of the
+    user, their team and the child as its parameters. Any other child (opened with a reason,
+    or refused) is asked of ``visible_to`` itself, in one more query."""
+    today = timezone.localdate()
+    ids = {"user": user.pk, "child": pk}
+    if user.is_caseworker and user.team_id is not None:
+        ids["team"] = user.team_id
+    # Aftercare's length is a setting: it moves the dates in the SQL.
+    key = ("child file child", user.role, "team" in ids, today, settings.AFTERCARE_MONTHS)
+    build = partial(_file_child_by_work, role=user.role, on=today)
+    found = compiled.instances(key, build, **ids)
+    if found:
+        child = found[0]
+    else:
+        visible = permissions.children.visible_to(user).filter(pk=pk)
+        child = visible.annotate(**_child_rows()).first()
+        if child is None:
+            return None
+    for name, rows in CHILD_ROWS.items():
+        setattr(child, name, rows.parse(getattr(child, name)))
+    return child
+
+
+def _child_rows() -> dict:
+    return {name: rows.subquery() for name, rows in CHILD_ROWS.items()}
+
+
+def _file_child_rows(*, child: int) -> QuerySet[Child]:
+    return Child.objects.filter(pk=child).annotate(**_child_rows()).order_by()
+
+
+def _parent_rows(child: Child) -> list[ParentRow]:
+    labels = dict(ParentChild._meta.get_field("relation").flatchoices)
+    return [
+        ParentRow(
+            pk=row["id"],
+            relation=str(labels.get(row["relation"], row["relation"])),
+            name=f"{row['parent__first_name']} {row['parent__last_name']}",
+            phone=row["parent__phone"],
+            has_custody=row["has_custody"],
+            participation=row["participation"],
+        )
+        for row in child.parent_rows
+    ]
+
+
 def child_file_placements(*, child: int, on: date) -> QuerySet[Placement]:
     """The placements of the child file, newest first, with what it shows of each (the
-    :data:`PLACEMENT_ROWS` as JSON text and the meeting flags on ``on``)."""
+    :data:`PLACEMENT_ROWS` as JSON text, the meeting flags on ``on`` and the rows of the
+    meetings section, which ``meetings_of`` reads from the current one)."""
     return (
         Placement.objects.filter(child_id=child)
         .select_related("family", "caseworker", "youth_protector", "team")
         .annotate(
             **{name: rows.subquery() for name, rows in PLACEMENT_ROWS.items()},
             **meeting_flags(on),
+            **section_rows(),
         )
         .order_by("-start_date", "-id")
     )
 
 
 def child_file(user: User, child: Child) -> ChildFile:
-    """Everything the child file shows, in a fixed number of queries."""
+    """Everything the child file shows, in a fixed number of queries (one fewer for a child
+    from :func:`file_child`, which brings its own rows)."""
     today = timezone.localdate()
     # Building this query (five JSON subqueries and the meeting rules) took longer than
     # PostgreSQL took to run it: it is compiled once a day per process, for every child.
@@ -398,7 +504,10 @@ def child_file(user: User, child: Child) -> ChildFile:
         ),
         placements[0] if placements else None,
     )
-    parent_links = list(child.parent_links.select_related("parent").order_by("parent__last_name"))
+    if not hasattr(child, "voice_rows"):  # not from file_child: its rows in one more query
+        (with_rows,) = compiled.instances(("child file rows",), _file_child_rows, child=child.pk)
+        for name, rows in CHILD_ROWS.items():
+            setattr(child, name, rows.parse(getattr(with_rows, name)))
     access, grant = permissions.record_access(user, child, placements)
     for placement in placements:
         placement.own_access = permissions.own_access(user, placement, today)
@@ -411,7 +520,8 @@ def child_file(user: User, child: Child) -> ChildFile:
         child=child,
         placements=placements,
         current=current,
-        parent_links=parent_links,
+        parent_links=_parent_rows(child),
+        voice_notes=child.voice_rows,
         access=access,
         grant=grant,
         aftercare=aftercare,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import wraps
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NoReturn
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -101,27 +101,45 @@ def get_visible_or_404[M: Model](
     try:
         return base.get(**lookup)
     except policy.model.DoesNotExist:
-        hidden = policy.model._default_manager.filter(**lookup).first()
-        if hidden is None:
-            raise Http404 from None
-        glass = (
-            break_glass
-            and break_glass_kind_of(type(hidden)) is not None
-            and policy.can_break_glass(request.user, hidden)
-        )
-        access_log_write(
-            user=request.user,
-            request=request,
-            action=Action.VIEW,
-            purpose=purpose,
-            obj=hidden,
-            person=person_of(hidden) if person_of else as_person(hidden),
-            outcome=Outcome.DENIED,
-            detail="reden gevraagd" if glass else "",
-        )
-        if glass:
-            raise BreakGlassNeeded(break_glass_url(hidden)) from None
-        raise Http404 from None
+        pass
+    raise_not_visible(
+        policy, request, purpose=purpose, person_of=person_of, break_glass=break_glass, **lookup
+    )
+
+
+def raise_not_visible(
+    policy: Policy,
+    request: HttpRequest,
+    *,
+    purpose: str,
+    person_of=None,
+    break_glass: bool = False,
+    **lookup,
+) -> NoReturn:
+    """What :func:`get_visible_or_404` does when the user does not see the record, for a view
+    that looked it up another way (a compiled query): log a record that exists as a denied
+    attempt, and raise 404 (or :class:`BreakGlassNeeded`)."""
+    hidden = policy.model._default_manager.filter(**lookup).first()
+    if hidden is None:
+        raise Http404
+    glass = (
+        break_glass
+        and break_glass_kind_of(type(hidden)) is not None
+        and policy.can_break_glass(request.user, hidden)
+    )
+    access_log_write(
+        user=request.user,
+        request=request,
+        action=Action.VIEW,
+        purpose=purpose,
+        obj=hidden,
+        person=person_of(hidden) if person_of else as_person(hidden),
+        outcome=Outcome.DENIED,
+        detail="reden gevraagd" if glass else "",
+    )
+    if glass:
+        raise BreakGlassNeeded(break_glass_url(hidden))
+    raise Http404
 
 
 def as_person(obj: Model) -> Model | None:

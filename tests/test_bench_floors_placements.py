@@ -203,10 +203,12 @@ def test_the_child_file_floor_is_the_child_its_placements_and_meetings(seeded, n
     (child,) = children
     assert child["id"] == first_placement(user).child_id == file.child.pk
     assert (child["first_name"], child["bsn"]) == (file.child.first_name, file.child.bsn)
-    assert [p["first_name"] for p in jsonish(child["parents"])] == [
-        link.parent.first_name for link in file.parent_links
-    ]
-    assert len(jsonish(child["voice_notes"])) == file.child.voice_notes.count()
+    # Sorted: the floor orders parents of one name as the database finds them, the file by id.
+    assert sorted(f"{p['first_name']} {p['last_name']}" for p in jsonish(child["parents"])) == (
+        sorted(link.name for link in file.parent_links)
+    )
+    assert len(jsonish(child["voice_notes"])) == len(file.voice_notes)
+    assert len(file.voice_notes) == file.child.voice_notes.count()
     assert [p["id"] for p in placements] == [p.pk for p in file.placements]
     assert len(placements) >= 2
     for row, placement in zip(placements, file.placements, strict=True):
@@ -215,9 +217,11 @@ def test_the_child_file_floor_is_the_child_its_placements_and_meetings(seeded, n
         ]
         assert len(jsonish(row["decisions"])) == len(placement.decision_rows)
     assert current["id"] == file.current.pk
-    assert [m["id"] for m in jsonish(current["meetings"])] == [m.pk for m in meetings["meetings"]]
+    assert [m["id"] for m in jsonish(current["meetings"])] == [
+        m["id"] for m in meetings["meetings"]
+    ]
     assert [m["participants"] for m in jsonish(current["meetings"])] == [
-        m.participant_count for m in meetings["meetings"]
+        m["participant_count"] for m in meetings["meetings"]
     ]
     assert len(jsonish(current["agreements"])) == len(meetings["agreements"])
     assert len(jsonish(current["authorities"])) == len(meetings["authorities"])

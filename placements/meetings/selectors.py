@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from functools import partial
 
-from django.db.models import Case, Count, QuerySet, Value, When
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -14,11 +15,13 @@ from placements.meetings.models import (
     Agreement,
     JointMeetingRequest,
     Meeting,
+    MeetingParticipant,
     RoleAuthority,
     StartMeetingAnswer,
 )
-from placements.models import Child, ChildContact, Placement
+from placements.models import Child, Placement
 from pleegzorg import compiled
+from pleegzorg.db import RelatedRows
 from pleegzorg.models import User
 from pleegzorg.permissions import granted_id_list, remember_granted_ids
 
@@ -103,35 +106,42 @@ def meeting_flags(today: dt.date) -> dict:
     }
 
 
-def meetings_of(placement: Placement) -> dict:
-    """The meetings section of the child file for the current placement (its
-    :func:`meeting_flags` read from it when it carries them, else in one more query).
+# The names of meeting_flags(), known without building its expressions (tests hold them equal).
+MEETING_FLAGS = ("contacts_last_year", "too_few_contacts", "start_meeting_overdue")
 
-    Building these five querysets took longer than PostgreSQL took to run them: each is
-    compiled once per process (:func:`pleegzorg.compiled.instances`) and run for every
-    placement with its id as the parameter."""
-    lists = {
-        name: compiled.instances(("meetings of", name), build, placement=placement.pk)
-        for name, build in SECTION_QUERIES.items()
-    }
-    for rows in lists.values():
-        for row in rows:  # as the related managers would give them back
-            row.placement = placement
-    meetings = lists["meetings"]
-    today = timezone.localdate()
-    names = meeting_flags(today)
-    if all(hasattr(placement, name) for name in names):
-        flags = {name: getattr(placement, name) for name in names}
+
+def meetings_of(placement: Placement) -> dict:
+    """The meetings section of the child file for the current placement: its meetings (but the
+    cancelled ones, each with its ``participant_count``), agreements, authorities and open
+    requests for a joint meeting as dicts (:data:`SECTION_ROWS`), and its :func:`meeting_flags`.
+
+    All are read from the placement when it carries them (the child file's placements query
+    annotates them), else in one query each (the rows compiled once per process, run with the
+    placement's id; the flags)."""
+    if all(hasattr(placement, name) for name in SECTION_ROWS):
+        carried = placement
     else:
-        flags = Placement.objects.filter(pk=placement.pk).annotate(**names).values(*names).get()
-    held_start = any(m.kind == "start" and m.status == "held" for m in meetings)
-    planned_start = any(m.kind == "start" and m.status == "planned" for m in meetings)
+        (carried,) = compiled.instances(
+            ("meetings section",), _section_rows, placement=placement.pk
+        )
+    lists = {name: rows.parse(getattr(carried, name)) for name, rows in SECTION_ROWS.items()}
+    participants = Counter(row["meeting"] for row in lists["participant_rows"])
+    meetings = lists["meeting_rows"]
+    for meeting in meetings:
+        meeting["participant_count"] = participants[meeting["id"]]
+    if all(hasattr(placement, name) for name in MEETING_FLAGS):
+        flags = {name: getattr(placement, name) for name in MEETING_FLAGS}
+    else:
+        expressions = meeting_flags(timezone.localdate())
+        flags = Placement.objects.filter(pk=placement.pk).annotate(**expressions)
+        flags = flags.values(*MEETING_FLAGS).get()
+    held_start = any(m["kind"] == "start" and m["status"] == "held" for m in meetings)
+    planned_start = any(m["kind"] == "start" and m["status"] == "planned" for m in meetings)
     return {
         "meetings": meetings,
-        "agreements": lists["agreements"],
-        "authorities": lists["authorities"],
-        "requests": lists["requests"],
-        "contacts": lists["contacts"],
+        "agreements": lists["agreement_rows"],
+        "authorities": lists["authority_rows"],
+        "requests": lists["request_rows"],
         "contacts_last_year": flags["contacts_last_year"],
         "too_few_contacts": flags["too_few_contacts"],
         "start_meeting_held": held_start,
@@ -140,25 +150,54 @@ def meetings_of(placement: Placement) -> dict:
     }
 
 
-# What the meetings section lists of a placement, each a queryset of the placement's id.
-SECTION_QUERIES = {
-    "meetings": lambda placement: (
-        Meeting.objects.filter(placement=placement)
-        .exclude(status=Meeting.Status.CANCELLED)
-        .annotate(participant_count=Count("participants"))
-        .order_by("-planned_at")
+NOT_CANCELLED = ~Q(status=Meeting.Status.CANCELLED)
+
+# What the meetings section lists of a placement, as JSON columns of one query
+# (pleegzorg.db.RelatedRows): of the child file's placements (placements.selectors), or of
+# meetings_of's own. The participants are counted per meeting from their meeting ids.
+SECTION_ROWS = {
+    "meeting_rows": RelatedRows(
+        Meeting,
+        link="placement",
+        fields=("id", "kind", "status", "planned_at", "next_date"),
+        condition=NOT_CANCELLED,
+        order_by=("-planned_at", "-id"),
     ),
-    "contacts": lambda placement: ChildContact.objects.filter(placement=placement).order_by(
-        "-contact_on"
-    )[:10],
-    "agreements": lambda placement: Agreement.objects.filter(placement=placement).order_by(
-        "status", "due_on"
+    "participant_rows": RelatedRows(
+        MeetingParticipant,
+        link="meeting__placement",
+        fields=("meeting",),
+        condition=~Q(meeting__status=Meeting.Status.CANCELLED),
     ),
-    "authorities": lambda placement: RoleAuthority.objects.filter(placement=placement),
-    "requests": lambda placement: JointMeetingRequest.objects.filter(
-        placement=placement, meeting__isnull=True
+    "agreement_rows": RelatedRows(
+        Agreement,
+        link="placement",
+        fields=("what", "owner", "due_on", "status"),
+        order_by=("status", "due_on", "id"),
+    ),
+    "authority_rows": RelatedRows(
+        RoleAuthority,
+        link="placement",
+        fields=("subject", "decides", "note"),
+        order_by=("subject", "id"),
+    ),
+    "request_rows": RelatedRows(
+        JointMeetingRequest,
+        link="placement",
+        fields=("requested_by", "reason"),
+        condition=Q(meeting__isnull=True),
+        order_by=("-requested_on", "-id"),
     ),
 }
+
+
+def section_rows() -> dict:
+    """:data:`SECTION_ROWS` as annotations of a placements query."""
+    return {name: rows.subquery() for name, rows in SECTION_ROWS.items()}
+
+
+def _section_rows(*, placement: int):
+    return Placement.objects.filter(pk=placement).annotate(**section_rows()).order_by()
 
 
 def meeting_agenda(meeting: Meeting) -> dict:

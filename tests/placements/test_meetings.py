@@ -344,7 +344,7 @@ def test_cancelling_the_next_joint_meeting_leaves_the_placement_without_a_date(
 
 
 def test_the_meetings_section_lists_each_placements_own_rows(caseworker):
-    """meetings_of compiles its queries once (pleegzorg.compiled.instances) and runs them with
+    """meetings_of compiles its query once (pleegzorg.compiled.instances) and runs it with
     each placement's id: the second placement gets its own rows, fresh, never the first's."""
     from placements.factories import PlacementFactory
     from placements.meetings.selectors import meetings_of
@@ -366,13 +366,53 @@ def test_the_meetings_section_lists_each_placements_own_rows(caseworker):
         )
 
     section = meetings_of(first)
-    assert [m.pk for m in section["meetings"]] == [held.pk]  # not the cancelled one
-    assert section["meetings"][0].participant_count == 1
-    assert section["meetings"][0].placement is first
-    assert [a.what for a in section["agreements"]] == ["Logeren"]
-    assert len(section["contacts"]) == 10
-    assert section["contacts"][0].contact_on == localdate()
+    assert [m["id"] for m in section["meetings"]] == [held.pk]  # not the cancelled one
+    assert section["meetings"][0]["participant_count"] == 1
+    assert [a["what"] for a in section["agreements"]] == ["Logeren"]
+    assert section["contacts_last_year"] == 12 and not section["too_few_contacts"]
 
     assert all(not rows for key, rows in meetings_of(second).items() if isinstance(rows, list))
     later = Meeting.objects.create(placement=second, kind="joint", planned_at=soon, place="z")
-    assert [m.pk for m in meetings_of(second)["meetings"]] == [later.pk]
+    assert [m["id"] for m in meetings_of(second)["meetings"]] == [later.pk]
+
+
+def test_the_child_file_s_meetings_section_is_the_one_meetings_of_reads_itself(caseworker):
+    """The child file's placements query carries the rows of the meetings section and its
+    flags (meetings_of reads them from the placement): the same as meetings_of asks for
+    when given a plain placement."""
+    from placements import selectors
+    from placements.factories import PlacementFactory
+    from placements.meetings.models import JointMeetingRequest, RoleAuthority
+    from placements.meetings.selectors import MEETING_FLAGS, meeting_flags, meetings_of
+    from placements.models import Placement
+
+    placement = PlacementFactory(caseworker=caseworker)
+    soon = timezone.now() + dt.timedelta(days=3)
+    for kind, status in [("start", "held"), ("joint", "planned"), ("joint", "cancelled")]:
+        held_on = localdate() if status == "held" else None
+        meeting = Meeting.objects.create(
+            placement=placement,
+            kind=kind,
+            planned_at=soon,
+            place="x",
+            status=status,
+            held_on=held_on,
+        )
+        MeetingParticipant.objects.create(meeting=meeting, name="Ria", party="foster_parents")
+        soon -= dt.timedelta(days=30)
+    Agreement.objects.create(placement=placement, what="A", owner="caseworker", due_on=localdate())
+    RoleAuthority.objects.create(placement=placement, subject="school", decides="parents")
+    JointMeetingRequest.objects.create(
+        placement=placement,
+        requested_by="foster_parents",
+        reason="Zorgen",
+        requested_on=localdate(),
+        recorded_by=caseworker,
+    )
+    file = selectors.child_file(caseworker, placement.child)
+    carried = meetings_of(file.current)
+    assert carried == meetings_of(Placement.objects.get(pk=placement.pk))
+    assert [m["status"] for m in carried["meetings"]] == ["held", "planned"]  # newest first
+    assert [m["participant_count"] for m in carried["meetings"]] == [1, 1]
+    assert carried["start_meeting_held"] and len(carried["requests"]) == 1
+    assert list(meeting_flags(localdate())) == list(MEETING_FLAGS)
