@@ -30,7 +30,16 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from placements.models import Child, FosterFamily, FosterParent, Meeting, Placement, YouthProtector
+from placements.models import (
+    Agreement,
+    Child,
+    FosterFamily,
+    FosterParent,
+    Meeting,
+    Party,
+    Placement,
+    YouthProtector,
+)
 from pleegzorg.models import BreakGlassGrant, Team, User
 from pleegzorg.permissions import Policy, granted_id_list, granted_ids, open_grant
 
@@ -417,3 +426,29 @@ class FosterParentMeetingPolicy(Policy[Meeting]):
 
 
 foster_parent_meetings = FosterParentMeetingPolicy()
+
+
+class FosterParentAgreementPolicy(Policy[Agreement]):
+    """The agreements of a foster parent's own placements: they see them all, and mark their
+    own (owner: the foster parents) done while they are open."""
+
+    model = Agreement
+
+    def visible_to(self, user: User) -> QuerySet[Agreement]:
+        return Agreement.objects.filter(placement__in=foster_parent_placements(user))
+
+    def can_view(self, user: User, obj: Agreement) -> bool:
+        return self.visible_to(user).filter(pk=obj.pk).exists()
+
+    def can_change(self, user: User, obj: Agreement) -> bool:
+        return (
+            obj.owner == Party.FOSTER_PARENTS
+            and obj.status == Agreement.Status.OPEN
+            and self.can_view(user, obj)
+        )
+
+    def refusal_message(self, user: User, obj: Agreement) -> str:
+        return gettext("Only the foster parents' own open agreements can be marked done here.")
+
+
+foster_parent_agreements = FosterParentAgreementPolicy()

@@ -45,6 +45,11 @@ urlpatterns = [
         my_family.meeting_calendar,
         name="my_family_meeting_calendar",
     ),
+    path(
+        "mijn-pleeggezin/afspraken/<int:pk>/gedaan/",
+        my_family.agreement_done,
+        name="my_family_agreement_done",
+    ),
     path("pleeggezinnen/<int:pk>/wijzigen/", family.family_edit, name="family_edit"),
     path("plaatsingen/nieuw/", start.placement_new, name="placement_new"),
     path("plaatsingen/<int:pk>/beeindigen/", placement.placement_end, name="placement_end"),

@@ -44,7 +44,7 @@ from placements.factories import (
     ParentChildFactory,
     PlacementFactory,
 )
-from placements.meetings.models import Meeting
+from placements.meetings.models import Agreement, Meeting
 from placements.models import Child, Placement
 from placements.permissions import children, families, meetings, placements_policy
 from placements.retention.selectors import review
@@ -107,6 +107,7 @@ KINDS = {
     # A foster parent of the variant's family, named with it: the family decides.
     "foster_parent": Kind("foster_parent"),
     "meeting": Kind("meeting", meetings.can_view),
+    "agreement": Kind("agreement", lambda user, a: placements_policy.can_view(user, a.placement)),
     "constellation": Kind("constellation", constellations.can_view),
     "membership": Kind("membership", memberships.can_view),
     "stay": Kind("stay", stays.can_view),
@@ -150,6 +151,7 @@ PARAMETERS = {
     "placements:foster_parent_revoke": {"pk": "family", "parent": "foster_parent"},
     "placements:invitation_accept": {"token": "token"},
     "placements:my_family_meeting_calendar": {"pk": "meeting"},
+    "placements:my_family_agreement_done": {"pk": "agreement"},
     "placements:placement_end": {"pk": "placement"},
     "placements:placement_ending": {"pk": "placement"},
     "placements:placement_hand_over": {"pk": "placement"},
@@ -345,6 +347,12 @@ def world(caseworker, other_caseworker, team, team_lead, hub_home_parent, liaiso
                 family=membership.family, email=f"pleegouder-{variant}@example.nl"
             ),
             "meeting": meeting,
+            "agreement": Agreement.objects.create(
+                placement=placement,
+                what="Logeerweekend plannen",
+                owner="foster_parents",
+                due_on=today + dt.timedelta(days=7),
+            ),
             "constellation": membership.constellation,
             "membership": membership,
             "stay": stay,

@@ -6,14 +6,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from placements import permissions
 from placements.models import (
+    Agreement,
     CaseworkerAssignment,
     Meeting,
     ParentChild,
+    Party,
     Placement,
     YouthProtectorAssignment,
 )
@@ -39,6 +41,7 @@ class FosterChild:
     caseworker: Responsible | None
     youth_protector: Responsible | None
     meetings: list[Meeting] = field(default_factory=list)
+    agreements: list[Agreement] = field(default_factory=list)
 
 
 def _responsible(placement: Placement, attribute: str, today: dt.date) -> Responsible | None:
@@ -93,6 +96,24 @@ def _with_places(meetings: list[Meeting], parents) -> list[Meeting]:
     return meetings
 
 
+# Agreements marked done this long ago still show, so that "done" is seen to have landed.
+RECENTLY_DONE = dt.timedelta(days=30)
+
+
+def with_labels(agreements: list[Agreement], today: dt.date | None = None) -> list[Agreement]:
+    """Each agreement with whose it is as words (``owner_label``), whether the foster parents
+    may mark it done (``theirs``: their own and open) and whether its date has passed."""
+    today = today or timezone.localdate()
+    owners = dict(Party.choices)
+    for agreement in agreements:
+        agreement.owner_label = owners.get(agreement.owner, agreement.owner)
+        agreement.theirs = (
+            agreement.owner == Party.FOSTER_PARENTS and agreement.status == Agreement.Status.OPEN
+        )
+        agreement.late = agreement.status == Agreement.Status.OPEN and agreement.due_on < today
+    return agreements
+
+
 def my_family(user: User) -> dict:
     """The foster parent's family and, per foster child (placements not ended or in aftercare),
     the child's first name and age, the caseworker and youth protector, and the planned
@@ -123,6 +144,14 @@ def my_family(user: User) -> dict:
                 to_attr="parent_link_list",
             ),
             Prefetch(
+                "agreements",
+                queryset=Agreement.objects.filter(
+                    Q(status=Agreement.Status.OPEN)
+                    | Q(status=Agreement.Status.DONE, closed_on__gte=today - RECENTLY_DONE)
+                ).order_by("-status", "due_on", "id"),
+                to_attr="agreement_list",
+            ),
+            Prefetch(
                 "meetings",
                 queryset=Meeting.objects.filter(
                     status=Meeting.Status.PLANNED, planned_at__gte=now
@@ -139,6 +168,7 @@ def my_family(user: User) -> dict:
             in_aftercare=placement.end_date is not None and placement.end_date < today,
             caseworker=_responsible(placement, "caseworker", today),
             youth_protector=_responsible(placement, "youth_protector", today),
+            agreements=with_labels(placement.agreement_list, today),
             meetings=_with_places(
                 placement.coming_meetings,
                 [link.parent for link in placement.child.parent_link_list],

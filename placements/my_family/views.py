@@ -3,15 +3,17 @@ a selector, the access log, a template."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from placements import permissions
 from placements.meetings import ics
 from placements.models import ParentChild
-from placements.my_family import selectors
+from placements.my_family import selectors, services
 from pleegzorg.actions import log_view, log_views
 from pleegzorg.audit import Purpose
 from pleegzorg.models import User
@@ -60,3 +62,25 @@ def meeting_calendar(request, pk: int):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{ics.FILENAME}"'
     return response
+
+
+@login_required
+@require_POST
+def agreement_done(request, pk: int):
+    """Mark one of the foster parents' own open agreements done. With htmx only the agreement
+    comes back, marked; without, the page again with a message."""
+    require_role(request, Role.FOSTER_PARENT, purpose=Purpose.CARE)
+    agreement = get_visible_or_404(
+        permissions.foster_parent_agreements,
+        request,
+        queryset=permissions.foster_parent_agreements.visible_to(request.user),
+        purpose=Purpose.CARE,
+        person_of=lambda hidden: hidden.placement.child,
+        pk=pk,
+    )
+    agreement = services.agreement_done(actor=request.user, agreement=agreement, request=request)
+    if request.htmx:
+        agreement = selectors.with_labels([agreement])[0]
+        return render(request, "placements/my_family/agreement.html", {"agreement": agreement})
+    messages.success(request, _("Marked done: %(agreement)s") % {"agreement": agreement.what})
+    return redirect("placements:my_family")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from placements.factories import FosterParentFactory, PlacementFactory
-from placements.models import Meeting
+from placements.models import Agreement, Meeting
 from pleegzorg.factories import UserFactory
 from pleegzorg.models import User
 from tests.e2e.conftest import assert_accessible, login
@@ -29,6 +29,12 @@ def petra(caseworker):
         kind="joint",
         planned_at=timezone.now() + dt.timedelta(days=4),
         place="Bij het pleeggezin",
+    )
+    Agreement.objects.create(
+        placement=placement,
+        what="Schoolrapport doorsturen",
+        owner="foster_parents",
+        due_on=timezone.localdate() + dt.timedelta(days=10),
     )
     return account
 
@@ -54,3 +60,15 @@ def test_the_phone_number_and_the_calendar_link_are_thumb_sized(page, live_serve
         page.get_by_role("link", name="In mijn agenda zetten"),
     ):
         assert link.bounding_box()["height"] >= 44
+
+
+def test_a_foster_parent_marks_their_agreement_done(page, live_server, petra):
+    login(page, live_server, petra.username)
+    page.goto(f"{live_server.url}/mijn-pleeggezin/")
+    agreement = page.locator(".agreement", has_text="Schoolrapport doorsturen")
+    expect(agreement).to_contain_text("Pleegouders")
+    agreement.get_by_role("button", name="Gedaan").click()
+    expect(agreement).to_contain_text("gedaan op")
+    expect(agreement.get_by_role("button", name="Gedaan")).to_have_count(0)
+    assert_accessible(page)
+    assert Agreement.objects.get(what="Schoolrapport doorsturen").status == "done"

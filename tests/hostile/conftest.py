@@ -26,7 +26,7 @@ from constellations.models import Constellation, Membership, RespiteStay
 from placements import permissions as placement_permissions
 from placements.factories import PlacementFactory
 from placements.meetings import services as meeting_services
-from placements.models import Child, FosterFamily, Meeting, ParentChild, Placement
+from placements.models import Agreement, Child, FosterFamily, Meeting, ParentChild, Placement
 from pleegzorg.models import Notification, Team, User
 from tests.placements.test_retention import age_file
 
@@ -124,6 +124,8 @@ class World:
     old_file: Child  # unchanged for 21 years: due for the retention review
     ended_placement: Placement  # the caseworker's, ended and in aftercare
     family_meeting: Meeting  # a meeting to come of the foster parent's own placement
+    family_agreement: Agreement  # an open agreement of the foster parents themselves
+    other_agreement: Agreement  # an agreement of another family's placement
     foreign_ids: list[int] = field(default_factory=list)
 
     @property
@@ -199,6 +201,16 @@ def world(seeded) -> World:
         family_meeting=placement_permissions.foster_parent_meetings.visible_to(
             users["foster_parent"]
         ).first(),
+        family_agreement=placement_permissions.foster_parent_agreements.visible_to(
+            users["foster_parent"]
+        )
+        .filter(owner="foster_parents", status="open")
+        .first(),
+        other_agreement=Agreement.objects.exclude(
+            pk__in=placement_permissions.foster_parent_agreements.visible_to(users["foster_parent"])
+        )
+        .filter(owner="foster_parents", status="open")
+        .first(),
     )
     # The caseworker's authenticator app, for the second login step's pages.
     TOTPDevice.objects.create(user=caseworker, name="app", confirmed=True)

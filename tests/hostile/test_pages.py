@@ -236,6 +236,14 @@ TARGETS: dict[str, list[Target]] = {
     ],
     "placements:invitation_accept": [Target("anonymous", invitation_link)],
     "placements:my_family": [Target("foster_parent")],
+    "placements:my_family_agreement_done": [
+        Target(
+            "foster_parent",
+            lambda w: {"pk": w.family_agreement.pk},
+            other=lambda w: {"pk": w.other_agreement.pk},
+            page="placements:my_family",
+        )
+    ],
     "placements:my_family_meeting_calendar": [
         Target(
             "foster_parent",

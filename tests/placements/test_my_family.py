@@ -196,3 +196,68 @@ def test_mijn_pleeggezin_answers_every_role(persona, matrix, placement, other_pl
             (persona, calendar_url(theirs), other),
         ]
     )
+
+
+# -- agreements ---------------------------------------------------------------------------------
+
+
+def agree(placement, owner="foster_parents", days=7, status="open"):
+    from placements.models import Agreement
+
+    return Agreement.objects.create(
+        placement=placement,
+        what=f"Afspraak van {owner}",
+        owner=owner,
+        due_on=timezone.localdate() + days * DAY,
+        status=status,
+    )
+
+
+def done_url(agreement) -> str:
+    return f"/mijn-pleeggezin/afspraken/{agreement.pk}/gedaan/"
+
+
+def test_the_foster_parents_mark_their_own_agreement_done(client, foster_parent, placement):
+    ours, theirs = agree(placement), agree(placement, owner="caseworker")
+    late = agree(placement, days=-2)
+    client.force_login(foster_parent)
+    body = client.get(URL).content.decode()
+    assert "Afspraak van foster_parents" in body and "Afspraak van caseworker" in body
+    assert body.count(">Gedaan<span") == 2  # their two open ones, not the caseworker's
+    assert "Datum verstreken" in body
+    response = client.post(done_url(ours), follow=True)
+    assert "Op gedaan gezet: Afspraak van foster_parents" in response.content.decode()
+    ours.refresh_from_db()
+    assert ours.status == "done" and ours.closed_on == timezone.localdate()
+    assert AccessLogEntry.objects.filter(
+        user=foster_parent, action="change", detail="afspraak gedaan", object_id=ours.pk
+    ).exists()
+    # With htmx only the agreement comes back, marked done.
+    response = client.post(done_url(late), headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith(f'<li id="agreement-{late.pk}"') and "gedaan op" in body
+    # Someone else's, or one no longer open: refused, logged, nothing changes.
+    for refused in (theirs, ours):
+        assert client.post(done_url(refused)).status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.status == "open"
+    assert AccessLogEntry.objects.filter(
+        user=foster_parent, outcome="denied", object_id=theirs.pk
+    ).exists()
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "other_foster_parent"])
+def test_marking_an_agreement_done_answers_every_role(
+    persona, matrix, placement, other_placement, request
+):
+    if persona == "other_foster_parent":
+        request.getfixturevalue("foster_parent")
+    mine, theirs = agree(placement), agree(other_placement)
+    page = {"anonymous": 302}.get(persona, 403)
+    own = {"foster_parent": 302, "other_foster_parent": 404}.get(persona, page)
+    other = {"foster_parent": 404, "other_foster_parent": 302}.get(persona, page)
+    matrix.check(
+        [(persona, done_url(mine), own), (persona, done_url(theirs), other)], method="post"
+    )
+    if persona != "anonymous":
+        matrix.check([(persona, done_url(mine), 405)])
