@@ -731,6 +731,72 @@ def my_work_floor(user: User) -> list[Statement]:
     return [(sql, _dashboard_params(user, on))]
 
 
+def my_family_floor(user: User) -> list[Statement]:
+    """Mijn pleeggezin: per placement of the foster parent's family that has not ended or is in
+    aftercare, by start, the child's first name and date of birth, the caseworker and youth
+    protector with their contacts and current assignment (and who before it), the addresses of
+    the child's parents (a meeting place that names one is not shown), the open agreements and
+    those done in the last 30 days, and the planned meetings to come. One statement."""
+    on = timezone.localdate()
+    related = {
+        "caseworker_history": _json_rows(
+            "'person', a.caseworker_id, 'first_name', u.first_name, 'last_name', u.last_name, "
+            "'start_date', a.start_date, 'end_date', a.end_date, "
+            "'steady_until', a.no_change_of_course_until",
+            "placements_caseworkerassignment a JOIN pleegzorg_user u ON u.id = a.caseworker_id"
+            " WHERE a.placement_id = p.id",
+            "a.start_date DESC, a.id DESC",
+        ),
+        "youth_protector_history": _json_rows(
+            "'person', a.youth_protector_id, 'first_name', y.first_name, "
+            "'last_name', y.last_name, 'start_date', a.start_date, 'end_date', a.end_date, "
+            "'steady_until', a.no_change_of_course_until",
+            "placements_youthprotectorassignment a"
+            " JOIN placements_youthprotector y ON y.id = a.youth_protector_id"
+            " WHERE a.placement_id = p.id",
+            "a.start_date DESC, a.id DESC",
+        ),
+        "parent_addresses": _json_rows(
+            "'address', pa.address",
+            "placements_parentchild pc JOIN placements_parent pa ON pa.id = pc.parent_id"
+            " WHERE pc.child_id = p.child_id",
+            "pc.id",
+        ),
+        "agreements": _json_rows(
+            "'id', ag.id, 'what', ag.what, 'owner', ag.owner, 'due_on', ag.due_on, "
+            "'status', ag.status, 'closed_on', ag.closed_on",
+            "placements_agreement ag WHERE ag.placement_id = p.id AND (ag.status = 'open'"
+            " OR (ag.status = 'done' AND ag.closed_on >= %(recently)s))",
+            "ag.status DESC, ag.due_on, ag.id",
+        ),
+        "meetings": _json_rows(
+            "'id', m.id, 'kind', m.kind, 'planned_at', m.planned_at, 'place', m.place",
+            "placements_meeting m WHERE m.placement_id = p.id AND m.status = 'planned'"
+            " AND m.planned_at >= now()",
+            "m.planned_at",
+        ),
+    }
+    columns = ", ".join(f"{rows} AS {name}" for name, rows in related.items())
+    sql = f"""
+        SELECT f.name AS family, p.id, p.kind, p.start_date, p.end_date, c.first_name,
+               c.date_of_birth, cw.first_name AS cw_first_name, cw.last_name AS cw_last_name,
+               cw.phone AS cw_phone, cw.email AS cw_email, yp.first_name AS yp_first_name,
+               yp.last_name AS yp_last_name, yp.institution AS yp_institution,
+               yp.phone AS yp_phone, yp.email AS yp_email, {columns}
+          FROM placements_fosterparent fp
+          JOIN placements_fosterfamily f ON f.id = fp.family_id
+          JOIN placements_placement p ON p.family_id = f.id
+          JOIN placements_child c ON c.id = p.child_id
+          JOIN pleegzorg_user cw ON cw.id = p.caseworker_id
+          LEFT JOIN placements_youthprotector yp ON yp.id = p.youth_protector_id
+         WHERE fp.account_id = %(me)s
+           AND (p.end_date IS NULL OR p.end_date >= %(aftercare_since)s)
+         ORDER BY p.start_date, p.id"""  # nosec B608
+    params = _params(user, on, recently=on - dt.timedelta(days=30))
+    return [(sql, params)]
+
+
+register_page("Mijn pleeggezin", "pleegouder", "/mijn-pleeggezin/", floor=my_family_floor)
 register_page("Caseload (caseworker)", "werker", "/caseload/", floor=caseload_floor())
 register_page(
     "Caseload (team lead), searched",

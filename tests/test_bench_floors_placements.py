@@ -36,6 +36,7 @@ WRITTEN = [
     "Child file",
     "Foster family",
     "My meetings",
+    "Mijn pleeggezin",
     "Dashboard (team lead)",
     "Dashboard (all teams)",
 ]
@@ -370,3 +371,19 @@ def test_the_dashboard_floor_is_every_figure_of_the_page(seeded, no_second_step,
     assert ending.pk in [p["id"] for p in ended_early]
     assert moved.pk in [p["id"] for p in unstable]
     assert any(r.counts["in_no_change_period"] for r in shown)
+
+
+@pytest.mark.usefixtures("requires_postgresql")  # the floors are PostgreSQL's SQL
+def test_the_mijn_pleeggezin_floor_is_the_familys_placements_people_and_plans(
+    seeded, no_second_step
+):
+    response, (rows,), _user = page_and_floor("Mijn pleeggezin")
+    children = response.context["children"]
+    assert rows and [r["id"] for r in rows] == [c.placement.pk for c in children]
+    assert {r["family"] for r in rows} == {response.context["family"].name}
+    for row, child in zip(rows, children, strict=True):
+        assert row["first_name"] == child.placement.child.first_name
+        assert full_name(row, "cw_") == child.caseworker.person.get_full_name()
+        assert [m["id"] for m in jsonish(row["meetings"])] == [m.pk for m in child.meetings]
+        assert [a["id"] for a in jsonish(row["agreements"])] == [a.pk for a in child.agreements]
+    assert any(jsonish(row["meetings"]) for row in rows)
