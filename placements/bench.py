@@ -736,7 +736,8 @@ def my_family_floor(user: User) -> list[Statement]:
     aftercare, by start, the child's first name and date of birth, the caseworker and youth
     protector with their contacts and current assignment (and who before it), the addresses of
     the child's parents (a meeting place that names one is not shown), the open agreements and
-    those done in the last 30 days, and the planned meetings to come. One statement."""
+    those done in the last 30 days, the requests for a meeting not yet planned, and the planned
+    meetings to come. One statement."""
     on = timezone.localdate()
     related = {
         "caseworker_history": _json_rows(
@@ -768,6 +769,11 @@ def my_family_floor(user: User) -> list[Statement]:
             "placements_agreement ag WHERE ag.placement_id = p.id AND (ag.status = 'open'"
             " OR (ag.status = 'done' AND ag.closed_on >= %(recently)s))",
             "ag.status DESC, ag.due_on, ag.id",
+        ),
+        "requests": _json_rows(
+            "'id', r.id, 'requested_on', r.requested_on",
+            "placements_jointmeetingrequest r WHERE r.placement_id = p.id AND r.meeting_id IS NULL",
+            "r.requested_on, r.id",
         ),
         "meetings": _json_rows(
             "'id', m.id, 'kind', m.kind, 'planned_at', m.planned_at, 'place', m.place",

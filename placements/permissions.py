@@ -452,3 +452,22 @@ class FosterParentAgreementPolicy(Policy[Agreement]):
 
 
 foster_parent_agreements = FosterParentAgreementPolicy()
+
+
+class FosterParentRequestPolicy(Policy[Placement]):
+    """A foster parent may ask for a joint meeting about a placement of their own family that
+    runs (not one in aftercare: that has no joint meetings any more)."""
+
+    model = Placement
+
+    def visible_to(self, user: User) -> QuerySet[Placement]:
+        return foster_parent_placements(user)
+
+    def can_view(self, user: User, obj: Placement) -> bool:
+        return self.visible_to(user).filter(pk=obj.pk).exists()
+
+    def can_change(self, user: User, obj: Placement) -> bool:
+        return self.visible_to(user).filter(pk=obj.pk).not_ended().exists()
+
+
+foster_parent_requests = FosterParentRequestPolicy()

@@ -46,6 +46,11 @@ urlpatterns = [
         name="my_family_meeting_calendar",
     ),
     path(
+        "mijn-pleeggezin/plaatsingen/<int:pk>/overleg-aanvragen/",
+        my_family.meeting_request,
+        name="my_family_meeting_request",
+    ),
+    path(
         "mijn-pleeggezin/afspraken/<int:pk>/gedaan/",
         my_family.agreement_done,
         name="my_family_agreement_done",

@@ -108,3 +108,9 @@ def break_glass_review(*, actor: User, grant: BreakGlassGrant, request=None) -> 
             detail=f"beoordeeld: {grant.record_label}",
         )
     return grant
+
+
+def notify(*, user: User, text: str, url: str = "") -> Notification:
+    """A notice behind ``user``'s bell, for something that happened now (the reminders make
+    theirs in the scan). ``text`` is written in the organisation's language."""
+    return Notification.objects.create(user=user, text=text[:300], url=url[:300])

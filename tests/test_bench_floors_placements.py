@@ -386,4 +386,5 @@ def test_the_mijn_pleeggezin_floor_is_the_familys_placements_people_and_plans(
         assert full_name(row, "cw_") == child.caseworker.person.get_full_name()
         assert [m["id"] for m in jsonish(row["meetings"])] == [m.pk for m in child.meetings]
         assert [a["id"] for a in jsonish(row["agreements"])] == [a.pk for a in child.agreements]
+        assert [r["id"] for r in jsonish(row["requests"])] == [r.pk for r in child.requests]
     assert any(jsonish(row["meetings"]) for row in rows)

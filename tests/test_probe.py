@@ -152,6 +152,7 @@ PARAMETERS = {
     "placements:invitation_accept": {"token": "token"},
     "placements:my_family_meeting_calendar": {"pk": "meeting"},
     "placements:my_family_agreement_done": {"pk": "agreement"},
+    "placements:my_family_meeting_request": {"pk": "placement"},
     "placements:placement_end": {"pk": "placement"},
     "placements:placement_ending": {"pk": "placement"},
     "placements:placement_hand_over": {"pk": "placement"},

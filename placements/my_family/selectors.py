@@ -13,6 +13,7 @@ from placements import permissions
 from placements.models import (
     Agreement,
     CaseworkerAssignment,
+    JointMeetingRequest,
     Meeting,
     ParentChild,
     Party,
@@ -42,6 +43,7 @@ class FosterChild:
     youth_protector: Responsible | None
     meetings: list[Meeting] = field(default_factory=list)
     agreements: list[Agreement] = field(default_factory=list)
+    requests: list[JointMeetingRequest] = field(default_factory=list)
 
 
 def _responsible(placement: Placement, attribute: str, today: dt.date) -> Responsible | None:
@@ -152,6 +154,13 @@ def my_family(user: User) -> dict:
                 to_attr="agreement_list",
             ),
             Prefetch(
+                "meeting_requests",
+                queryset=JointMeetingRequest.objects.filter(meeting__isnull=True).order_by(
+                    "requested_on", "id"
+                ),
+                to_attr="open_requests",
+            ),
+            Prefetch(
                 "meetings",
                 queryset=Meeting.objects.filter(
                     status=Meeting.Status.PLANNED, planned_at__gte=now
@@ -169,6 +178,7 @@ def my_family(user: User) -> dict:
             caseworker=_responsible(placement, "caseworker", today),
             youth_protector=_responsible(placement, "youth_protector", today),
             agreements=with_labels(placement.agreement_list, today),
+            requests=placement.open_requests,
             meetings=_with_places(
                 placement.coming_meetings,
                 [link.parent for link in placement.child.parent_link_list],

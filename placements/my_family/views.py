@@ -3,21 +3,26 @@ a selector, the access log, a template."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from placements import permissions
 from placements.meetings import ics
 from placements.models import ParentChild
 from placements.my_family import selectors, services
-from pleegzorg.actions import log_view, log_views
+from placements.my_family.forms import JointMeetingRequestForm
+from pleegzorg.actions import log_view, log_views, require_change
 from pleegzorg.audit import Purpose
 from pleegzorg.models import User
 from pleegzorg.permissions import get_visible_or_404, require_role
+from pleegzorg.views.forms import submit
 
 Role = User.Role
 
@@ -84,3 +89,36 @@ def agreement_done(request, pk: int):
         return render(request, "placements/my_family/agreement.html", {"agreement": agreement})
     messages.success(request, _("Marked done: %(agreement)s") % {"agreement": agreement.what})
     return redirect("placements:my_family")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_request(request, pk: int):
+    """Ask for a joint meeting about one of the foster parents' own running placements."""
+    require_role(request, Role.FOSTER_PARENT, purpose=Purpose.CARE)
+    placement = get_visible_or_404(
+        permissions.foster_parent_requests,
+        request,
+        queryset=permissions.foster_parent_requests.visible_to(request.user).select_related(
+            "child", "caseworker"
+        ),
+        purpose=Purpose.CARE,
+        person_of=lambda hidden: hidden.child,
+        pk=pk,
+    )
+    # A placement in aftercare has no joint meetings any more: the form is refused too.
+    require_change(request.user, permissions.foster_parent_requests, placement,
+                   person=placement.child)  # fmt: skip
+    form = JointMeetingRequestForm(request.POST or None)
+    done = submit(
+        request,
+        form,
+        partial(services.joint_meeting_request, placement=placement),
+        success=lambda _item: (
+            _("Your request is sent to %(caseworker)s, who will plan the meeting with you.")
+            % {"caseworker": placement.caseworker.get_full_name()}
+        ),
+        redirect_to=lambda _item: reverse("placements:my_family"),
+    )
+    context = {"form": form, "placement": placement}
+    return done or render(request, "placements/my_family/meeting_request.html", context)

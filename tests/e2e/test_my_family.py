@@ -72,3 +72,27 @@ def test_a_foster_parent_marks_their_agreement_done(page, live_server, petra):
     expect(agreement.get_by_role("button", name="Gedaan")).to_have_count(0)
     assert_accessible(page)
     assert Agreement.objects.get(what="Schoolrapport doorsturen").status == "done"
+
+
+def test_a_foster_parent_asks_for_a_joint_meeting_and_the_caseworker_sees_it(
+    page, live_server, petra, caseworker
+):
+    login(page, live_server, petra.username)
+    page.goto(f"{live_server.url}/mijn-pleeggezin/")
+    page.get_by_role("link", name="Gezamenlijk overleg aanvragen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gezamenlijk overleg aanvragen")
+    assert_accessible(page)
+    page.get_by_role("button", name="Mijn aanvraag versturen").click()
+    expect(page.locator(".error-summary")).to_contain_text("Schrijf op waarom je een overleg wilt")
+    assert_accessible(page)
+    page.get_by_label("Waarom wil je een overleg?").fill("Sanne slaapt slecht sinds de vakantie.")
+    page.get_by_role("button", name="Mijn aanvraag versturen").click()
+    expect(page.get_by_role("status")).to_contain_text("Je aanvraag is verstuurd naar")
+    expect(page.get_by_text("aangevraagd: je pleegzorgwerker plant het")).to_be_visible()
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    login(page, live_server, caseworker.username)
+    child_id = petra.foster_parent_record.family.placements.get().child_id
+    page.goto(f"{live_server.url}/kinderen/{child_id}/")
+    expect(page.get_by_text("Sanne slaapt slecht sinds de vakantie.")).to_be_visible()

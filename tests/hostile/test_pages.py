@@ -236,6 +236,13 @@ TARGETS: dict[str, list[Target]] = {
     ],
     "placements:invitation_accept": [Target("anonymous", invitation_link)],
     "placements:my_family": [Target("foster_parent")],
+    "placements:my_family_meeting_request": [
+        Target(
+            "foster_parent",
+            lambda w: {"pk": w.family_meeting.placement_id},
+            other=other_placement,
+        )
+    ],
     "placements:my_family_agreement_done": [
         Target(
             "foster_parent",

@@ -261,3 +261,80 @@ def test_marking_an_agreement_done_answers_every_role(
     )
     if persona != "anonymous":
         matrix.check([(persona, done_url(mine), 405)])
+
+
+# -- asking for a joint meeting (Advies 8) -------------------------------------------------------
+
+
+def request_url(placement) -> str:
+    return f"/mijn-pleeggezin/plaatsingen/{placement.pk}/overleg-aanvragen/"
+
+
+def test_a_foster_parent_asks_for_a_joint_meeting_and_the_caseworker_is_told(
+    client, foster_parent, placement, caseworker
+):
+    from placements.models import JointMeetingRequest
+    from pleegzorg.models import Notification
+
+    client.force_login(foster_parent)
+    assert "Gezamenlijk overleg aanvragen" in client.get(URL).content.decode()
+    response = client.post(request_url(placement), {"reason": "Het gaat slecht op school."})
+    assert response.status_code == 302 and response["Location"] == URL
+    item = JointMeetingRequest.objects.get()
+    assert (item.placement, item.requested_by, item.recorded_by) == (
+        placement,
+        "foster_parents",
+        foster_parent,
+    )
+    notice = Notification.objects.get(user=caseworker)
+    assert "(pleegouder) vraagt een gezamenlijk overleg aan over Sanne" in notice.text
+    assert notice.url == f"/kinderen/{placement.child_id}/"
+    assert AccessLogEntry.objects.filter(
+        user=foster_parent, detail="overleg aangevraagd door pleegouder"
+    ).exists()
+    body = client.get(URL).content.decode()
+    assert "Je hebt op" in body and "aangevraagd: je pleegzorgwerker plant het" in body
+    # The caseworker sees it on the file, among the requests still to plan.
+    client.force_login(caseworker)
+    assert (
+        "Het gaat slecht op school."
+        in client.get(f"/kinderen/{placement.child_id}/").content.decode()
+    )
+
+
+def test_a_request_without_a_reason_says_why_and_saves_nothing(client, foster_parent, placement):
+    from placements.models import JointMeetingRequest
+
+    client.force_login(foster_parent)
+    response = client.post(request_url(placement), {"reason": "   "})
+    assert response.status_code == 200
+    assert "Schrijf op waarom je een overleg wilt." in response.content.decode()
+    assert not JointMeetingRequest.objects.exists()
+
+
+def test_no_request_for_a_placement_in_aftercare(client, foster_parent, placement):
+    today = timezone.localdate()
+    ended = PlacementFactory(
+        family=placement.family,
+        start_date=today - 300 * DAY,
+        end_date=today - 10 * DAY,
+        end_reason="return_home",
+    )
+    client.force_login(foster_parent)
+    assert client.get(request_url(ended)).status_code == 403
+    assert client.post(request_url(ended), {"reason": "Nog een keer praten"}).status_code == 403
+    assert "Gezamenlijk overleg aanvragen" in client.get(URL).content.decode()  # for the other
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "other_foster_parent"])
+def test_asking_for_a_meeting_answers_every_role(
+    persona, matrix, placement, other_placement, request
+):
+    if persona == "other_foster_parent":
+        request.getfixturevalue("foster_parent")
+    page = {"anonymous": 302}.get(persona, 403)
+    own = {"foster_parent": 200, "other_foster_parent": 404}.get(persona, page)
+    other = {"foster_parent": 404, "other_foster_parent": 200}.get(persona, page)
+    matrix.check(
+        [(persona, request_url(placement), own), (persona, request_url(other_placement), other)]
+    )
