@@ -329,6 +329,9 @@ START_MEETING_PLAN_REMINDER_DAYS = env.int("PLEEGZORG_START_MEETING_PLAN_REMINDE
 MEETING_INVITATION_DAYS = env.int("PLEEGZORG_MEETING_INVITATION_DAYS", default=7)
 # A meeting still without a report this many days after its date is escalated to the team lead.
 MEETING_ESCALATION_DAYS = env.int("PLEEGZORG_MEETING_ESCALATION_DAYS", default=14)
+# A joint meeting a foster parent asked for (issue 13) gets a date within this many days, or
+# the caseworker is reminded; MEETING_ESCALATION_DAYS later the team lead is told.
+JOINT_REQUEST_ANSWER_DAYS = env.int("PLEEGZORG_JOINT_REQUEST_ANSWER_DAYS", default=5)
 # The guideline: at least this many conversations with the child in the last 12 months.
 CHILD_CONTACTS_PER_YEAR = 3
 

@@ -32,6 +32,10 @@ joint_overdue_escalated:P:D the same, MEETING_ESCALATION_DAYS later          tea
 start_overdue:P             no start meeting held START_MEETING_DUE_DAYS     caseworker
                             after the placement started
 agreement_overdue:A:D       an agreement still open after its date D         caseworker
+request_unanswered:R        a joint meeting that a foster parent asked for   caseworker
+                            (R) has no date JOINT_REQUEST_ANSWER_DAYS after
+                            the request
+request_escalated:R         the same, MEETING_ESCALATION_DAYS later          team lead
 ==========================  ===============================================  =====================
 
 A moved meeting gets a new time T, so it is invited again; a postponed agreement gets a new D.
@@ -55,7 +59,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from placements.meetings import ics
-from placements.meetings.models import Agreement, Meeting, MeetingParticipant, Party
+from placements.meetings.models import (
+    Agreement,
+    JointMeetingRequest,
+    Meeting,
+    MeetingParticipant,
+    Party,
+)
 from placements.models import Placement
 from pleegzorg import reminders as engine
 from pleegzorg.models import Reminder
@@ -72,6 +82,8 @@ AGREEMENT_OVERDUE = "agreement_overdue"
 START_OVERDUE = "start_overdue"
 JOINT_OVERDUE = "joint_overdue"
 JOINT_OVERDUE_ESCALATED = "joint_overdue_escalated"
+REQUEST_UNANSWERED = "request_unanswered"
+REQUEST_ESCALATED = "request_escalated"
 
 Status = Meeting.Status
 
@@ -562,3 +574,93 @@ def agreements_overdue(scan: Scan) -> Iterator[DueReminder]:
                 "day": engine.day_text(row["due_on"]),
             },
         )
+
+
+@register_reminder_source(REQUEST_UNANSWERED, REQUEST_ESCALATED)
+def requests_unanswered(scan: Scan) -> Iterator[DueReminder]:
+    """Joint meetings that foster parents asked for on Mijn pleeggezin (issue 13) and that have
+    no date yet, in a running placement: the caseworker JOINT_REQUEST_ANSWER_DAYS after the
+    request, the team lead MEETING_ESCALATION_DAYS after that. Planning the next joint meeting
+    answers the request (``meeting_plan``), and then nothing more falls due."""
+    today = scan.today
+    answer_days = settings.JOINT_REQUEST_ANSWER_DAYS
+    escalation_days = answer_days + settings.MEETING_ESCALATION_DAYS
+    rows = (
+        JointMeetingRequest.objects.filter(
+            Placement.active_condition(today, prefix="placement__"),
+            meeting__isnull=True,
+            requested_by=Party.FOSTER_PARENTS,
+            recorded_by__role="foster_parent",
+            requested_on__lte=today - dt.timedelta(days=answer_days),
+        )
+        .alias(
+            notice_key=engine.key(REQUEST_UNANSWERED, "pk"),
+            escalation_key=engine.key(REQUEST_ESCALATED, "pk"),
+        )
+        .annotate(
+            has_notice=engine.stored("notice_key"), has_escalation=engine.stored("escalation_key")
+        )
+        .filter(
+            Q(has_notice=False)
+            | Q(
+                has_escalation=False,
+                placement__team__lead__isnull=False,
+                requested_on__lte=today - dt.timedelta(days=escalation_days),
+            )
+        )
+        .values(
+            "pk",
+            "requested_on",
+            "requester_name",
+            "placement_id",
+            "has_notice",
+            "has_escalation",
+            "placement__caseworker_id",
+            "placement__team__lead_id",
+            "placement__child_id",
+            **_PLACEMENT_CHILD,
+            **_PLACEMENT_CASEWORKER,
+        )
+        .order_by("requested_on", "pk")
+    )
+    for row in engine.batch(rows, scan):
+        day = row["requested_on"]
+        url = engine.url("placements:child", row["placement__child_id"])
+        names = {
+            "name": row["requester_name"] or _("a foster parent"),
+            "child": engine.full_name(row, "child"),
+            "day": engine.day_text(day),
+            "caseworker": engine.full_name(row, "caseworker"),
+        }
+        if not row["has_notice"]:
+            yield DueReminder(
+                key=f"{REQUEST_UNANSWERED}:{row['pk']}",
+                kind=REQUEST_UNANSWERED,
+                due_on=day + dt.timedelta(days=answer_days),
+                recipient_id=row["placement__caseworker_id"],
+                subject_id=row["pk"],
+                url=url,
+                text=_(
+                    "%(name)s asked for a joint meeting about %(child)s on %(day)s: give it a date."
+                )
+                % names,
+            )
+        lead_id = row["placement__team__lead_id"]
+        if (
+            not row["has_escalation"]
+            and lead_id
+            and day <= today - dt.timedelta(days=escalation_days)
+        ):
+            yield DueReminder(
+                key=f"{REQUEST_ESCALATED}:{row['pk']}",
+                kind=REQUEST_ESCALATED,
+                due_on=day + dt.timedelta(days=escalation_days),
+                recipient_id=lead_id,
+                subject_id=row["pk"],
+                url=url,
+                text=_(
+                    "Still no date for the joint meeting that %(name)s asked for about %(child)s "
+                    "on %(day)s (caseworker: %(caseworker)s)."
+                )
+                % names,
+            )

@@ -338,3 +338,60 @@ def test_asking_for_a_meeting_answers_every_role(
     matrix.check(
         [(persona, request_url(placement), own), (persona, request_url(other_placement), other)]
     )
+
+
+def test_an_unanswered_request_reminds_the_caseworker_and_then_the_team_lead(
+    client, foster_parent, placement, caseworker, team_lead, settings
+):
+    import time_machine
+
+    from placements.meetings.reminders import REQUEST_ESCALATED, REQUEST_UNANSWERED
+    from pleegzorg import reminders
+    from pleegzorg.models import Notification, Reminder
+
+    settings.JOINT_REQUEST_ANSWER_DAYS, settings.MEETING_ESCALATION_DAYS = 5, 14
+    client.force_login(foster_parent)
+    client.post(request_url(placement), {"reason": "Het gaat slecht op school."})
+
+    def scan_after(days: int) -> set[str]:
+        moment = timezone.now() + days * DAY
+        with time_machine.travel(moment, tick=False):
+            reminders.reminders_scan(follow_up=False)
+        return set(Reminder.objects.values_list("kind", flat=True))
+
+    assert REQUEST_UNANSWERED not in scan_after(4)
+    assert REQUEST_UNANSWERED in scan_after(5)
+    notice = Notification.objects.filter(user=caseworker, text__contains="geef het een datum")
+    assert notice.count() == 1
+    assert REQUEST_ESCALATED not in scan_after(18)
+    assert REQUEST_ESCALATED in scan_after(19)
+    assert Notification.objects.filter(user=team_lead, text__contains="Nog steeds geen datum")
+    assert Reminder.objects.filter(kind=REQUEST_UNANSWERED).count() == 1
+
+
+def test_planning_the_joint_meeting_answers_the_request(
+    client, foster_parent, placement, caseworker
+):
+    import datetime
+
+    import time_machine
+
+    from placements.meetings import services as meeting_services
+    from pleegzorg import reminders
+    from pleegzorg.models import Reminder
+
+    client.force_login(foster_parent)
+    client.post(request_url(placement), {"reason": "Graag een overleg."})
+    day = timezone.localdate() + 3 * DAY
+    meeting_services.meeting_plan(
+        actor=caseworker,
+        placement=placement,
+        kind="joint",
+        planned_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(10))),
+        place="Bij het pleeggezin",
+        participants=[{"party": "caseworker", "name": "Wendy", "email": ""}],
+    )
+    with time_machine.travel(timezone.now() + 30 * DAY, tick=False):
+        reminders.reminders_scan(follow_up=False)
+    assert not Reminder.objects.filter(kind__startswith="request_").exists()
+    assert "aangevraagd: je pleegzorgwerker plant het" not in client.get(URL).content.decode()
