@@ -410,7 +410,14 @@ def foster_parent_placements(user: User, on=None) -> QuerySet[Placement]:
     )
 
 
-class FosterParentMeetingPolicy(Policy[Meeting]):
+class _FosterParentPolicy[M](Policy[M]):
+    """A record a foster parent sees through :func:`foster_parent_placements`."""
+
+    def can_view(self, user: User, obj: M) -> bool:
+        return self.visible_to(user).filter(pk=obj.pk).exists()
+
+
+class FosterParentMeetingPolicy(_FosterParentPolicy[Meeting]):
     """The planned meetings of a foster parent's own placements (:func:`foster_parent_placements`):
     what 'Mijn pleeggezin' lists and lets them put in their calendar."""
 
@@ -421,14 +428,11 @@ class FosterParentMeetingPolicy(Policy[Meeting]):
             status=Meeting.Status.PLANNED, placement__in=foster_parent_placements(user)
         )
 
-    def can_view(self, user: User, obj: Meeting) -> bool:
-        return self.visible_to(user).filter(pk=obj.pk).exists()
-
 
 foster_parent_meetings = FosterParentMeetingPolicy()
 
 
-class FosterParentAgreementPolicy(Policy[Agreement]):
+class FosterParentAgreementPolicy(_FosterParentPolicy[Agreement]):
     """The agreements of a foster parent's own placements: they see them all, and mark their
     own (owner: the foster parents) done while they are open."""
 
@@ -436,9 +440,6 @@ class FosterParentAgreementPolicy(Policy[Agreement]):
 
     def visible_to(self, user: User) -> QuerySet[Agreement]:
         return Agreement.objects.filter(placement__in=foster_parent_placements(user))
-
-    def can_view(self, user: User, obj: Agreement) -> bool:
-        return self.visible_to(user).filter(pk=obj.pk).exists()
 
     def can_change(self, user: User, obj: Agreement) -> bool:
         return (
@@ -454,7 +455,7 @@ class FosterParentAgreementPolicy(Policy[Agreement]):
 foster_parent_agreements = FosterParentAgreementPolicy()
 
 
-class FosterParentRequestPolicy(Policy[Placement]):
+class FosterParentRequestPolicy(_FosterParentPolicy[Placement]):
     """A foster parent may ask for a joint meeting about a placement of their own family that
     runs (not one in aftercare: that has no joint meetings any more)."""
 
@@ -462,9 +463,6 @@ class FosterParentRequestPolicy(Policy[Placement]):
 
     def visible_to(self, user: User) -> QuerySet[Placement]:
         return foster_parent_placements(user)
-
-    def can_view(self, user: User, obj: Placement) -> bool:
-        return self.visible_to(user).filter(pk=obj.pk).exists()
 
     def can_change(self, user: User, obj: Placement) -> bool:
         return self.visible_to(user).filter(pk=obj.pk).not_ended().exists()

@@ -275,22 +275,24 @@ def granted_id_list(user: User, model: type[Model]) -> list[int]:
     """:func:`granted_ids` as a list, read once per request (the user object is the request's):
     a list of ids beside a user's own records lets PostgreSQL read both through their indexes,
     where a subquery beside them makes it scan every row. Usually empty."""
-    memo = getattr(user, "_granted_id_lists", None)
-    if memo is None:
-        memo = user._granted_id_lists = {}
+    memo = _granted_memo(user)
     if model not in memo:
         memo[model] = list(granted_ids(user, model).values_list("record_id", flat=True))
     return memo[model]
+
+
+def _granted_memo(user: User) -> dict:
+    memo = getattr(user, "_granted_id_lists", None)
+    if memo is None:
+        memo = user._granted_id_lists = {}
+    return memo
 
 
 def remember_granted_ids(user: User, model: type[Model], ids: list[int]) -> None:
     """What :func:`granted_id_list` answers for ``user`` and ``model`` from now on, without a
     query: for a user object standing in for another of the same grants (a compiled query's
     second build, ``pleegzorg.compiled.instances``)."""
-    memo = getattr(user, "_granted_id_lists", None)
-    if memo is None:
-        memo = user._granted_id_lists = {}
-    memo[model] = ids
+    _granted_memo(user)[model] = ids
 
 
 def forget_granted_ids(user: User) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from placements.invitations.models import FosterParentInvitation
+from placements.invitations.services import has_account
 from placements.models import FosterFamily, FosterParent
 
 State = FosterParentInvitation.State
@@ -29,7 +30,7 @@ def account_state(foster_parent: FosterParent) -> str:
     ended), "expired" (the last link was not used in time) or "none"; from the annotations of
     :func:`foster_parents_with_accounts`, by the rule of ``FosterParentInvitation.state``."""
     account = foster_parent.account
-    if account is not None and account.is_active and account.has_usable_password():
+    if has_account(foster_parent):
         return "active"
     if foster_parent.invitation_created_at is None:
         return "closed" if account is not None else "none"

@@ -145,10 +145,16 @@ def find(token: str) -> FosterParentInvitation | None:
     )
 
 
-def usable_state(invitation: FosterParentInvitation) -> str:
-    """The invitation's state, with a family that stopped counting as revoked."""
+def usable_state(invitation: FosterParentInvitation | None) -> str:
+    """The invitation's state, with a family that stopped, an account ended since, and a link
+    that is no invitation at all counting as revoked."""
+    if invitation is None:
+        return State.REVOKED
     state = invitation.state()
-    if state == State.OPEN and family_stopped(invitation.foster_parent.family):
+    account = invitation.foster_parent.account
+    if state == State.OPEN and (
+        family_stopped(invitation.foster_parent.family) or account is None or not account.is_active
+    ):
         return State.REVOKED
     return state
 
@@ -164,8 +170,6 @@ def accept(*, invitation: FosterParentInvitation, password: str, request=None) -
     )
     state = usable_state(invitation)
     account = invitation.foster_parent.account
-    if state == State.OPEN and (account is None or not account.is_active):
-        state = State.REVOKED
     if state != State.OPEN:
         raise InvitationNotUsable(state)
     account.set_password(password)

@@ -83,14 +83,11 @@ def revoke(request, pk: int, parent: int):
 def accept(request, token: str):
     """Open to anyone with the link: a link that is none answers the same as a revoked one."""
     invitation = services.find(token)
-    state = services.usable_state(invitation) if invitation is not None else State.REVOKED
-    account = invitation.foster_parent.account if invitation is not None else None
-    if state == State.OPEN and (account is None or not account.is_active):
-        state = State.REVOKED
+    state = services.usable_state(invitation)
     if state != State.OPEN:
         context = {"message": NOT_USABLE[state]}
         return render(request, "placements/invitations/accept.html", context, status=410)
-    form = SetPasswordForm(account, request.POST or None)
+    form = SetPasswordForm(invitation.foster_parent.account, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.accept(

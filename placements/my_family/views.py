@@ -4,6 +4,7 @@ a selector, the access log, a template."""
 from __future__ import annotations
 
 from functools import partial
+from operator import attrgetter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,6 +28,21 @@ from pleegzorg.views.forms import submit
 Role = User.Role
 
 
+def _own_or_404(request, policy, pk: int, *, child: str, related: tuple[str, ...] = ()):
+    """A record of the foster parent's own placements through ``policy`` (404, logged, for any
+    other); ``child`` is the path from it to the child the access log names."""
+    require_role(request, Role.FOSTER_PARENT, purpose=Purpose.CARE)
+    queryset = policy.visible_to(request.user)
+    return get_visible_or_404(
+        policy,
+        request,
+        queryset=queryset.select_related(*related) if related else queryset,
+        purpose=Purpose.CARE,
+        person_of=lambda hidden: attrgetter(child)(hidden),
+        pk=pk,
+    )
+
+
 @login_required
 def my_family(request):
     require_role(request, Role.FOSTER_PARENT, purpose=Purpose.CARE)
@@ -39,16 +55,12 @@ def my_family(request):
 @login_required
 def meeting_calendar(request, pk: int):
     """A coming meeting of the foster parent's own placements as a calendar file (ICS)."""
-    require_role(request, Role.FOSTER_PARENT, purpose=Purpose.CARE)
-    meeting = get_visible_or_404(
-        permissions.foster_parent_meetings,
+    meeting = _own_or_404(
         request,
-        queryset=permissions.foster_parent_meetings.visible_to(request.user).select_related(
-            "placement__child", "placement__caseworker"
-        ),
-        purpose=Purpose.CARE,
-        person_of=lambda hidden: hidden.placement.child,
-        pk=pk,
+        permissions.foster_parent_meetings,
+        pk,
+        child="placement.child",
+        related=("placement__child", "placement__caseworker"),
     )
     parents = [
         link.parent
@@ -74,14 +86,8 @@ def meeting_calendar(request, pk: int):
 def agreement_done(request, pk: int):
     """Mark one of the foster parents' own open agreements done. With htmx only the agreement
     comes back, marked; without, the page again with a message."""
-    require_role(request, Role.FOSTER_PARENT, purpose=Purpose.CARE)
-    agreement = get_visible_or_404(
-        permissions.foster_parent_agreements,
-        request,
-        queryset=permissions.foster_parent_agreements.visible_to(request.user),
-        purpose=Purpose.CARE,
-        person_of=lambda hidden: hidden.placement.child,
-        pk=pk,
+    agreement = _own_or_404(
+        request, permissions.foster_parent_agreements, pk, child="placement.child"
     )
     agreement = services.agreement_done(actor=request.user, agreement=agreement, request=request)
     if request.htmx:
@@ -95,16 +101,12 @@ def agreement_done(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def meeting_request(request, pk: int):
     """Ask for a joint meeting about one of the foster parents' own running placements."""
-    require_role(request, Role.FOSTER_PARENT, purpose=Purpose.CARE)
-    placement = get_visible_or_404(
-        permissions.foster_parent_requests,
+    placement = _own_or_404(
         request,
-        queryset=permissions.foster_parent_requests.visible_to(request.user).select_related(
-            "child", "caseworker"
-        ),
-        purpose=Purpose.CARE,
-        person_of=lambda hidden: hidden.child,
-        pk=pk,
+        permissions.foster_parent_requests,
+        pk,
+        child="child",
+        related=("child", "caseworker"),
     )
     # A placement in aftercare has no joint meetings any more: the form is refused too.
     require_change(request.user, permissions.foster_parent_requests, placement,
